@@ -1,0 +1,67 @@
+# Lampang Tracker — the two commands a newcomer needs:
+#   make run    install everything, build a demo SQLite database and start the server
+#   make test   run the whole test suite (DATABASE_URL picks the database; SQLite by default)
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PYTHAINLP_OFFLINE := 1
+
+# Debian packages WeasyPrint and the PDF tests need (Pango with libthai for Thai line
+# breaking, poppler for text extraction). Installed only when missing and when we may.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libthai0 poppler-utils
+
+.PHONY: run test install system-deps migrate demo lint format bench clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: system-deps $(VENV)/.installed
+
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			echo "Installing system packages:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "Please install these Debian packages first:$$missing"; exit 1; \
+		fi; \
+	fi
+
+run: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo
+	@echo ""
+	@echo "  Lampang Tracker: http://$(HOST):$(PORT)/"
+	@echo "  Demo logins (password: $${DEMO_PASSWORD:-demo}):"
+	@echo "    secretariat  ฝ่ายเลขานุการ (กลุ่มงานอำนวยการ)"
+	@echo "    executive    ผู้บริหาร"
+	@echo "    culture      สำนักงานวัฒนธรรมจังหวัดลำปาง"
+	@echo "    education    สำนักงานศึกษาธิการจังหวัดลำปาง"
+	@echo "    (and one user per agency of meeting ๑๐/๒๕๖๐: see README.md)"
+	@echo ""
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	DEBUG=0 SECRET_KEY=test-only $(PY) manage.py test --noinput --parallel auto $(TESTS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install
+	DEBUG=1 $(PY) bench/bench_pages.py
+
+clean:
+	rm -rf $(VENV) var

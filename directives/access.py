@@ -1,0 +1,75 @@
+"""One access helper per object. Another agency's object answers 404 (its existence
+is not revealed); a role that may read but not write gets PermissionDenied (403)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from agencies.roles import actor_for
+from meetings.access import require_known_role, require_secretariat
+
+from .models import Assignment, Attachment, Directive, ProgressReport
+
+
+def directives_for_user(request):
+    """The directives a user may see: all of them, or an agency's own."""
+    actor = actor_for(request.user)
+    require_known_role(request)
+    qs = Directive.objects.active()
+    if actor.is_agency:
+        qs = qs.filter(assignments__agency=actor.agency)
+    return qs
+
+
+def get_directive_for_user(request, pk: int, *, write: bool = False) -> Directive:
+    actor = actor_for(request.user)
+    require_known_role(request)
+    directive = get_object_or_404(Directive.objects.select_related("meeting__series", "parent", "strategy"), pk=pk)
+    if actor.is_agency and not directive.assignments.filter(agency=actor.agency).exists():
+        raise Http404("ไม่พบข้อสั่งการ")
+    if write:
+        require_secretariat(request)
+    return directive
+
+
+def get_assignment_for_user(request, pk: int, *, write: bool = False) -> Assignment:
+    """Agency users read and write their own agency's assignments only; the
+    secretariat reads all and writes (reviews); executives only read."""
+    actor = actor_for(request.user)
+    require_known_role(request)
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("directive__meeting__series", "agency", "acknowledged_by"), pk=pk
+    )
+    if actor.is_agency:
+        if assignment.agency_id != actor.agency.pk:
+            raise Http404("ไม่พบงานนี้")
+        return assignment
+    if write:
+        raise PermissionDenied("เฉพาะหน่วยงานที่รับผิดชอบเท่านั้นที่รายงานผลได้")
+    return assignment
+
+
+def get_report_for_review(request, pk: int) -> ProgressReport:
+    actor = actor_for(request.user)
+    require_known_role(request)
+    report = get_object_or_404(ProgressReport.objects.select_related("assignment__directive"), pk=pk)
+    if actor.is_agency and report.assignment.agency_id != actor.agency.pk:
+        raise Http404("ไม่พบรายงาน")
+    require_secretariat(request)
+    return report
+
+
+def get_attachment_for_user(request, pk: int) -> Attachment:
+    actor = actor_for(request.user)
+    require_known_role(request)
+    attachment = get_object_or_404(Attachment.objects.select_related("report__assignment"), pk=pk)
+    if actor.is_agency and attachment.report.assignment.agency_id != actor.agency.pk:
+        raise Http404("ไม่พบไฟล์")
+    return attachment
+
+
+def require_agency_user(request) -> None:
+    if not actor_for(request.user).is_agency:
+        raise PermissionDenied("หน้านี้สำหรับผู้ใช้ของหน่วยงาน")

@@ -1,0 +1,385 @@
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from agencies.models import Agency, AgencyGroup
+from lampang_tracker import thai
+from meetings.models import Meeting
+
+NUMBER_RE = re.compile(r"^\d{1,3}(\.\d{1,3}){0,3}$")
+
+
+def sort_key_for(number: str) -> str:
+    """'7.10' -> '007.010': text order equals the office's numbering order."""
+    return ".".join(part.zfill(3) for part in number.split("."))
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", "ยังไม่ดำเนินการ"
+    IN_PROGRESS = "in_progress", "อยู่ระหว่างดำเนินการ"
+    DONE = "done", "ดำเนินการแล้วเสร็จ"
+    EXTENSION = "extension", "ขอขยายเวลา"
+    CLOSED = "closed", "ยุติ/ปิดประเด็น"
+
+
+# What an agency may report; CLOSED is the secretariat's decision on the directive.
+AGENCY_STATUSES = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE, Status.EXTENSION]
+
+
+class Strategy(models.Model):  # ยุทธศาสตร์การพัฒนา
+    number = models.PositiveIntegerField("ยุทธศาสตร์ที่", unique=True)
+    name = models.CharField("ชื่อยุทธศาสตร์", max_length=300)
+    goal = models.TextField("เป้าประสงค์", blank=True)
+
+    class Meta:
+        verbose_name = "ยุทธศาสตร์"
+        verbose_name_plural = "ยุทธศาสตร์"
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"ยุทธศาสตร์ที่ {thai.thai_digits(self.number)} {self.name}"
+
+
+class DirectiveQuerySet(models.QuerySet):
+    def active(self) -> DirectiveQuerySet:
+        return self.filter(is_archived=False)
+
+    def open(self) -> DirectiveQuerySet:
+        return self.exclude(state__in=[Status.DONE, Status.CLOSED])
+
+    def overdue(self, on: datetime.date | None = None) -> DirectiveQuerySet:
+        return self.filter(open_due_date__lt=on or today())
+
+    def for_agency(self, agency: Agency) -> DirectiveQuerySet:
+        return self.filter(assignments__agency=agency)
+
+    def in_print_order(self) -> DirectiveQuerySet:
+        return self.order_by("sort_key")
+
+
+class Directive(models.Model):  # ประเด็น / ข้อสั่งการ
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="directives", verbose_name="การประชุม")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="อยู่ภายใต้ข้อ"
+    )
+    number = models.CharField("ลำดับ", max_length=20, help_text="เช่น 7 หรือ 7.1")
+    sort_key = models.CharField(max_length=40, editable=False, db_index=True)
+    heading = models.CharField("หัวข้อ (ขีดเส้นใต้)", max_length=500, blank=True)
+    text = models.TextField("ประเด็น / ข้อสั่งการ", blank=True)
+    due_date = models.DateField("กำหนดเสร็จ", null=True, blank=True)
+    report_day = models.PositiveSmallIntegerField(
+        "รายงานทุกวันที่", null=True, blank=True, help_text="เช่น 20 = รายงานทุกวันที่ ๒๐ ของเดือน"
+    )
+    report_until = models.DateField("รายงานจนถึง", null=True, blank=True)
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.SET_NULL, null=True, blank=True, related_name="directives", verbose_name="ยุทธศาสตร์"
+    )
+    parties_bulleted = models.BooleanField("แสดงเครื่องหมาย - หน้าหน่วยงาน", default=False)
+    # Derived from the assignments and the secretariat's decision by
+    # services.directive_refresh(); kept as columns so the list filters fast.
+    state = models.CharField("สถานะ", max_length=20, choices=Status.choices, default=Status.NOT_STARTED, editable=False)
+    open_due_date = models.DateField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField("ปิดประเด็นเมื่อ", null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    close_note = models.TextField("เหตุผลการปิดประเด็น", blank=True)
+    is_archived = models.BooleanField("เก็บเข้าคลัง", default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = DirectiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "ข้อสั่งการ"
+        verbose_name_plural = "ข้อสั่งการ"
+        ordering = ["meeting", "sort_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"],
+                name="directive_number_unique_in_meeting",
+                violation_error_message="ลำดับนี้มีอยู่แล้วในการประชุมนี้",
+            ),
+            models.CheckConstraint(
+                name="directive_has_heading_or_text",
+                condition=~models.Q(heading="", text=""),
+                violation_error_message="กรุณากรอกหัวข้อหรือข้อความประเด็นอย่างน้อยหนึ่งอย่าง",
+            ),
+            models.CheckConstraint(
+                name="directive_report_day_in_month",
+                condition=models.Q(report_day__isnull=True) | models.Q(report_day__gte=1, report_day__lte=31),
+                violation_error_message="วันที่รายงานต้องอยู่ระหว่าง ๑ ถึง ๓๑",
+            ),
+            models.CheckConstraint(
+                name="directive_report_until_needs_day",
+                condition=models.Q(report_until__isnull=True) | models.Q(report_day__isnull=False),
+                violation_error_message="กรุณาระบุวันที่รายงานของทุกเดือนก่อนกำหนดวันสิ้นสุดการรายงาน",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["meeting", "sort_key"]),
+            models.Index(fields=["state", "open_due_date"]),
+            models.Index(fields=["due_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number_label} {self.heading or self.text[:60]}"
+
+    @property
+    def number_label(self) -> str:
+        return thai.thai_digits(self.number)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    def is_overdue(self, on: datetime.date | None = None) -> bool:
+        return self.open_due_date is not None and self.open_due_date < (on or today())
+
+    @property
+    def reporting_cycle_label(self) -> str:
+        if not self.report_day:
+            return ""
+        label = f"รายงานทุกวันที่ {thai.thai_digits(self.report_day)} ของเดือน"
+        if self.report_until:
+            label += f" จนถึง {thai.date_long(self.report_until)}"
+        return label
+
+    def clean(self) -> None:
+        errors = {}
+        if self.number and not NUMBER_RE.match(self.number):
+            errors["number"] = "ลำดับต้องเป็นตัวเลข เช่น 7 หรือ 7.1"
+        if self.parent_id and self.number and self.parent and not self.number.startswith(self.parent.number + "."):
+            errors["number"] = f"ลำดับของข้อย่อยต้องขึ้นต้นด้วย {self.parent.number_label}. เช่น {thai.thai_digits(self.parent.number + '.1')}"
+        if self.parent_id and self.parent and self.parent.meeting_id != self.meeting_id:
+            errors["parent"] = "ข้อหลักต้องอยู่ในการประชุมเดียวกัน"
+        if self.report_until and self.due_date is None and self.report_day is None:
+            errors["report_day"] = "กรุณาระบุวันที่รายงาน"
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.sort_key = sort_key_for(self.number)
+        super().save(*args, **kwargs)
+
+
+class ResponsibleParty(models.Model):
+    """One line of the หน่วยงานรับผิดชอบ column, printed exactly as written.
+
+    A line names an agency, a group ("ทุกส่วนราชการ/หน่วยงาน"), or neither: a vague
+    entry such as "ส่วนราชการ/หน่วยงานที่เกี่ยวข้อง" is kept as free text only.
+    """
+
+    directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="parties")
+    position = models.PositiveSmallIntegerField(default=0)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    group = models.ForeignKey(AgencyGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    label = models.CharField("ข้อความที่พิมพ์", max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="party_agency_or_group_not_both",
+                condition=models.Q(agency__isnull=True) | models.Q(group__isnull=True),
+            ),
+            models.CheckConstraint(
+                name="party_names_something",
+                condition=models.Q(agency__isnull=False) | models.Q(group__isnull=False) | ~models.Q(label=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        if self.label:
+            return self.label
+        return (self.agency or self.group).name
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def for_agency(self, agency: Agency) -> AssignmentQuerySet:
+        return self.filter(agency=agency)
+
+    def open(self) -> AssignmentQuerySet:
+        return self.filter(is_open=True)
+
+    def done(self) -> AssignmentQuerySet:
+        return self.filter(status=Status.DONE)
+
+    def overdue(self, on: datetime.date | None = None) -> AssignmentQuerySet:
+        return self.filter(is_open=True, due_date__lt=on or today())
+
+    def due_soon(self, on: datetime.date | None = None) -> AssignmentQuerySet:
+        on = on or today()
+        return self.filter(is_open=True, due_date__gte=on, due_date__lte=on + datetime.timedelta(days=settings.DUE_SOON_DAYS))
+
+    def unacknowledged(self) -> AssignmentQuerySet:
+        return self.filter(is_open=True, acknowledged_at__isnull=True)
+
+    def counts(self, on: datetime.date | None = None) -> dict[str, int]:
+        on = on or today()
+        return self.aggregate(
+            open=models.Count("pk", filter=models.Q(is_open=True)),
+            overdue=models.Count("pk", filter=models.Q(is_open=True, due_date__lt=on)),
+            done=models.Count("pk", filter=models.Q(status=Status.DONE)),
+        )
+
+    def counts_by_agency(self, on: datetime.date | None = None):
+        on = on or today()
+        return (
+            self.values("agency_id")
+            .annotate(
+                open=models.Count("pk", filter=models.Q(is_open=True)),
+                overdue=models.Count("pk", filter=models.Q(is_open=True, due_date__lt=on)),
+                done=models.Count("pk", filter=models.Q(status=Status.DONE)),
+            )
+            .order_by()
+        )
+
+
+class Assignment(models.Model):
+    """One directive × one agency: each agency reports on its own share."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "หน่วยงานหลัก"
+        SUPPORT = "support", "หน่วยงานสนับสนุน"
+
+    directive = models.ForeignKey(Directive, on_delete=models.PROTECT, related_name="assignments", verbose_name="ข้อสั่งการ")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="assignments", verbose_name="หน่วยงาน")
+    role = models.CharField("บทบาท", max_length=10, choices=Role.choices, default=Role.LEAD)
+    status = models.CharField(
+        "สถานะ",
+        max_length=20,
+        choices=[(s.value, s.label) for s in AGENCY_STATUSES],
+        default=Status.NOT_STARTED,
+    )
+    due_date = models.DateField("กำหนดเสร็จ", null=True, blank=True)
+    # Derived: status is not DONE and the directive is not closed (services keep it).
+    is_open = models.BooleanField(default=True, editable=False)
+    acknowledged_at = models.DateTimeField("รับทราบเมื่อ", null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "หน่วยงานที่รับผิดชอบ"
+        verbose_name_plural = "หน่วยงานที่รับผิดชอบ"
+        ordering = ["directive", "agency__print_order", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["directive", "agency"],
+                name="assignment_one_per_agency",
+                violation_error_message="หน่วยงานนี้ได้รับมอบหมายในข้อนี้แล้ว",
+            ),
+            models.CheckConstraint(
+                name="assignment_status_valid",
+                condition=models.Q(status__in=[s.value for s in AGENCY_STATUSES]),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "is_open", "due_date"]),
+            models.Index(fields=["is_open", "due_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.directive.number_label} – {self.agency}"
+
+    def is_overdue(self, on: datetime.date | None = None) -> bool:
+        return self.is_open and self.due_date is not None and self.due_date < (on or today())
+
+
+class ProgressReport(models.Model):  # รายงานผลการดำเนินงาน — append-only
+    class Review(models.TextChoices):
+        PENDING = "pending", "รอตรวจ"
+        ACCEPTED = "accepted", "รับรายงานแล้ว"
+        RETURNED = "returned", "ส่งกลับให้แก้ไข"
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="reports")
+    text = models.TextField("ผลการดำเนินงาน")
+    status = models.CharField("สถานะ", max_length=20, choices=[(s.value, s.label) for s in AGENCY_STATUSES])
+    percent = models.PositiveSmallIntegerField("ร้อยละความคืบหน้า", null=True, blank=True)
+    requested_due_date = models.DateField("ขอขยายเวลาถึง", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("รายงานเมื่อ", default=timezone.now)
+    review = models.CharField("ผลการตรวจ", max_length=10, choices=Review.choices, default=Review.PENDING)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField("ความเห็นฝ่ายเลขานุการ", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "รายงานผลการดำเนินงาน"
+        verbose_name_plural = "รายงานผลการดำเนินงาน"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="report_percent_0_100",
+                condition=models.Q(percent__isnull=True) | models.Q(percent__lte=100),
+                violation_error_message="ร้อยละต้องอยู่ระหว่าง ๐ ถึง ๑๐๐",
+            ),
+            models.CheckConstraint(
+                name="report_status_valid",
+                condition=models.Q(status__in=[s.value for s in AGENCY_STATUSES]),
+            ),
+            models.CheckConstraint(
+                name="report_extension_has_date",
+                condition=~models.Q(status="extension") | models.Q(requested_due_date__isnull=False),
+                violation_error_message="การขอขยายเวลาต้องระบุวันที่ขอขยายถึง",
+            ),
+        ]
+        indexes = [models.Index(fields=["assignment", "-created_at"]), models.Index(fields=["review", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"รายงาน {self.assignment} {self.created_at:%Y-%m-%d}"
+
+
+ALLOWED_UPLOAD_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "docx", "xlsx")
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name is ours, not the user's: only the extension is kept.
+    ext = PurePath(filename).suffix.lower()
+    stamp = timezone.now().strftime("%Y/%m")
+    return f"reports/{stamp}/{instance.report.assignment_id}-{timezone.now():%d%H%M%S%f}{ext}"
+
+
+class Attachment(models.Model):  # หลักฐานประกอบรายงาน
+    report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=100)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "ไฟล์แนบ"
+        verbose_name_plural = "ไฟล์แนบ"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -1,0 +1,338 @@
+"""Every write to directives, assignments and reports goes through here.
+
+Functions are keyword-only and named ``<thing>_<action>``. Each runs in one
+transaction, validates with ``full_clean()``, records who did it (django-simple-
+history keeps the audit trail) and raises ``DomainError`` with a Thai message
+that the view shows to the user.
+"""
+
+from __future__ import annotations
+
+import datetime
+import mimetypes
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import Agency, AgencyGroup
+from meetings.models import Meeting
+
+from .models import (
+    ALLOWED_UPLOAD_EXTENSIONS,
+    Assignment,
+    Attachment,
+    Directive,
+    ProgressReport,
+    ResponsibleParty,
+    Status,
+    Strategy,
+)
+
+
+class DomainError(Exception):
+    """A rule of the office was broken; ``str(error)`` is the Thai message."""
+
+
+@dataclass(frozen=True)
+class Party:
+    """A line of the หน่วยงานรับผิดชอบ column as the secretariat entered it."""
+
+    agency: Agency | None = None
+    group: AgencyGroup | None = None
+    label: str = ""
+
+
+def _stamp(obj, by) -> None:
+    obj._history_user = by
+
+
+def parties_from(
+    *, agencies: Iterable[Agency] = (), groups: Iterable[AgencyGroup] = (), free_text: Iterable[str] = ()
+) -> list[Party]:
+    parties = [Party(agency=a) for a in agencies]
+    parties += [Party(group=g) for g in groups]
+    parties += [Party(label=line.strip()) for line in free_text if line.strip()]
+    return parties
+
+
+def directive_refresh(directive: Directive) -> None:
+    """Recompute the derived columns of a directive and its assignments.
+
+    state: ยุติ if the secretariat closed it; otherwise from its assignments
+    (all done → done; an extension pending → extension; any work → in progress).
+    open_due_date: the earliest due date among open assignments, so "overdue"
+    is a date comparison at query time, never a stored flag.
+    """
+    closed = directive.closed_at is not None
+    assignments = list(directive.assignments.all())
+    for assignment in assignments:
+        is_open = not closed and assignment.status != Status.DONE
+        if assignment.is_open != is_open:
+            assignment.is_open = is_open
+            Assignment.objects.filter(pk=assignment.pk).update(is_open=is_open)
+    statuses = {a.status for a in assignments}
+    if closed:
+        state = Status.CLOSED
+    elif not assignments:
+        state = Status.NOT_STARTED
+    elif statuses == {Status.DONE}:
+        state = Status.DONE
+    elif Status.EXTENSION in statuses:
+        state = Status.EXTENSION
+    elif statuses & {Status.IN_PROGRESS, Status.DONE}:
+        state = Status.IN_PROGRESS
+    else:
+        state = Status.NOT_STARTED
+    open_dues = [a.due_date for a in assignments if a.is_open and a.due_date]
+    open_due_date = min(open_dues) if open_dues else None
+    if (directive.state, directive.open_due_date) != (state, open_due_date):
+        directive.state, directive.open_due_date = state, open_due_date
+        Directive.objects.filter(pk=directive.pk).update(state=state, open_due_date=open_due_date)
+
+
+def _set_parties(*, directive: Directive, parties: Sequence[Party], by) -> None:
+    """Replace the printed lines and create or remove assignments to match.
+
+    A group stands for its members, each of whom gets an assignment; free-text
+    parties only print. An agency that has already reported cannot be removed:
+    its history would be lost.
+    """
+    directive.parties.all().delete()
+    for position, party in enumerate(parties):
+        line = ResponsibleParty(
+            directive=directive, position=position, agency=party.agency, group=party.group, label=party.label
+        )
+        _stamp(line, by)
+        line.save()
+
+    wanted: dict[int, Agency] = {}
+    for party in parties:
+        if party.agency:
+            wanted.setdefault(party.agency.pk, party.agency)
+        elif party.group:
+            for member in party.group.members.filter(is_active=True):
+                wanted.setdefault(member.pk, member)
+    lead_ids = {p.agency.pk for p in parties if p.agency}
+    existing = {a.agency_id: a for a in directive.assignments.all()}
+
+    for agency_id, assignment in existing.items():
+        if agency_id not in wanted:
+            if assignment.reports.exists():
+                raise DomainError(f"{assignment.agency.name} รายงานผลในข้อนี้แล้ว จึงนำออกจากหน่วยงานรับผิดชอบไม่ได้")
+            _stamp(assignment, by)
+            assignment.delete()
+    for agency_id, agency in wanted.items():
+        if agency_id in existing:
+            continue
+        role = Assignment.Role.LEAD if (agency_id in lead_ids or not lead_ids) else Assignment.Role.SUPPORT
+        assignment = Assignment(directive=directive, agency=agency, role=role, due_date=directive.due_date)
+        _stamp(assignment, by)
+        assignment.save()
+
+
+@transaction.atomic
+def directive_create(
+    *,
+    meeting: Meeting,
+    number: str,
+    text: str = "",
+    heading: str = "",
+    parent: Directive | None = None,
+    due_date: datetime.date | None = None,
+    report_day: int | None = None,
+    report_until: datetime.date | None = None,
+    strategy: Strategy | None = None,
+    parties: Sequence[Party] = (),
+    parties_bulleted: bool = False,
+    by,
+) -> Directive:
+    directive = Directive(
+        meeting=meeting,
+        parent=parent,
+        number=number,
+        heading=heading,
+        text=text,
+        due_date=due_date,
+        report_day=report_day,
+        report_until=report_until,
+        strategy=strategy,
+        parties_bulleted=parties_bulleted,
+        created_by=by,
+    )
+    directive.full_clean()
+    _stamp(directive, by)
+    directive.save()
+    _set_parties(directive=directive, parties=parties, by=by)
+    directive_refresh(directive)
+    return directive
+
+
+@transaction.atomic
+def directive_update(*, directive: Directive, parties: Sequence[Party] | None = None, by, **fields) -> Directive:
+    """Change a directive's fields and, if given, its responsible parties.
+
+    A new due date moves the assignments that followed the old one; an
+    assignment whose due date was extended keeps its own.
+    """
+    if directive.is_closed:
+        raise DomainError("ข้อนี้ปิดประเด็นแล้ว กรุณาเปิดประเด็นใหม่ก่อนแก้ไข")
+    old_due = Directive.objects.values_list("due_date", flat=True).get(pk=directive.pk)
+    for name, value in fields.items():
+        setattr(directive, name, value)
+    directive.full_clean()
+    _stamp(directive, by)
+    directive.save()
+    if directive.due_date != old_due:
+        directive.assignments.filter(due_date=old_due).update(due_date=directive.due_date)
+        if old_due is None:
+            directive.assignments.filter(due_date__isnull=True).update(due_date=directive.due_date)
+    if parties is not None:
+        _set_parties(directive=directive, parties=parties, by=by)
+    directive_refresh(directive)
+    return directive
+
+
+@transaction.atomic
+def directive_close(*, directive: Directive, note: str, by) -> Directive:
+    """ยุติ/ปิดประเด็น: the secretariat's decision; open assignments stop counting."""
+    if directive.is_closed:
+        raise DomainError("ข้อนี้ปิดประเด็นไปแล้ว")
+    if not note.strip():
+        raise DomainError("กรุณาระบุเหตุผลการปิดประเด็น")
+    directive.closed_at = timezone.now()
+    directive.closed_by = by
+    directive.close_note = note.strip()
+    _stamp(directive, by)
+    directive.save()
+    directive_refresh(directive)
+    return directive
+
+
+@transaction.atomic
+def directive_reopen(*, directive: Directive, by) -> Directive:
+    if not directive.is_closed:
+        raise DomainError("ข้อนี้ยังไม่ได้ปิดประเด็น")
+    directive.closed_at = None
+    directive.closed_by = None
+    _stamp(directive, by)
+    directive.save()
+    directive_refresh(directive)
+    return directive
+
+
+@transaction.atomic
+def assignment_acknowledge(*, assignment: Assignment, by) -> Assignment:
+    """รับทราบ: the agency has seen its new item."""
+    if assignment.acknowledged_at:
+        raise DomainError("หน่วยงานรับทราบข้อนี้แล้ว")
+    assignment.acknowledged_at = timezone.now()
+    assignment.acknowledged_by = by
+    _stamp(assignment, by)
+    assignment.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
+    return assignment
+
+
+def _check_upload(upload: UploadedFile) -> None:
+    name = upload.name or ""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in ALLOWED_UPLOAD_EXTENSIONS:
+        raise DomainError(f"ไฟล์ {name} เป็นชนิดที่ไม่รับ (รับเฉพาะ pdf, jpg, png, docx, xlsx)")
+    if upload.size > settings.MAX_UPLOAD_BYTES:
+        limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise DomainError(f"ไฟล์ {name} ใหญ่เกิน {limit} MB")
+
+
+def _assignment_recompute_status(assignment: Assignment) -> None:
+    """The agency's status is that of its latest report the secretariat has not
+    returned; an extension request counts until it is decided."""
+    status = Status.NOT_STARTED
+    for report in assignment.reports.exclude(review=ProgressReport.Review.RETURNED).order_by("-created_at", "-id"):
+        if report.status == Status.EXTENSION and report.review == ProgressReport.Review.ACCEPTED:
+            continue
+        status = report.status
+        break
+    if assignment.status != status:
+        assignment.status = status
+        assignment.save(update_fields=["status", "updated_at"])
+
+
+@transaction.atomic
+def progress_report(
+    *,
+    assignment: Assignment,
+    text: str,
+    status: str,
+    percent: int | None = None,
+    files: Sequence[UploadedFile] = (),
+    requested_due_date: datetime.date | None = None,
+    by,
+) -> ProgressReport:
+    """Append a report; the assignment's status follows the newest one."""
+    if assignment.directive.is_closed:
+        raise DomainError("ข้อนี้ปิดประเด็นแล้ว ไม่รับรายงานเพิ่ม")
+    if status == Status.EXTENSION and requested_due_date is None:
+        raise DomainError("กรุณาระบุวันที่ขอขยายเวลาถึง")
+    for upload in files:
+        _check_upload(upload)
+    report = ProgressReport(
+        assignment=assignment,
+        text=text.strip(),
+        status=status,
+        percent=percent,
+        requested_due_date=requested_due_date,
+        created_by=by,
+    )
+    report.full_clean()
+    _stamp(report, by)
+    report.save()
+    for upload in files:
+        Attachment.objects.create(
+            report=report,
+            file=upload,
+            original_name=(upload.name or "")[:255],
+            size=upload.size,
+            content_type=mimetypes.guess_type(upload.name or "")[0] or "application/octet-stream",
+        )
+    if not assignment.acknowledged_at:
+        assignment.acknowledged_at, assignment.acknowledged_by = report.created_at, by
+        assignment.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
+    _assignment_recompute_status(assignment)
+    directive_refresh(assignment.directive)
+    return report
+
+
+def extension_request(*, assignment: Assignment, reason: str, new_due_date: datetime.date, by) -> ProgressReport:
+    """ขอขยายเวลา: a report with the reason and the date asked for."""
+    if assignment.due_date and new_due_date <= assignment.due_date:
+        raise DomainError("วันที่ขอขยายต้องหลังกำหนดเสร็จเดิม")
+    return progress_report(
+        assignment=assignment, text=reason, status=Status.EXTENSION, requested_due_date=new_due_date, by=by
+    )
+
+
+@transaction.atomic
+def report_review(*, report: ProgressReport, accept: bool, comment: str = "", by) -> ProgressReport:
+    """Accept a report, or send it back with a comment. Accepting an extension
+    request moves the agency's due date."""
+    if report.review != ProgressReport.Review.PENDING:
+        raise DomainError("รายงานนี้ตรวจไปแล้ว")
+    if not accept and not comment.strip():
+        raise DomainError("กรุณาระบุเหตุผลที่ส่งกลับ เพื่อให้หน่วยงานแก้ไขได้ถูกต้อง")
+    report.review = ProgressReport.Review.ACCEPTED if accept else ProgressReport.Review.RETURNED
+    report.reviewed_by = by
+    report.reviewed_at = timezone.now()
+    report.review_comment = comment.strip()
+    _stamp(report, by)
+    report.save()
+    assignment = report.assignment
+    if accept and report.status == Status.EXTENSION:
+        assignment.due_date = report.requested_due_date
+        _stamp(assignment, by)
+        assignment.save(update_fields=["due_date", "updated_at"])
+    _assignment_recompute_status(assignment)
+    directive_refresh(assignment.directive)
+    return report

@@ -1,0 +1,105 @@
+"""Thai formatting and parsing: the one place that knows how the office writes.
+
+Everything goes through pythainlp (digits, Buddhist-Era dates, dictionary order)
+so no hand-written tables live in the project.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from pythainlp.util import arabic_digit_to_thai_digit, collate, thai_digit_to_arabic_digit, thai_strftime
+
+T = TypeVar("T")
+
+BE_OFFSET = 543
+
+
+def thai_digits(value: object) -> str:
+    """Write every Arabic digit of ``value`` as a Thai digit (๐–๙)."""
+    if value is None:
+        return ""
+    return arabic_digit_to_thai_digit(str(value))
+
+
+def arabic_digits(value: str) -> str:
+    """Turn Thai digits typed by a user into Arabic digits."""
+    return thai_digit_to_arabic_digit(value) if value else value
+
+
+def be_year(date: datetime.date) -> int:
+    return date.year + BE_OFFSET
+
+
+def _as_datetime(value: datetime.date | datetime.datetime) -> datetime.datetime:
+    if isinstance(value, datetime.datetime):
+        return value
+    return datetime.datetime.combine(value, datetime.time())
+
+
+def date_long(value: datetime.date | None, *, digits: bool = True) -> str:
+    """๒๙ พฤศจิกายน ๒๕๖๐"""
+    if not value:
+        return ""
+    return thai_strftime(_as_datetime(value), "%-d %B %Y", thaidigit=digits)
+
+
+def date_short(value: datetime.date | None, *, digits: bool = True) -> str:
+    """๒๙ พ.ย. ๒๕๖๐"""
+    if not value:
+        return ""
+    return thai_strftime(_as_datetime(value), "%-d %b %Y", thaidigit=digits)
+
+
+def date_numeric(value: datetime.date | None) -> str:
+    """29/11/2560: the form Thai users type and read in inputs."""
+    if not value:
+        return ""
+    return f"{value.day:02d}/{value.month:02d}/{be_year(value)}"
+
+
+def time_thai(value: datetime.time | None, *, digits: bool = True) -> str:
+    """๐๙.๓๐ น."""
+    if not value:
+        return ""
+    text = f"{value.hour:02d}.{value.minute:02d} น."
+    return thai_digits(text) if digits else text
+
+
+_DATE_RE = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
+_ISO_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+
+
+def parse_thai_date(text: str) -> datetime.date:
+    """Read a date as Thai users type it.
+
+    ``29/11/2560`` (day/month/พ.ศ., Thai or Arabic digits, / . or - between) and the
+    ISO ``2017-11-29`` that browsers' date pickers send. A four-digit year above
+    2400 is taken as พ.ศ.; raises ``ValueError`` with a Thai message otherwise.
+    """
+    text = arabic_digits(text or "").strip()
+    if match := _ISO_RE.match(text):
+        year, month, day = (int(g) for g in match.groups())
+    elif match := _DATE_RE.match(text):
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        raise ValueError("กรุณากรอกวันที่ในรูปแบบ วว/ดด/ปปปป (พ.ศ.) เช่น 29/11/2560")
+    if year > 2400:
+        year -= BE_OFFSET
+    elif year < 1900:
+        raise ValueError("ปีไม่ถูกต้อง กรุณากรอกปี พ.ศ. เช่น 2560")
+    try:
+        return datetime.date(year, month, day)
+    except ValueError as exc:
+        raise ValueError("ไม่มีวันที่นี้ในปฏิทิน กรุณาตรวจสอบวัน เดือน ปี") from exc
+
+
+def thai_sorted(items: Iterable[T], key: Callable[[T], str] = str) -> list[T]:
+    """Sort in Thai dictionary order (เ/แ/ไ words among their consonant, not last)."""
+    items = list(items)
+    names = [key(item) for item in items]
+    rank = {name: index for index, name in enumerate(collate(names))}
+    return sorted(items, key=lambda item: rank[key(item)])

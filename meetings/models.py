@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from lampang_tracker import thai
+
+
+class MeetingSeries(models.Model):  # ชุดการประชุม เช่น การประชุมหัวหน้าส่วนราชการจังหวัดลำปาง
+    name = models.CharField("ชื่อการประชุม", max_length=250, unique=True)
+    summary_title = models.CharField(
+        "ชื่อเอกสารสรุปประเด็น",
+        max_length=250,
+        help_text="เช่น สรุปประเด็นสืบเนื่องจากการประชุมหัวหน้าส่วนราชการ",
+    )
+    office_line = models.CharField(
+        "บรรทัดท้ายเอกสาร",
+        max_length=250,
+        blank=True,
+        help_text="เช่น กลุ่มงานอำนวยการ สำนักงานจังหวัดลำปาง โทร. ๐๕๔-๒๖๕๐๑๔",
+    )
+    default_venue = models.CharField("สถานที่ประชุมประจำ", max_length=250, blank=True)
+    is_active = models.BooleanField("ใช้งาน", default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "ชุดการประชุม"
+        verbose_name_plural = "ชุดการประชุม"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeetingQuerySet(models.QuerySet):
+    def active(self) -> MeetingQuerySet:
+        return self.filter(is_archived=False)
+
+
+class Meeting(models.Model):  # การประชุม
+    series = models.ForeignKey(MeetingSeries, on_delete=models.PROTECT, related_name="meetings", verbose_name="ชุดการประชุม")
+    number = models.PositiveIntegerField("ครั้งที่")
+    year_be = models.PositiveIntegerField("ปี พ.ศ.", help_text="ครั้งที่นับใหม่ทุกปี พ.ศ.")
+    date = models.DateField("วันที่ประชุม")
+    start_time = models.TimeField("เวลาเริ่ม", null=True, blank=True)
+    end_time = models.TimeField("เวลาเลิก", null=True, blank=True)
+    venue = models.CharField("สถานที่", max_length=250, blank=True)
+    chair = models.CharField("ประธาน", max_length=250, blank=True)
+    is_archived = models.BooleanField("เก็บเข้าคลัง", default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "การประชุม"
+        verbose_name_plural = "การประชุม"
+        ordering = ["-date", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "year_be", "number"],
+                name="meeting_number_unique_per_series_year",
+                violation_error_message="มีการประชุมครั้งที่นี้ของชุดการประชุมนี้ในปีนี้แล้ว",
+            ),
+            models.CheckConstraint(
+                name="meeting_number_positive",
+                condition=models.Q(number__gte=1),
+                violation_error_message="ครั้งที่ต้องมากกว่า ๐",
+            ),
+            models.CheckConstraint(
+                name="meeting_year_be_plausible",
+                condition=models.Q(year_be__gte=2400, year_be__lte=2700),
+                violation_error_message="ปี พ.ศ. ไม่ถูกต้อง",
+            ),
+        ]
+        indexes = [models.Index(fields=["year_be"]), models.Index(fields=["-date", "-number"])]
+
+    def __str__(self) -> str:
+        return f"{self.series.name} ครั้งที่ {self.number_label}"
+
+    @property
+    def number_label(self) -> str:
+        """๑๐/๒๕๖๐"""
+        return thai.thai_digits(f"{self.number}/{self.year_be}")
+
+    def clean(self) -> None:
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError({"end_time": "เวลาเลิกประชุมต้องหลังเวลาเริ่มประชุม"})
