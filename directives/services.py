@@ -236,7 +236,7 @@ def assignment_acknowledge(*, assignment: Assignment, by) -> Assignment:
     return assignment
 
 
-def _check_upload(upload: UploadedFile) -> None:
+def check_upload(upload: UploadedFile) -> None:
     name = upload.name or ""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in ALLOWED_UPLOAD_EXTENSIONS:
@@ -277,7 +277,7 @@ def progress_report(
     if status == Status.EXTENSION and requested_due_date is None:
         raise DomainError("กรุณาระบุวันที่ขอขยายเวลาถึง")
     for upload in files:
-        _check_upload(upload)
+        check_upload(upload)
     report = ProgressReport(
         assignment=assignment,
         text=text.strip(),

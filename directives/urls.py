@@ -1,1 +1,19 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("directives/", views.directive_list, name="directive_list"),
+    path("directives/<int:pk>/", views.directive_detail, name="directive_detail"),
+    path("directives/<int:pk>/edit/", views.directive_edit, name="directive_edit"),
+    path("directives/<int:pk>/close/", views.directive_close, name="directive_close"),
+    path("directives/<int:pk>/reopen/", views.directive_reopen, name="directive_reopen"),
+    path("meetings/<int:meeting_pk>/directives/new/", views.directive_create, name="directive_create"),
+    path("assignments/<int:pk>/", views.assignment_detail, name="assignment_detail"),
+    path("assignments/<int:pk>/acknowledge/", views.assignment_acknowledge, name="assignment_acknowledge"),
+    path("assignments/<int:pk>/extension/", views.assignment_extension, name="assignment_extension"),
+    path("reports/<int:pk>/review/", views.report_review, name="report_review"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+]

@@ -1,0 +1,69 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from agencies.models import Agency
+from lampang_tracker.forms import ThaiDateField
+from meetings.models import Meeting, MeetingSeries
+
+from .models import Directive, Status, today
+
+
+class ThaiDateFilter(django_filters.DateFilter):
+    field_class = ThaiDateField
+
+
+class DirectiveFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="ค้นหาข้อความ", method="filter_text")
+    series = django_filters.ModelChoiceFilter(
+        label="ชุดการประชุม", field_name="meeting__series", queryset=MeetingSeries.objects.all(), empty_label="ทั้งหมด"
+    )
+    meeting = django_filters.ModelChoiceFilter(
+        label="การประชุม", queryset=Meeting.objects.select_related("series"), empty_label="ทั้งหมด"
+    )
+    year = django_filters.NumberFilter(label="ปี พ.ศ.", field_name="meeting__year_be")
+    agency = django_filters.ModelChoiceFilter(
+        label="หน่วยงาน", field_name="assignments__agency", queryset=Agency.objects.all(), empty_label="ทั้งหมด"
+    )
+    status = django_filters.ChoiceFilter(label="สถานะ", field_name="state", choices=Status.choices, empty_label="ทั้งหมด")
+    overdue = django_filters.BooleanFilter(
+        label="เกินกำหนด",
+        method="filter_overdue",
+        widget=forms.Select(choices=[("", "ทั้งหมด"), ("true", "เฉพาะที่เกินกำหนด"), ("false", "ไม่เกินกำหนด")]),
+    )
+    due_from = ThaiDateFilter(label="กำหนดเสร็จตั้งแต่", field_name="due_date", lookup_expr="gte")
+    due_to = ThaiDateFilter(label="กำหนดเสร็จถึง", field_name="due_date", lookup_expr="lte")
+
+    class Meta:
+        model = Directive
+        fields = []
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The agency choice is pointless for an agency user, who sees only their own.
+        if actor is not None and actor.is_agency:
+            del self.filters["agency"]
+        else:
+            self.filters["agency"].queryset = Agency.objects.all()
+
+    @property
+    def form(self):
+        form = super().form
+        if "agency" in form.fields:
+            # Thai dictionary order for the agency list.
+            form.fields["agency"].choices = [("", "ทั้งหมด")] + [
+                (a.pk, a.name) for a in Agency.objects.all().thai_sorted()
+            ]
+        return form
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(text__icontains=value) | Q(heading__icontains=value))
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = Q(open_due_date__lt=today())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)

@@ -1,0 +1,74 @@
+"""Form fields that read input the way Thai users type it."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+
+from lampang_tracker import thai
+
+
+class ThaiDateInput(forms.TextInput):
+    """Shows 29/11/2560 and accepts what parse_thai_date accepts."""
+
+    def __init__(self, attrs=None):
+        defaults = {"placeholder": "วว/ดด/ปปปป เช่น 29/11/2560", "inputmode": "numeric", "autocomplete": "off"}
+        super().__init__({**defaults, **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, datetime.date):
+            return thai.date_numeric(value)
+        return value
+
+
+class ThaiDateField(forms.DateField):
+    widget = ThaiDateInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return thai.parse_thai_date(str(value))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
+
+
+class ThaiTimeField(forms.TimeField):
+    """Accepts 09.30, 9.30 น., 09:30 and Thai digits."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", ["%H.%M", "%H:%M", "%H.%M.%S", "%H:%M:%S"])
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "เช่น 09.30", "inputmode": "decimal"}))
+        kwargs.setdefault("error_messages", {"invalid": "กรุณากรอกเวลาในรูปแบบ ชช.นน เช่น 09.30"})
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = thai.arabic_digits(value).replace("น.", "").strip()
+        return super().to_python(value)
+
+
+class ThaiIntegerField(forms.IntegerField):
+    """An integer that may be typed with Thai digits."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = thai.arabic_digits(value).strip()
+        return super().to_python(value)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
