@@ -49,7 +49,7 @@ run: install
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
-	DEBUG=0 SECRET_KEY=test-only $(PY) manage.py test --noinput --parallel auto $(TESTS)
+	DEBUG=0 STATIC_MANIFEST=0 SECRET_KEY=test-only $(PY) manage.py test --noinput --parallel auto $(TESTS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -82,7 +82,10 @@ class Profile(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="profile_agency_iff_agency_role",
-                condition=(models.Q(role="agency", agency__isnull=False) | (~models.Q(role="agency") & models.Q(agency__isnull=True))),
+                condition=(
+                    models.Q(role="agency", agency__isnull=False)
+                    | (~models.Q(role="agency") & models.Q(agency__isnull=True))
+                ),
                 violation_error_message="ผู้ใช้หน่วยงานต้องสังกัดหน่วยงานเดียว และบทบาทอื่นต้องไม่ผูกกับหน่วยงาน",
             )
         ]

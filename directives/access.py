@@ -54,7 +54,9 @@ def get_assignment_for_user(request, pk: int, *, write: bool = False) -> Assignm
 def get_report_for_review(request, pk: int) -> ProgressReport:
     actor = actor_for(request.user)
     require_known_role(request)
-    report = get_object_or_404(ProgressReport.objects.select_related("assignment__directive", "assignment__agency"), pk=pk)
+    report = get_object_or_404(
+        ProgressReport.objects.select_related("assignment__directive", "assignment__agency"), pk=pk
+    )
     if actor.is_agency and report.assignment.agency_id != actor.agency.pk:
         raise Http404("ไม่พบรายงาน")
     require_secretariat(request)

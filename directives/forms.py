@@ -67,7 +67,9 @@ class DirectiveForm(forms.Form):
             "number": directive.number,
             "heading": directive.heading,
             "text": directive.text,
-            "parties": [f"a{p.agency_id}" if p.agency_id else f"g{p.group_id}" for p in lines if p.agency_id or p.group_id],
+            "parties": [
+                f"a{p.agency_id}" if p.agency_id else f"g{p.group_id}" for p in lines if p.agency_id or p.group_id
+            ],
             "free_parties": "\n".join(p.label for p in lines if not (p.agency_id or p.group_id)),
             "parties_bulleted": directive.parties_bulleted,
             "due_date": directive.due_date,
@@ -105,7 +107,9 @@ class DirectiveForm(forms.Form):
         chosen = self.cleaned_data.get("parties") or []
         agency_ids = [int(v[1:]) for v in chosen if v.startswith("a")]
         group_ids = [int(v[1:]) for v in chosen if v.startswith("g")]
-        agencies = sorted(Agency.objects.filter(pk__in=agency_ids), key=lambda a: (a.print_order, agency_ids.index(a.pk)))
+        agencies = sorted(
+            Agency.objects.filter(pk__in=agency_ids), key=lambda a: (a.print_order, agency_ids.index(a.pk))
+        )
         groups = list(AgencyGroup.objects.filter(pk__in=group_ids))
         return parties_from(agencies=agencies, groups=groups, free_text=self.cleaned_data["free_parties"].splitlines())
 
@@ -113,7 +117,16 @@ class DirectiveForm(forms.Form):
         data = self.cleaned_data
         return {
             name: data[name]
-            for name in ("number", "heading", "text", "due_date", "report_day", "report_until", "strategy", "parties_bulleted")
+            for name in (
+                "number",
+                "heading",
+                "text",
+                "due_date",
+                "report_day",
+                "report_until",
+                "strategy",
+                "parties_bulleted",
+            )
         }
 
 

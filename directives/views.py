@@ -57,8 +57,7 @@ def home(request):
         context["counts"] = assignments.counts()
         rows = {row["agency_id"]: row for row in assignments.counts_by_agency()}
         context["by_agency"] = [
-            {"agency": agency, **rows[agency.pk]}
-            for agency in Agency.objects.filter(pk__in=rows).thai_sorted()
+            {"agency": agency, **rows[agency.pk]} for agency in Agency.objects.filter(pk__in=rows).thai_sorted()
         ]
         context["pending_reviews"] = ProgressReport.objects.filter(review=ProgressReport.Review.PENDING).count()
     return render(request, "directives/home.html", context)
@@ -139,7 +138,9 @@ def directive_edit(request, pk: int):
     form = DirectiveForm(request.POST or None, meeting=directive.meeting, instance=directive)
     if request.method == "POST" and form.is_valid():
         try:
-            services.directive_update(directive=directive, parties=form.party_list(), by=request.user, **form.directive_fields())
+            services.directive_update(
+                directive=directive, parties=form.party_list(), by=request.user, **form.directive_fields()
+            )
         except (ValidationError, services.DomainError) as error:
             _errors_to_form(form, error)
         else:

@@ -150,7 +150,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if not envbool("STATIC_MANIFEST", not DEBUG)
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },

@@ -7,9 +7,7 @@ from .models import Meeting, MeetingSeries
 
 class MeetingForm(forms.ModelForm):
     number = ThaiIntegerField(label="ครั้งที่", min_value=1, error_messages={"min_value": "ครั้งที่ต้องมากกว่า ๐"})
-    year_be = ThaiIntegerField(
-        label="ปี พ.ศ.", required=False, help_text="เว้นว่างได้ ระบบใช้ปี พ.ศ. ของวันที่ประชุม"
-    )
+    year_be = ThaiIntegerField(label="ปี พ.ศ.", required=False, help_text="เว้นว่างได้ ระบบใช้ปี พ.ศ. ของวันที่ประชุม")
     date = ThaiDateField(label="วันที่ประชุม")
     start_time = ThaiTimeField(label="เวลาเริ่ม", required=False)
     end_time = ThaiTimeField(label="เวลาเลิก", required=False)

@@ -40,7 +40,9 @@ class MeetingQuerySet(models.QuerySet):
 
 
 class Meeting(models.Model):  # การประชุม
-    series = models.ForeignKey(MeetingSeries, on_delete=models.PROTECT, related_name="meetings", verbose_name="ชุดการประชุม")
+    series = models.ForeignKey(
+        MeetingSeries, on_delete=models.PROTECT, related_name="meetings", verbose_name="ชุดการประชุม"
+    )
     number = models.PositiveIntegerField("ครั้งที่")
     year_be = models.PositiveIntegerField("ปี พ.ศ.", help_text="ครั้งที่นับใหม่ทุกปี พ.ศ.")
     date = models.DateField("วันที่ประชุม")
@@ -49,7 +51,9 @@ class Meeting(models.Model):  # การประชุม
     venue = models.CharField("สถานที่", max_length=250, blank=True)
     chair = models.CharField("ประธาน", max_length=250, blank=True)
     is_archived = models.BooleanField("เก็บเข้าคลัง", default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
