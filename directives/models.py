@@ -139,6 +139,10 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
     def __str__(self) -> str:
         return f"{self.number_label} {self.heading or self.text[:60]}"
 
+    def save(self, *args, **kwargs):
+        self.sort_key = sort_key_for(self.number)
+        super().save(*args, **kwargs)
+
     @property
     def number_label(self) -> str:
         return thai.thai_digits(self.number)
@@ -171,10 +175,6 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
             errors["report_day"] = "กรุณาระบุวันที่รายงาน"
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        self.sort_key = sort_key_for(self.number)
-        super().save(*args, **kwargs)
 
 
 class ResponsibleParty(models.Model):

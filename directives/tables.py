@@ -13,7 +13,7 @@ class DirectiveTable(tables.Table):
         verbose_name="การประชุม", accessor="meeting", order_by=("meeting__date", "meeting__number", "sort_key")
     )
     number = tables.Column(verbose_name="ลำดับ", order_by=("sort_key",))
-    text = tables.Column(verbose_name="ประเด็น", accessor="text", orderable=False)
+    text = tables.Column(verbose_name="ประเด็น", accessor="text", orderable=False, empty_values=())
     parties = tables.Column(verbose_name="หน่วยงานรับผิดชอบ", accessor="pk", orderable=False)
     due_date = tables.Column(verbose_name="กำหนดเสร็จ")
     state = tables.Column(verbose_name="สถานะ")
@@ -21,7 +21,6 @@ class DirectiveTable(tables.Table):
     class Meta:
         model = Directive
         fields = ("meeting", "number", "text", "parties", "due_date", "state")
-        order_by = ("-meeting",)
         attrs = {"class": "table directives"}
         empty_text = "ไม่พบข้อสั่งการตามเงื่อนไขที่เลือก"
 

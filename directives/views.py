@@ -80,6 +80,7 @@ class DirectiveListView(SingleTableMixin, ExportMixin, FilterView):
             directives_for_user(self.request)
             .select_related("meeting__series")
             .prefetch_related("parties__agency", "parties__group")
+            .order_by("-meeting__date", "-meeting__number", "sort_key")
         )
 
     def get_filterset_kwargs(self, filterset_class):
@@ -188,11 +189,21 @@ def inbox(request):
         .order_by("due_date", "directive__sort_key")
     )
     on = today()
+    # Each item appears once, in the most urgent bucket that fits it.
+    overdue = mine.overdue(on)
+    new = mine.unacknowledged().exclude(pk__in=overdue.values("pk"))
+    due_soon = mine.due_soon(on).filter(acknowledged_at__isnull=False)
+    rest = (
+        mine.open()
+        .filter(acknowledged_at__isnull=False)
+        .exclude(pk__in=overdue.values("pk"))
+        .exclude(pk__in=due_soon.values("pk"))
+    )
     buckets = [
-        ("new", "ใหม่ (ยังไม่รับทราบ)", mine.unacknowledged()),
-        ("overdue", "เกินกำหนด", mine.overdue(on)),
-        ("due_soon", "ใกล้ครบกำหนด", mine.due_soon(on)),
-        ("open", "อยู่ระหว่างดำเนินการ", mine.open().exclude(due_date__lt=on).filter(acknowledged_at__isnull=False)),
+        ("overdue", "เกินกำหนด", overdue),
+        ("new", "ใหม่ (ยังไม่รับทราบ)", new),
+        ("due_soon", "ใกล้ครบกำหนด", due_soon),
+        ("open", "อยู่ระหว่างดำเนินการ", rest),
         ("done", "เสร็จแล้ว / ปิดประเด็น", mine.filter(is_open=False).order_by("-updated_at")[:20]),
     ]
     return render(request, "directives/inbox.html", {"agency": agency, "buckets": buckets, "today": on})
