@@ -1,0 +1,263 @@
+"""One directive: its text, parties and each agency's progress; closing and reopening."""
+
+from __future__ import annotations
+
+import datetime
+
+from directives import services
+from directives.models import Directive, ProgressReport, Status, today
+from tests.base import SpreadMixin, TrackerTestCase
+
+
+class DirectiveDetailTests(TrackerTestCase):
+    def url(self, directive=None):
+        return f"/directives/{(directive or self.directive).pk}/"
+
+    def test_it_shows_the_directive_with_every_agencys_progress_to_the_secretariat(self):
+        self.login(self.secretariat)
+        response = self.client.get(self.url())
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "ข้อ ๒ <u>วาระรักลำปาง</u>", html=False)
+        self.assertContains(response, self.directive.text)
+        self.assertContains(response, "จัดประชุมชี้แจงแล้ว")
+        self.assertContains(response, "ร้อยละ ๓๐")
+        self.assertEqual(list(response.context["assignments"]), [self.assignment_a])
+        self.assertContains(response, f'action="/directives/{self.directive.pk}/close/"')
+        self.assertContains(response, f'action="/reports/{self.report_a.pk}/review/"')
+        self.assertContains(response, f'href="/directives/{self.directive.pk}/edit/"')
+
+    def test_it_shows_the_executive_everything_without_actions(self):
+        self.login(self.executive)
+        response = self.client.get(self.url())
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "จัดประชุมชี้แจงแล้ว")
+        self.assertNotContains(response, "/close/")
+        self.assertNotContains(response, "/review/")
+        self.assertNotContains(response, "/edit/")
+
+    def test_it_shows_an_agency_user_only_their_own_share(self):
+        directive = services.directive_create(
+            meeting=self.meeting,
+            number="3",
+            text="ขอให้ร่วมกันจัดงาน",
+            parties=services.parties_from(agencies=[self.agency_a, self.agency_b]),
+            by=self.secretariat,
+        )
+        services.progress_report(
+            assignment=directive.assignments.get(agency=self.agency_b),
+            text="รายงานของศึกษาธิการ",
+            status=Status.IN_PROGRESS,
+            by=self.user_b,
+        )
+        self.login(self.user_a)
+        response = self.client.get(self.url(directive))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual([a.agency for a in response.context["assignments"]], [self.agency_a])
+        self.assertNotContains(response, "รายงานของศึกษาธิการ")
+        self.assertContains(response, "งานของหน่วยงานคุณ")
+        self.assertNotContains(response, "/close/")
+
+    def test_it_answers_404_to_an_agency_the_directive_is_not_assigned_to(self):
+        self.login(self.user_b)
+        response = self.client.get(self.url())
+        self.assertEqual(response.status_code, 404)
+        self.assertNotContains(response, self.directive.text, status_code=404)
+
+    def test_it_answers_404_for_an_unknown_directive(self):
+        self.login(self.secretariat)
+        self.assertEqual(self.client.get("/directives/999999/").status_code, 404)
+
+    def test_it_shows_the_reporting_cycle_and_closing_note_in_thai(self):
+        directive = services.directive_create(
+            meeting=self.meeting,
+            number="4",
+            text="รายงานผลทุกเดือน",
+            report_day=20,
+            report_until=datetime.date(2025, 9, 30),
+            parties=services.parties_from(agencies=[self.agency_a]),
+            by=self.secretariat,
+        )
+        services.directive_close(directive=directive, note="ดำเนินการครบถ้วนแล้ว", by=self.secretariat)
+        self.login(self.secretariat)
+        response = self.client.get(self.url(directive))
+        self.assertContains(response, "รายงานทุกวันที่ ๒๐ ของเดือน จนถึง ๓๐ กันยายน ๒๕๖๘")
+        self.assertContains(response, "ดำเนินการครบถ้วนแล้ว")
+        self.assertContains(response, "ยุติ/ปิดประเด็น")
+        self.assertContains(response, f'action="/directives/{directive.pk}/reopen/"')
+        self.assertNotContains(response, f'href="/directives/{directive.pk}/edit/"')
+
+    def test_it_marks_an_overdue_directive(self):
+        self.login(self.secretariat)
+        self.assertContains(self.client.get(self.url(self.directive_b)), '<span class="badge overdue">เกินกำหนด</span>')
+        self.assertNotContains(self.client.get(self.url()), '<span class="badge overdue">เกินกำหนด</span>')
+
+    def test_it_prints_bulleted_parties_as_written(self):
+        directive = services.directive_create(
+            meeting=self.meeting,
+            number="5",
+            text="ขอให้ทุกอำเภอดำเนินการ",
+            parties=services.parties_from(groups=[self.group], free_text=["ส่วนราชการ/หน่วยงานที่เกี่ยวข้อง"]),
+            parties_bulleted=True,
+            by=self.secretariat,
+        )
+        self.login(self.secretariat)
+        response = self.client.get(self.url(directive))
+        self.assertContains(response, "<div>-ทุกอำเภอ</div>", html=True)
+        self.assertContains(response, "<div>-ส่วนราชการ/หน่วยงานที่เกี่ยวข้อง</div>", html=True)
+
+    def test_it_refuses_post_with_405(self):
+        self.login(self.secretariat)
+        self.assertEqual(self.client.post(self.url()).status_code, 405)
+
+    def test_it_sends_anonymous_visitors_to_the_login_page(self):
+        self.assertLoginRedirect(self.client.get(self.url()), self.url())
+
+
+class DirectiveDetailQueryCountTests(SpreadMixin, TrackerTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.many = cls.spread_agencies(8)
+        cls.wide = services.directive_create(
+            meeting=cls.meeting,
+            number="7",
+            heading="วาระลำปางน่าเที่ยว",
+            text="ขอให้ทุกหน่วยงานร่วมกันประชาสัมพันธ์",
+            due_date=today() + datetime.timedelta(days=10),
+            parties=services.parties_from(agencies=[cls.agency_a, *cls.many], groups=[cls.group]),
+            by=cls.secretariat,
+        )
+        services.directive_create(meeting=cls.meeting, number="7.1", text="ข้อย่อย", parent=cls.wide, by=cls.secretariat)
+        cls.report_on(cls.wide, by=cls.secretariat)
+
+    @classmethod
+    def report_on(cls, directive, *, by):
+        for assignment in directive.assignments.all():
+            for text in ("รายงานครั้งแรก", "รายงานครั้งที่สอง"):
+                services.progress_report(assignment=assignment, text=text, status=Status.IN_PROGRESS, percent=40, by=by)
+
+    def grow(self):
+        more = self.spread_agencies(6)
+        services.directive_update(
+            directive=self.wide,
+            parties=services.parties_from(agencies=[self.agency_a, *self.many, *more], groups=[self.group]),
+            by=self.secretariat,
+        )
+        self.report_on(self.wide, by=self.user_a)
+        for report in ProgressReport.objects.filter(assignment__directive=self.wide)[:5]:
+            services.report_review(report=report, accept=True, by=self.secretariat)
+        services.directive_create(
+            meeting=self.meeting, number="7.2", text="ข้อย่อย", parent=self.wide, by=self.secretariat
+        )
+
+    def test_it_does_not_grow_queries_with_rows_for_the_secretariat(self):
+        self.login(self.secretariat)
+        with self.assertNumQueries(9):
+            self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
+        self.grow()
+        with self.assertNumQueries(9):
+            self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
+
+    def test_it_does_not_grow_queries_with_rows_for_an_agency_user(self):
+        self.login(self.user_a)
+        with self.assertNumQueries(10):
+            self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
+        self.grow()
+        with self.assertNumQueries(10):
+            self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
+
+
+class DirectiveCloseTests(TrackerTestCase):
+    def url(self, directive=None):
+        return f"/directives/{(directive or self.directive).pk}/close/"
+
+    def test_it_closes_a_directive_with_a_note(self):
+        self.login(self.secretariat)
+        response = self.client.post(self.url(), {"note": "ที่ประชุมมีมติให้ยุติ"}, follow=True)
+        self.assertRedirects(response, f"/directives/{self.directive.pk}/")
+        self.assertContains(response, "ปิดประเด็นแล้ว")
+        self.directive.refresh_from_db()
+        self.assertEqual(self.directive.state, Status.CLOSED)
+        self.assertEqual(self.directive.close_note, "ที่ประชุมมีมติให้ยุติ")
+        self.assertEqual(self.directive.closed_by, self.secretariat)
+        self.assertFalse(self.directive.assignments.get().is_open)
+
+    def test_it_refuses_to_close_without_a_note_in_thai(self):
+        self.login(self.secretariat)
+        response = self.client.post(self.url(), {"note": "   "}, follow=True)
+        self.assertContains(response, "กรุณาระบุเหตุผลการปิดประเด็น")
+        self.directive.refresh_from_db()
+        self.assertFalse(self.directive.is_closed)
+
+    def test_it_says_so_when_the_directive_is_already_closed(self):
+        services.directive_close(directive=self.directive, note="ยุติ", by=self.secretariat)
+        self.login(self.secretariat)
+        response = self.client.post(self.url(), {"note": "อีกครั้ง"}, follow=True)
+        self.assertContains(response, "ข้อนี้ปิดประเด็นไปแล้ว")
+        self.directive.refresh_from_db()
+        self.assertEqual(self.directive.close_note, "ยุติ")
+
+    def test_it_refuses_the_executive_with_403(self):
+        self.login(self.executive)
+        self.assertEqual(self.client.post(self.url(), {"note": "ยุติ"}).status_code, 403)
+        self.assertFalse(Directive.objects.get(pk=self.directive.pk).is_closed)
+
+    def test_it_refuses_the_assigned_agency_with_403(self):
+        self.login(self.user_a)
+        self.assertEqual(self.client.post(self.url(), {"note": "ยุติ"}).status_code, 403)
+        self.assertFalse(Directive.objects.get(pk=self.directive.pk).is_closed)
+
+    def test_it_answers_404_to_another_agency(self):
+        self.login(self.user_b)
+        self.assertEqual(self.client.post(self.url(), {"note": "ยุติ"}).status_code, 404)
+        self.assertFalse(Directive.objects.get(pk=self.directive.pk).is_closed)
+
+    def test_it_refuses_get_with_405(self):
+        self.login(self.secretariat)
+        self.assertEqual(self.client.get(self.url()).status_code, 405)
+
+    def test_it_sends_anonymous_visitors_to_the_login_page(self):
+        self.assertLoginRedirect(self.client.post(self.url(), {"note": "ยุติ"}), self.url())
+        self.assertFalse(Directive.objects.get(pk=self.directive.pk).is_closed)
+
+
+class DirectiveReopenTests(TrackerTestCase):
+    def setUp(self):
+        services.directive_close(directive=self.directive, note="ยุติ", by=self.secretariat)
+
+    def url(self):
+        return f"/directives/{self.directive.pk}/reopen/"
+
+    def test_it_reopens_a_closed_directive(self):
+        self.login(self.secretariat)
+        response = self.client.post(self.url(), follow=True)
+        self.assertRedirects(response, f"/directives/{self.directive.pk}/")
+        self.assertContains(response, "เปิดประเด็นอีกครั้งแล้ว")
+        self.directive.refresh_from_db()
+        self.assertFalse(self.directive.is_closed)
+        self.assertEqual(self.directive.state, Status.IN_PROGRESS)
+        self.assertTrue(self.directive.assignments.get().is_open)
+
+    def test_it_says_so_when_the_directive_is_open(self):
+        self.login(self.secretariat)
+        self.client.post(self.url())
+        response = self.client.post(self.url(), follow=True)
+        self.assertContains(response, "ข้อนี้ยังไม่ได้ปิดประเด็น")
+
+    def test_it_refuses_the_executive_and_the_agency_with_403(self):
+        for user in (self.executive, self.user_a):
+            self.login(user)
+            self.assertEqual(self.client.post(self.url()).status_code, 403)
+        self.assertTrue(Directive.objects.get(pk=self.directive.pk).is_closed)
+
+    def test_it_answers_404_to_another_agency(self):
+        self.login(self.user_b)
+        self.assertEqual(self.client.post(self.url()).status_code, 404)
+
+    def test_it_refuses_get_with_405(self):
+        self.login(self.secretariat)
+        self.assertEqual(self.client.get(self.url()).status_code, 405)
+
+    def test_it_sends_anonymous_visitors_to_the_login_page(self):
+        self.assertLoginRedirect(self.client.post(self.url()), self.url())
+        self.assertTrue(Directive.objects.get(pk=self.directive.pk).is_closed)

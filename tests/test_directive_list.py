@@ -1,0 +1,257 @@
+"""ข้อสั่งการทั้งหมด: filter, sort, page and export (CSV for Excel, XLSX)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+
+from directives import services
+from directives.models import Directive, today
+from lampang_tracker import thai
+from tests.base import SpreadMixin, TrackerTestCase
+
+URL = "/directives/"
+
+
+def listed(response) -> list[Directive]:
+    return [row.record for row in response.context["table"].paginated_rows]
+
+
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def numbers(rows) -> list[str]:
+    """The ลำดับ column (exported in Thai digits, as printed) in Arabic digits."""
+    return [thai.arabic_digits(row[1]) for row in rows]
+
+
+class DirectiveListTests(TrackerTestCase):
+    def test_it_lists_every_directive_for_the_secretariat_and_the_executive(self):
+        for user in (self.secretariat, self.executive):
+            with self.subTest(user=user.username):
+                self.login(user)
+                response = self.client.get(URL)
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(set(listed(response)), {self.directive, self.directive_b})
+                self.assertContains(response, "ข้อสั่งการทั้งหมด")
+
+    def test_it_lists_only_an_agency_users_own_directives(self):
+        self.login(self.user_a)
+        response = self.client.get(URL)
+        self.assertEqual(listed(response), [self.directive])
+        self.assertNotContains(response, self.directive_b.text)
+        self.assertContains(response, f"ข้อสั่งการของ{self.agency_a.name}")
+
+    def test_it_does_not_offer_an_agency_user_the_agency_filter_nor_obey_it(self):
+        self.login(self.user_a)
+        response = self.client.get(URL, {"agency": self.agency_b.pk})
+        self.assertNotIn("agency", response.context["filter"].form.fields)
+        self.assertEqual(listed(response), [self.directive])
+
+    def test_it_shows_the_columns_in_thai(self):
+        self.login(self.secretariat)
+        response = self.client.get(URL)
+        self.assertContains(response, "๑๐/๒๕๖๐")
+        self.assertContains(response, "<u>วาระรักลำปาง</u>", html=False)
+        self.assertContains(response, thai.date_short(self.directive.due_date))
+        self.assertContains(response, "เกินกำหนด")
+        self.assertContains(response, "อยู่ระหว่างดำเนินการ")
+        self.assertContains(response, "พบ ๒ รายการ")
+
+    def test_it_finds_a_thai_word_inside_thai_text(self):
+        self.login(self.secretariat)
+        self.assertEqual(listed(self.client.get(URL, {"q": "แต่งกาย"})), [self.directive])
+        self.assertEqual(listed(self.client.get(URL, {"q": "รักลำปาง"})), [self.directive])  # the heading
+        self.assertEqual(listed(self.client.get(URL, {"q": "ไม่มีคำนี้"})), [])
+
+    def test_it_filters_by_state(self):
+        self.login(self.secretariat)
+        self.assertEqual(listed(self.client.get(URL, {"status": "in_progress"})), [self.directive])
+        self.assertEqual(listed(self.client.get(URL, {"status": "not_started"})), [self.directive_b])
+
+    def test_it_filters_overdue_from_the_due_dates(self):
+        self.login(self.secretariat)
+        self.assertEqual(listed(self.client.get(URL, {"overdue": "true"})), [self.directive_b])
+        self.assertEqual(listed(self.client.get(URL, {"overdue": "false"})), [self.directive])
+
+    def test_it_filters_by_agency(self):
+        self.login(self.secretariat)
+        self.assertEqual(listed(self.client.get(URL, {"agency": self.agency_b.pk})), [self.directive_b])
+
+    def test_it_offers_agencies_in_thai_dictionary_order(self):
+        self.login(self.secretariat)
+        choices = [label for _, label in self.client.get(URL).context["filter"].form.fields["agency"].choices][1:]
+        self.assertEqual(choices, thai.thai_sorted(choices))
+
+    def test_it_filters_by_meeting_and_year(self):
+        self.login(self.secretariat)
+        self.assertEqual(len(listed(self.client.get(URL, {"meeting": self.meeting.pk}))), 2)
+        self.assertEqual(len(listed(self.client.get(URL, {"year": 2560}))), 2)
+        self.assertEqual(listed(self.client.get(URL, {"year": 2561})), [])
+
+    def test_it_filters_due_dates_typed_the_thai_way(self):
+        self.login(self.secretariat)
+        typed = thai.thai_digits(thai.date_numeric(today()))  # e.g. ๒๑/๑๑/๒๕๖๙
+        self.assertEqual(listed(self.client.get(URL, {"due_to": typed})), [self.directive_b])
+        self.assertEqual(listed(self.client.get(URL, {"due_from": thai.date_numeric(today())})), [self.directive])
+
+    def test_it_answers_a_bad_filter_date_in_thai(self):
+        self.login(self.secretariat)
+        response = self.client.get(URL, {"due_from": "31/02/2560"})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "ไม่มีวันที่นี้ในปฏิทิน")
+        self.assertContains(response, 'value="31/02/2560"')
+
+    def test_it_sorts_by_number_in_the_offices_order(self):
+        for number in ("10", "2.1", "1.1"):
+            services.directive_create(meeting=self.meeting, number=number, text=f"ข้อ {number}", by=self.secretariat)
+        self.login(self.secretariat)
+        numbers = [d.number for d in listed(self.client.get(URL, {"sort": "number"}))]
+        self.assertEqual(numbers, ["1", "1.1", "2", "2.1", "10"])
+
+    def test_it_hides_archived_directives(self):
+        Directive.objects.filter(pk=self.directive_b.pk).update(is_archived=True)
+        self.login(self.secretariat)
+        self.assertEqual(listed(self.client.get(URL)), [self.directive])
+
+    def test_it_refuses_post_with_405(self):
+        self.login(self.secretariat)
+        self.assertEqual(self.client.post(URL).status_code, 405)
+
+    def test_it_sends_anonymous_visitors_to_the_login_page(self):
+        self.assertLoginRedirect(self.client.get(URL), URL)
+
+    def test_it_does_not_export_to_anonymous_visitors(self):
+        response = self.client.get(URL, {"_export": "csv"})
+        self.assertEqual(response.status_code, 302)
+        self.assertNotIn(self.directive.text, response.content.decode())
+
+
+class DirectiveExportTests(TrackerTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        # More rows than one page (25): an export carries all of them.
+        for i in range(30):
+            services.directive_create(
+                meeting=cls.meeting,
+                number=f"3.{i + 1}",
+                text=f"ข้อสั่งการทดสอบการส่งออก {i + 1}",
+                parties=services.parties_from(agencies=[cls.agency_b], free_text=["ส่วนราชการ/หน่วยงานที่เกี่ยวข้อง"]),
+                by=cls.secretariat,
+            )
+
+    def test_it_exports_csv_with_a_byte_order_mark_and_thai_text(self):
+        self.login(self.secretariat)
+        response = self.client.get(URL, {"_export": "csv"})
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response["Content-Type"].startswith("text/csv"))
+        self.assertIn("directives.csv", response["Content-Disposition"])
+        self.assertTrue(response.content.startswith(b"\xef\xbb\xbf"))
+        rows = csv_rows(response)
+        self.assertEqual(rows[0], ["การประชุม", "ลำดับ", "ประเด็น", "หน่วยงานรับผิดชอบ", "กำหนดเสร็จ", "สถานะ"])
+        self.assertEqual(len(rows), 1 + 32)
+        row = next(r for r in rows if r[1] == "๒")
+        self.assertEqual(row[0], "การประชุมหัวหน้าส่วนราชการจังหวัดลำปาง ครั้งที่ 10/2560")
+        self.assertEqual(row[2], "วาระรักลำปาง ขอให้รณรงค์แต่งกายชุดพื้นเมืองในทุกวันศุกร์")
+        self.assertEqual(row[3], self.agency_a.name)
+        self.assertEqual(row[4], thai.date_numeric(self.directive.due_date))
+        self.assertEqual(row[5], "อยู่ระหว่างดำเนินการ")
+        overdue = next(r for r in rows if r[1] == "๑")
+        self.assertEqual(overdue[5], "ยังไม่ดำเนินการ (เกินกำหนด)")
+        several = next(r for r in rows if r[1] == "๓.๑")
+        self.assertEqual(several[3], f"{self.agency_b.name}\nส่วนราชการ/หน่วยงานที่เกี่ยวข้อง")
+
+    def test_it_exports_xlsx_that_a_spreadsheet_opens(self):
+        self.login(self.secretariat)
+        response = self.client.get(URL, {"_export": "xlsx"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        self.assertTrue(response.content.startswith(b"PK"))  # a zip container
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True).active
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        self.assertEqual(rows[0][1], "ลำดับ")
+        self.assertEqual(len(rows), 1 + 32)
+        texts = {r[2] for r in rows[1:]}
+        self.assertIn("วาระรักลำปาง ขอให้รณรงค์แต่งกายชุดพื้นเมืองในทุกวันศุกร์", texts)
+        self.assertIn("ขอให้ปรับบทบาทและภารกิจให้เป็นหน่วยอำนวยการ", texts)
+
+    def test_it_exports_only_the_filtered_rows(self):
+        self.login(self.secretariat)
+        rows = csv_rows(self.client.get(URL, {"q": "แต่งกาย", "_export": "csv"}))
+        self.assertEqual(numbers(rows[1:]), ["2"])
+        rows = csv_rows(self.client.get(URL, {"overdue": "true", "_export": "csv"}))
+        self.assertEqual(numbers(rows[1:]), ["1"])
+        response = self.client.get(URL, {"agency": self.agency_a.pk, "_export": "xlsx"})
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True).active
+        self.assertEqual(numbers(sheet.iter_rows(min_row=2, values_only=True)), ["2"])
+
+    def test_it_exports_only_an_agency_users_own_rows(self):
+        self.login(self.user_a)
+        rows = csv_rows(self.client.get(URL, {"_export": "csv"}))
+        self.assertEqual(numbers(rows[1:]), ["2"])
+        self.assertNotIn(self.agency_b.name, self.client.get(URL, {"_export": "csv"}).content.decode("utf-8-sig"))
+
+    def test_it_shows_the_page_when_the_export_format_is_unknown(self):
+        self.login(self.secretariat)
+        response = self.client.get(URL, {"_export": "exe"})
+        self.assertEqual(response.status_code, 200)
+        self.assertTemplateUsed(response, "directives/directive_list.html")
+
+
+class DirectiveListQueryCountTests(SpreadMixin, TrackerTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.many = cls.spread_agencies(8)
+        cls.spread_rows(
+            agencies=cls.many,
+            directives=20,
+            by=cls.secretariat,
+            group=cls.group,
+            always=cls.agency_a,
+            reporters={cls.agency_a.pk: cls.user_a},
+        )
+
+    def grow(self):
+        more = self.spread_agencies(4)
+        self.spread_rows(agencies=self.many + more, directives=30, by=self.secretariat, group=self.group)
+        self.spread_rows(agencies=more, directives=10, by=self.secretariat, always=self.agency_a, meeting=self.meeting)
+
+    def test_it_does_not_grow_queries_with_rows_for_the_secretariat(self):
+        self.login(self.secretariat)
+        with self.assertNumQueries(12):
+            self.assertEqual(self.client.get(URL).status_code, 200)
+        self.grow()
+        with self.assertNumQueries(12):
+            self.assertEqual(self.client.get(URL).status_code, 200)
+
+    def test_it_does_not_grow_queries_with_rows_for_an_agency_user(self):
+        self.login(self.user_a)
+        with self.assertNumQueries(11):
+            self.assertEqual(self.client.get(URL).status_code, 200)
+        self.grow()
+        with self.assertNumQueries(11):
+            self.assertEqual(self.client.get(URL).status_code, 200)
+
+    def test_it_does_not_grow_queries_with_rows_on_a_filtered_page(self):
+        self.login(self.secretariat)
+        query = {"agency": self.many[0].pk, "overdue": "false", "q": "ทดสอบ", "sort": "-due_date"}
+        # One more than unfiltered: the agency choices are read to validate the filter.
+        with self.assertNumQueries(13):
+            self.assertEqual(self.client.get(URL, query).status_code, 200)
+        self.grow()
+        with self.assertNumQueries(13):
+            self.assertEqual(self.client.get(URL, query).status_code, 200)
+
+    def test_it_does_not_grow_queries_with_rows_on_export(self):
+        self.login(self.secretariat)
+        # Three COUNTs (filter view, list pagination, table pagination): wasteful but flat.
+        with self.assertNumQueries(10):
+            self.assertEqual(self.client.get(URL, {"_export": "csv"}).status_code, 200)
+        self.grow()
+        with self.assertNumQueries(10):
+            self.assertEqual(self.client.get(URL, {"_export": "csv"}).status_code, 200)
