@@ -1,0 +1,120 @@
+"""งานของหน่วยงาน: an agency user's items by what needs doing."""
+
+from __future__ import annotations
+
+import datetime
+
+from directives import services
+from directives.models import Status, today
+from tests.base import SpreadMixin, TrackerTestCase
+
+URL = "/inbox/"
+
+
+def bucket(response, key: str) -> list:
+    return next(list(items) for k, _, items in response.context["buckets"] if k == key)
+
+
+class InboxTests(TrackerTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.due_soon = services.directive_create(
+            meeting=cls.meeting,
+            number="3",
+            text="ขอให้ส่งข้อมูลภายในสัปดาห์นี้",
+            due_date=today() + datetime.timedelta(days=3),
+            parties=services.parties_from(agencies=[cls.agency_a]),
+            by=cls.secretariat,
+        ).assignments.get()
+        cls.finished = services.directive_create(
+            meeting=cls.meeting,
+            number="4",
+            text="ขอให้จัดงานประเพณีลอยกระทง",
+            due_date=today() - datetime.timedelta(days=20),
+            parties=services.parties_from(agencies=[cls.agency_a]),
+            by=cls.secretariat,
+        ).assignments.get()
+        services.progress_report(assignment=cls.finished, text="จัดงานเรียบร้อย", status=Status.DONE, by=cls.user_a)
+
+    def test_it_sorts_an_agencys_items_into_buckets(self):
+        self.login(self.user_a)
+        response = self.client.get(URL)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(bucket(response, "overdue"), [])
+        self.assertEqual(bucket(response, "new"), [self.due_soon])
+        self.assertEqual(bucket(response, "due_soon"), [])
+        self.assertEqual(bucket(response, "open"), [self.assignment_a])
+        self.assertEqual(bucket(response, "done"), [self.finished])
+        self.assertContains(response, "ใหม่ (ยังไม่รับทราบ) (๑)")
+
+    def test_it_moves_an_acknowledged_item_to_due_soon(self):
+        services.assignment_acknowledge(assignment=self.due_soon, by=self.user_a)
+        self.login(self.user_a)
+        response = self.client.get(URL)
+        self.assertEqual(bucket(response, "new"), [])
+        self.assertEqual(bucket(response, "due_soon"), [self.due_soon])
+        self.assertEqual(bucket(response, "open"), [self.assignment_a])
+        self.assertContains(response, "ใกล้ครบกำหนด (๑)")
+
+    def test_it_shows_an_overdue_item_once_even_if_unacknowledged(self):
+        self.login(self.user_b)
+        response = self.client.get(URL)
+        self.assertEqual(bucket(response, "overdue"), [self.assignment_b])
+        self.assertEqual(bucket(response, "new"), [])
+        self.assertEqual(bucket(response, "open"), [])
+        self.assertContains(response, self.directive_b.text, count=1)
+        self.assertContains(response, '<span class="badge overdue">เกินกำหนด</span>', html=True)
+        self.assertContains(response, f'action="/assignments/{self.assignment_b.pk}/acknowledge/"')
+
+    def test_it_never_shows_another_agencys_items(self):
+        self.login(self.user_b)
+        response = self.client.get(URL)
+        self.assertNotContains(response, self.directive.text)
+        self.assertNotContains(response, "ขอให้ส่งข้อมูลภายในสัปดาห์นี้")
+        self.assertContains(response, self.directive_b.text)
+
+    def test_it_moves_a_closed_directive_to_done(self):
+        services.directive_close(directive=self.directive_b, note="ยุติตามมติที่ประชุม", by=self.secretariat)
+        self.login(self.user_b)
+        response = self.client.get(URL)
+        self.assertEqual(bucket(response, "overdue"), [])
+        self.assertEqual(bucket(response, "new"), [])
+        self.assertEqual(bucket(response, "done"), [self.assignment_b])
+
+    def test_it_refuses_the_secretariat_and_the_executive_with_403(self):
+        for user in (self.secretariat, self.executive):
+            with self.subTest(user=user.username):
+                self.login(user)
+                self.assertEqual(self.client.get(URL).status_code, 403)
+
+    def test_it_refuses_post_with_405(self):
+        self.login(self.user_a)
+        self.assertEqual(self.client.post(URL).status_code, 405)
+
+    def test_it_sends_anonymous_visitors_to_the_login_page(self):
+        self.assertLoginRedirect(self.client.get(URL), URL)
+
+
+class InboxQueryCountTests(SpreadMixin, TrackerTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.many = cls.spread_agencies(8)
+        cls.spread_rows(
+            agencies=cls.many,
+            directives=20,
+            by=cls.secretariat,
+            always=cls.agency_a,
+            reporters={cls.agency_a.pk: cls.user_a},
+        )
+
+    def test_it_does_not_grow_queries_with_rows(self):
+        self.login(self.user_a)
+        with self.assertNumQueries(8):
+            response = self.client.get(URL)
+        self.assertGreater(sum(len(items) for _, _, items in response.context["buckets"]), 15)
+        more = self.spread_agencies(4)
+        self.spread_rows(agencies=self.many + more, directives=20, by=self.secretariat, always=self.agency_a)
+        with self.assertNumQueries(8):
+            self.assertEqual(self.client.get(URL).status_code, 200)
