@@ -1,0 +1,185 @@
+"""Evidence files (หลักฐาน) attached to reports: where they are kept and who may fetch them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+
+from directives import services
+from directives.models import Attachment, ProgressReport, Status
+from tests.base import TempMediaMixin, TrackerTestCase, png_bytes, png_upload
+
+
+def body(response) -> bytes:
+    try:
+        return b"".join(response.streaming_content)
+    finally:
+        response.close()
+
+
+class AttachmentUploadTests(TempMediaMixin, TrackerTestCase):
+    def url(self):
+        return f"/assignments/{self.assignment_a.pk}/"
+
+    def stored_files(self) -> list[Path]:
+        return [p for p in Path(self.media_root).rglob("*") if p.is_file()]
+
+    def counts(self):
+        return ProgressReport.objects.count(), Attachment.objects.count(), len(self.stored_files())
+
+    def post(self, *files, text="แนบภาพกิจกรรม"):
+        return self.client.post(self.url(), {"status": Status.IN_PROGRESS, "text": text, "files": list(files)})
+
+    def test_it_keeps_an_uploaded_png_in_media_outside_the_static_tree(self):
+        self.login(self.user_a)
+        response = self.post(png_upload("ภาพกิจกรรม.png"))
+        self.assertRedirects(response, self.url(), fetch_redirect_response=False)
+        attachment = Attachment.objects.get()
+        path = Path(attachment.file.path).resolve()
+        self.assertTrue(path.is_relative_to(Path(self.media_root).resolve()))
+        for static_dir in (Path(settings.STATIC_ROOT), *map(Path, settings.STATICFILES_DIRS)):
+            self.assertFalse(path.is_relative_to(static_dir.resolve()), f"{path} is under {static_dir}")
+        self.assertEqual(path.read_bytes(), png_bytes())
+        self.assertEqual(attachment.original_name, "ภาพกิจกรรม.png")
+        self.assertEqual((attachment.content_type, attachment.size), ("image/png", len(png_bytes())))
+        self.assertEqual(attachment.report.assignment, self.assignment_a)
+
+    def test_it_names_the_stored_file_itself(self):
+        self.login(self.user_a)
+        self.post(png_upload("../../../../tmp/evil<script>.png"))
+        attachment = Attachment.objects.get()
+        self.assertTrue(attachment.file.name.startswith("reports/"))
+        self.assertNotIn("evil", attachment.file.name)
+        self.assertNotIn("..", attachment.file.name)
+        self.assertTrue(attachment.file.name.endswith(".png"))
+        self.assertTrue(Path(attachment.file.path).resolve().is_relative_to(Path(self.media_root).resolve()))
+
+    def test_it_accepts_several_files_at_once(self):
+        self.login(self.user_a)
+        pdf = SimpleUploadedFile("รายงาน.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+        self.post(png_upload(), pdf)
+        self.assertEqual(
+            sorted(Attachment.objects.values_list("original_name", flat=True)), ["รายงาน.pdf", "หลักฐาน.png"]
+        )
+
+    def test_it_refuses_an_executable_in_thai_and_saves_nothing(self):
+        self.login(self.user_a)
+        before = self.counts()
+        response = self.post(SimpleUploadedFile("setup.exe", b"MZ\x90\x00", content_type="application/octet-stream"))
+        self.assertEqual(response.status_code, 200)
+        self.assertFormError(
+            response.context["form"], "files", "ไฟล์ setup.exe เป็นชนิดที่ไม่รับ (รับเฉพาะ pdf, jpg, png, docx, xlsx)"
+        )
+        self.assertContains(response, '<div class="field-error" id="id_files_error" role="alert">')
+        self.assertContains(response, "แนบภาพกิจกรรม</textarea>")
+        self.assertEqual(self.counts(), before)
+
+    def test_it_refuses_a_file_with_a_disguised_double_extension(self):
+        self.login(self.user_a)
+        before = self.counts()
+        response = self.post(SimpleUploadedFile("ภาพ.png.exe", b"MZ", content_type="image/png"))
+        self.assertIn("files", response.context["form"].errors)
+        self.assertEqual(self.counts(), before)
+
+    def test_it_saves_nothing_when_one_of_several_files_is_refused(self):
+        self.login(self.user_a)
+        before = self.counts()
+        response = self.post(png_upload(), SimpleUploadedFile("virus.bat", b"echo", content_type="text/plain"))
+        self.assertIn("files", response.context["form"].errors)
+        self.assertEqual(self.counts(), before)
+
+    @override_settings(MAX_UPLOAD_BYTES=10)
+    def test_it_refuses_a_file_over_the_size_limit_in_thai(self):
+        self.login(self.user_a)
+        before = self.counts()
+        response = self.post(png_upload("ใหญ่.png"))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(len(response.context["form"].errors["files"]), 1)
+        self.assertIn("ไฟล์ ใหญ่.png ใหญ่เกิน", response.context["form"].errors["files"][0])
+        self.assertContains(response, "ใหญ่เกิน")
+        self.assertEqual(self.counts(), before)
+
+    def test_it_refuses_a_file_over_the_size_limit_in_the_service_too(self):
+        before = self.counts()
+        with override_settings(MAX_UPLOAD_BYTES=10), self.assertRaisesMessage(services.DomainError, "ใหญ่เกิน"):
+            services.progress_report(
+                assignment=self.assignment_a, text="x", status=Status.IN_PROGRESS, files=[png_upload()], by=self.user_a
+            )
+        self.assertEqual(self.counts(), before)
+
+
+class AttachmentDownloadTests(TempMediaMixin, TrackerTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        report = services.progress_report(
+            assignment=cls.assignment_a,
+            text="ภาพกิจกรรมและรายงาน",
+            status=Status.IN_PROGRESS,
+            files=[
+                png_upload("ภาพกิจกรรม.png"),
+                SimpleUploadedFile("รายงานผล.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+            ],
+            by=cls.user_a,
+        )
+        cls.png, cls.pdf = report.attachments.order_by("pk")
+
+    def url(self, attachment=None):
+        return f"/attachments/{(attachment or self.png).pk}/"
+
+    def test_it_lets_the_reporting_agency_the_secretariat_and_the_executive_download(self):
+        for user in (self.user_a, self.secretariat, self.executive):
+            with self.subTest(user=user.username):
+                self.login(user)
+                response = self.client.get(self.url())
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(response["Content-Type"], "image/png")
+                self.assertEqual(body(response), png_bytes())
+
+    def test_it_shows_images_inline_and_sends_other_files_as_downloads(self):
+        self.login(self.user_a)
+        response = self.client.get(self.url())
+        self.assertTrue(response["Content-Disposition"].startswith("inline"))
+        self.assertEqual(response["X-Content-Type-Options"], "nosniff")
+        body(response)
+        response = self.client.get(self.url(self.pdf))
+        self.assertTrue(response["Content-Disposition"].startswith("attachment"))
+        self.assertIn("filename*=utf-8''", response["Content-Disposition"])  # the Thai name survives
+        self.assertEqual(body(response), b"%PDF-1.4\n%%EOF\n")
+
+    def test_it_links_the_files_from_the_report_timeline(self):
+        self.login(self.user_a)
+        response = self.client.get(f"/assignments/{self.assignment_a.pk}/")
+        self.assertContains(response, f'<a href="{self.url()}">ภาพกิจกรรม.png</a>', html=True)
+
+    def test_it_answers_404_to_another_agency(self):
+        self.login(self.user_b)
+        response = self.client.get(self.url())
+        self.assertEqual(response.status_code, 404)
+        self.assertNotEqual(response.content, png_bytes())
+
+    def test_it_answers_404_for_an_unknown_attachment(self):
+        self.login(self.secretariat)
+        self.assertEqual(self.client.get("/attachments/999999/").status_code, 404)
+
+    def test_it_is_not_reachable_through_a_media_or_static_url(self):
+        self.login(self.secretariat)
+        name = self.png.file.name
+        for url in (f"/media/{name}", f"/static/{name}", f"/uploads/{name}", f"/{name}"):
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_it_refuses_post_with_405(self):
+        self.login(self.user_a)
+        self.assertEqual(self.client.post(self.url()).status_code, 405)
+
+    def test_it_sends_anonymous_visitors_to_the_login_page(self):
+        self.assertLoginRedirect(self.client.get(self.url()), self.url())
+
+    def test_it_keeps_files_in_the_temporary_media_root(self):
+        self.assertTrue(os.path.exists(self.png.file.path))
+        self.assertTrue(Path(self.png.file.path).resolve().is_relative_to(Path(self.media_root).resolve()))
