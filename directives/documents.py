@@ -1,0 +1,370 @@
+"""The printed documents: ``render_<document>(obj) -> (filename, bytes)``.
+
+Each function reads what its document shows in a few queries, shapes it into plain
+rows for a template in ``templates/pdf/`` and hands that to the one WeasyPrint
+wrapper (``lampang_tracker.pdf.render_pdf``). Thai formatting comes from
+``lampang_tracker.thai`` (directly or through its template filters).
+
+Page breaks: table rows may break across pages, as in the office's Word tables,
+but rows are printed in groups (one ``<tbody>`` each) so that a short group moves
+whole to the next page, and a row that introduces the next one — the heading row
+๗ ประเด็นอื่น ๆ, a follow-up item before its first agency, a meeting line — never
+stays alone at the foot of a page. Groups taller than about half a page are left
+breakable: WeasyPrint stops repeating the table header for an unbreakable block
+taller than a page.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from math import ceil
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from agencies.models import Agency
+from lampang_tracker import thai
+from lampang_tracker.pdf import render_pdf
+from meetings.models import Meeting, MeetingSeries
+
+from .models import Assignment, Directive, ProgressReport, ResponsibleParty, Status, today
+
+# A group of rows of at most this many printed lines is not split across pages.
+KEEP_LINES_ONE_ROW = 10
+KEEP_LINES_GROUP = 18
+
+
+def estimated_lines(paragraphs: Iterable[str], per_line: int) -> int:
+    """A rough count of printed lines at 16 pt, ``per_line`` characters a line
+    (some 60 in a 10 cm column, 17 in the หน่วยงานรับผิดชอบ column)."""
+    return sum(max(1, ceil(len(paragraph) / per_line)) for paragraph in paragraphs)
+
+
+def paragraphs_of(text: str) -> list[str]:
+    """Each line the user typed is a paragraph; blank lines only separate them."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+# ---------------------------------------------------------------------------
+# Rows the templates print
+
+
+@dataclass
+class AgencyStatus:
+    """One responsible agency's state of one directive, as of a day."""
+
+    agency_name: str
+    status: str
+    due_date: datetime.date | None
+    overdue_days: int
+    report: ProgressReport | None
+    report_date: datetime.date | None
+    report_paragraphs: list[str]
+
+    @property
+    def lines(self) -> int:
+        return max(4, 1 + estimated_lines(self.report_paragraphs, 50))
+
+
+@dataclass
+class ItemRow:
+    """One directive in the ลำดับ | ประเด็น table.
+
+    A top-level directive shows its number in the ลำดับ column. Its sub-items
+    (๗.๑ …) follow as rows of their own with an empty ลำดับ cell and their number at
+    the start of their text, printed without a line above so that, as in the seed,
+    they read as the parent's row area — while each one's agencies sit beside it.
+    """
+
+    directive: Directive
+    number: str  # the ลำดับ cell: "๗" for a top-level item, "" for a sub-item
+    prefix: str  # "๗.๑" before a sub-item's text
+    heading: str
+    paragraphs: list[str]
+    parties: list[str]
+    bulleted: bool
+    is_sub_item: bool
+    has_sub_items: bool
+    statuses: list[AgencyStatus] = field(default_factory=list)
+
+    @property
+    def heading_only(self) -> bool:
+        """A row such as ๗ ประเด็นอื่น ๆ: only a heading over its sub-items."""
+        return self.has_sub_items and not self.paragraphs
+
+    def issue_lines(self, per_line: int) -> int:
+        lead = " " * (len(self.prefix) + len(self.heading))
+        return estimated_lines([lead + p for p in self.paragraphs[:1]] + self.paragraphs[1:], per_line)
+
+
+@dataclass
+class PrintRow:
+    """A row of a report table: a meeting line, an item, or one agency's status."""
+
+    kind: str  # "meeting" | "item" | "agency"
+    lines: int
+    keep_with_next: bool = False
+    item: ItemRow | None = None
+    status: AgencyStatus | None = None
+    section: dict | None = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class RowGroup:
+    rows: list
+    keep: bool  # printed as one unbreakable <tbody>
+
+
+def grouped(rows: Sequence, lines: Sequence[int], keep_with_next: Sequence[bool]) -> list[RowGroup]:
+    """Rows in page-break groups: a row that introduces the next joins its group."""
+    groups: list[RowGroup] = []
+    current: list = []
+    current_lines = 0
+    for row, row_lines, with_next in zip(rows, lines, keep_with_next, strict=True):
+        current.append(row)
+        current_lines += row_lines
+        if with_next:
+            continue
+        limit = KEEP_LINES_GROUP if len(current) > 1 else KEEP_LINES_ONE_ROW
+        groups.append(RowGroup(current, keep=current_lines <= limit))
+        current, current_lines = [], 0
+    if current:
+        groups.append(RowGroup(current, keep=current_lines <= KEEP_LINES_GROUP))
+    return groups
+
+
+def _in_tree_order(directives: Sequence[Directive]) -> list[tuple[Directive, int]]:
+    """(directive, depth) with every sub-item right after its parent, in ลำดับ order."""
+    by_parent: dict[int | None, list[Directive]] = defaultdict(list)
+    ids = {d.pk for d in directives}
+    for directive in directives:
+        parent = directive.parent_id if directive.parent_id in ids else None
+        by_parent[parent].append(directive)
+    ordered: list[tuple[Directive, int]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for directive in sorted(by_parent.get(parent_id, []), key=lambda d: d.sort_key):
+            ordered.append((directive, depth))
+            walk(directive.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def item_rows(directives: Sequence[Directive]) -> list[ItemRow]:
+    rows = []
+    ordered = _in_tree_order(directives)
+    for index, (directive, depth) in enumerate(ordered):
+        next_depth = ordered[index + 1][1] if index + 1 < len(ordered) else 0
+        rows.append(
+            ItemRow(
+                directive=directive,
+                number="" if depth else directive.number_label,
+                prefix=directive.number_label if depth else "",
+                heading=directive.heading,
+                paragraphs=paragraphs_of(directive.text),
+                parties=[party.text for party in directive.parties.all()],
+                bulleted=directive.parties_bulleted,
+                is_sub_item=depth > 0,
+                has_sub_items=next_depth > depth,
+            )
+        )
+    return rows
+
+
+def _meeting_directives(meetings: Iterable[Meeting]) -> list[Directive]:
+    return list(
+        Directive.objects.active()
+        .filter(meeting__in=list(meetings))
+        .select_related("meeting")
+        .prefetch_related(Prefetch("parties", queryset=ResponsibleParty.objects.select_related("agency", "group")))
+        .order_by("meeting__date", "meeting__number", "sort_key")
+    )
+
+
+def _meeting_heading(meeting: Meeting) -> dict:
+    return {
+        "meeting": meeting,
+        "number": meeting.number_label,
+        "date": thai.date_long(meeting.date),
+        "time": thai.time_thai(meeting.start_time),
+    }
+
+
+# ---------------------------------------------------------------------------
+# The state of an assignment as of a day
+
+
+def _end_of_day(day: datetime.date) -> datetime.datetime:
+    start = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+    return timezone.make_aware(start, timezone.get_current_timezone())
+
+
+def _reports_by_assignment(assignments: Iterable[Assignment], as_of: datetime.date) -> dict[int, list[ProgressReport]]:
+    """Reports written up to the end of ``as_of``, newest first, in one query.
+
+    Reports the secretariat sent back are left out: they are not the agency's
+    standing account of its work.
+    """
+    ids = [a.pk for a in assignments]
+    reports: dict[int, list[ProgressReport]] = defaultdict(list)
+    if not ids:
+        return reports
+    query = (
+        ProgressReport.objects.filter(assignment_id__in=ids, created_at__lt=_end_of_day(as_of))
+        .exclude(review=ProgressReport.Review.RETURNED)
+        .order_by("assignment_id", "-created_at", "-id")
+    )
+    for report in query:
+        reports[report.assignment_id].append(report)
+    return reports
+
+
+def agency_status(assignment: Assignment, reports: list[ProgressReport], as_of: datetime.date) -> AgencyStatus:
+    """What an agency's share stood at on ``as_of``.
+
+    The status is that of its newest report by then (an extension already granted
+    no longer counts, as in ``services._assignment_recompute_status``); a directive
+    the secretariat closed by then is ยุติ. Overdue: still open and past its due date.
+    """
+    directive = assignment.directive
+    status = Status.NOT_STARTED
+    for report in reports:
+        if report.status == Status.EXTENSION and report.review == ProgressReport.Review.ACCEPTED:
+            continue
+        status = report.status
+        break
+    if directive.closed_at is not None and timezone.localdate(directive.closed_at) <= as_of:
+        status = Status.CLOSED
+    is_open = status not in (Status.DONE, Status.CLOSED)
+    overdue_days = (as_of - assignment.due_date).days if is_open and assignment.due_date else 0
+    latest = reports[0] if reports else None
+    return AgencyStatus(
+        agency_name=assignment.agency.name,
+        status=Status(status).label,
+        due_date=assignment.due_date,
+        overdue_days=max(overdue_days, 0),
+        report=latest,
+        report_date=timezone.localdate(latest.created_at) if latest else None,
+        report_paragraphs=paragraphs_of(latest.text) if latest else [],
+    )
+
+
+def _attach_statuses(rows: list[ItemRow], as_of: datetime.date) -> None:
+    assignments = list(
+        Assignment.objects.filter(directive_id__in=[row.directive.pk for row in rows])
+        .select_related("agency", "directive")
+        .order_by("directive_id", "agency__print_order", "agency__name")
+    )
+    reports = _reports_by_assignment(assignments, as_of)
+    by_directive: dict[int, list[Assignment]] = defaultdict(list)
+    for assignment in assignments:
+        by_directive[assignment.directive_id].append(assignment)
+    for row in rows:
+        row.statuses = [agency_status(a, reports.get(a.pk, []), as_of) for a in by_directive.get(row.directive.pk, [])]
+
+
+# ---------------------------------------------------------------------------
+# The documents
+
+
+def _pdf_name(*parts: object) -> str:
+    return "-".join(str(part) for part in parts) + ".pdf"
+
+
+def render_summary(meeting: Meeting) -> tuple[str, bytes]:
+    """สรุปประเด็นสืบเนื่องจากการประชุม, laid out like the office's own."""
+    rows = item_rows(_meeting_directives([meeting]))
+    lines = [max(row.issue_lines(60), estimated_lines(row.parties, 17)) for row in rows]
+    context = {
+        **_meeting_heading(meeting),
+        "series": meeting.series,
+        "groups": grouped(rows, lines, [row.heading_only for row in rows]),
+    }
+    return _pdf_name("summary", meeting.year_be, meeting.number), render_pdf("pdf/meeting_summary.html", context)
+
+
+def _followup_groups(meetings: Sequence[Meeting], as_of: datetime.date, *, meeting_lines: bool) -> list[RowGroup]:
+    by_meeting: dict[int, list[Directive]] = defaultdict(list)
+    for directive in _meeting_directives(meetings):
+        by_meeting[directive.meeting_id].append(directive)
+    rows_by_meeting = [(meeting, item_rows(by_meeting.get(meeting.pk, []))) for meeting in meetings]
+    _attach_statuses([row for _, rows in rows_by_meeting for row in rows], as_of)
+    printed: list[PrintRow] = []
+    for meeting, rows in rows_by_meeting:
+        if meeting_lines:
+            printed.append(PrintRow("meeting", 1, keep_with_next=True, section=_meeting_heading(meeting)))
+        for row in rows:
+            lines = row.issue_lines(80) + (1 if row.parties else 0)
+            printed.append(PrintRow("item", lines, keep_with_next=bool(row.statuses) or row.heading_only, item=row))
+            printed += [PrintRow("agency", status.lines, status=status, item=row) for status in row.statuses]
+    return grouped(printed, [r.lines for r in printed], [r.keep_with_next for r in printed])
+
+
+def render_followup(meeting: Meeting, as_of: datetime.date | None = None) -> tuple[str, bytes]:
+    """The same items with each agency's status and latest report as of a day,
+    for the next meeting's ระเบียบวาระที่ ๓ (เรื่องสืบเนื่อง)."""
+    as_of = as_of or today()
+    context = {
+        "series": meeting.series,
+        "title": f"ผลการดำเนินงานตาม{meeting.series.summary_title} ครั้งที่ {meeting.number_label}",
+        "meeting_line": _meeting_heading(meeting),
+        "as_of": as_of,
+        "groups": _followup_groups([meeting], as_of, meeting_lines=False),
+    }
+    name = _pdf_name("followup", meeting.year_be, meeting.number, as_of.isoformat())
+    return name, render_pdf("pdf/meeting_followup.html", context)
+
+
+def render_followup_year(series: MeetingSeries, year_be: int, as_of: datetime.date | None = None) -> tuple[str, bytes]:
+    """Every meeting of a series in one Buddhist-Era year, one section each."""
+    as_of = as_of or today()
+    meetings = list(series.meetings.active().filter(year_be=year_be).order_by("date", "number"))
+    context = {
+        "series": series,
+        "title": f"ผลการดำเนินงานตาม{series.summary_title} ประจำปี {thai.thai_digits(year_be)}",
+        "as_of": as_of,
+        "groups": _followup_groups(meetings, as_of, meeting_lines=True),
+    }
+    return _pdf_name("followup-year", year_be, as_of.isoformat()), render_pdf("pdf/meeting_followup.html", context)
+
+
+def render_agency_report(agency: Agency, as_of: datetime.date | None = None) -> tuple[str, bytes]:
+    """Every open item of one agency, across meetings, with its state."""
+    as_of = as_of or today()
+    assignments = list(
+        Assignment.objects.for_agency(agency)
+        .open()
+        .filter(directive__is_archived=False, directive__meeting__is_archived=False)
+        .select_related("agency", "directive__meeting__series", "directive__parent")
+        .order_by("directive__meeting__date", "directive__meeting__number", "directive__sort_key")
+    )
+    reports = _reports_by_assignment(assignments, as_of)
+    printed: list[PrintRow] = []
+    meeting_id = None
+    for assignment in assignments:
+        directive = assignment.directive
+        if directive.meeting_id != meeting_id:
+            meeting_id = directive.meeting_id
+            printed.append(PrintRow("meeting", 1, keep_with_next=True, section=_meeting_heading(directive.meeting)))
+        paragraphs = paragraphs_of(directive.text)
+        status = agency_status(assignment, reports.get(assignment.pk, []), as_of)
+        lines = max(estimated_lines(paragraphs, 40), estimated_lines(status.report_paragraphs, 28), 4)
+        item = {
+            "number": directive.number_label,
+            "parent_heading": directive.parent.heading if directive.parent else "",
+            "heading": directive.heading,
+            "paragraphs": paragraphs,
+        }
+        printed.append(PrintRow("item", lines, status=status, extra=item))
+    context = {
+        "agency": agency,
+        "as_of": as_of,
+        "count": len(assignments),
+        "groups": grouped(printed, [r.lines for r in printed], [r.keep_with_next for r in printed]),
+    }
+    return _pdf_name("agency-report", agency.pk, as_of.isoformat()), render_pdf("pdf/agency_report.html", context)

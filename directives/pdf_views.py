@@ -1,0 +1,58 @@
+"""Printed documents as PDF responses. Thin: access helper, render function, response."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from agencies.access import get_agency_for_user
+from lampang_tracker import thai
+from meetings.access import get_meeting_for_user, require_known_role
+
+from . import documents
+
+
+class AsOfForm(forms.Form):
+    """?as_of= as a browser date picker sends it (2017-12-20) or as typed (20/12/2560)."""
+
+    as_of = forms.CharField(required=False)
+
+    def clean_as_of(self):
+        value = self.cleaned_data["as_of"].strip()
+        if not value:
+            return None
+        try:
+            return thai.parse_thai_date(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+
+
+def _pdf_response(filename: str, pdf: bytes) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=filename)
+    return response
+
+
+@require_GET
+def meeting_summary_pdf(request, pk: int):
+    meeting = get_meeting_for_user(request, pk)
+    return _pdf_response(*documents.render_summary(meeting))
+
+
+@require_GET
+def meeting_followup_pdf(request, pk: int):
+    meeting = get_meeting_for_user(request, pk)
+    form = AsOfForm(request.GET)
+    if not form.is_valid():
+        message = "วันที่ข้อมูล (as_of) ไม่ถูกต้อง: " + " ".join(form.errors["as_of"])
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    return _pdf_response(*documents.render_followup(meeting, form.cleaned_data["as_of"]))
+
+
+@require_GET
+def agency_report_pdf(request, pk: int):
+    require_known_role(request)
+    agency = get_agency_for_user(request, pk)
+    return _pdf_response(*documents.render_agency_report(agency))

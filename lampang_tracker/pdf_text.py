@@ -1,0 +1,358 @@
+"""Repair the text layer of the PDFs WeasyPrint writes, so Thai copies out right.
+
+WeasyPrint builds each font's /ToUnicode map from the shaped text: a glyph gets the
+text of the first cluster it was drawn in. Thai clusters hold several glyphs, so the
+map comes out wrong — sara aa (า) is mapped to sara am (ำ) because it first appeared
+as half of one, the nikhahit half maps to nothing, tone marks inside a cluster map to
+nothing — and copying "น้ำ" from the PDF gives "นา".
+
+``repair_to_unicode`` rewrites every /ToUnicode map so that each glyph maps to its
+own character(s), worked out from the font itself:
+
+1. the font's cmap, reversed (glyph → the code point that selects it);
+2. Thai presentation forms in the private use area (U+F700–U+F71A: tone marks
+   shifted low or left, ฐ and ญ without their descender…) map back to the base
+   character they draw;
+3. glyphs no code point selects (variants and ligatures produced by GSUB) are
+   traced back through the GSUB lookups to the characters they came from, and
+   glyph names (``uni0E33.alt1``) are the last resort.
+
+The subset font WeasyPrint embeds keeps its cmap for the glyphs it uses but loses its
+GSUB table and glyph names; WeasyPrint subsets with retained glyph ids, so the
+bundled font file it came from (matched by PostScript name and checked by glyph
+widths) supplies those. A glyph none of this explains keeps WeasyPrint's mapping.
+
+What this cannot do: the text comes out in the order the glyphs are drawn. Sara am
+is drawn as two glyphs with any tone mark in between (น ํ ้ า), so the extracted text
+of "น้ำ" is "นํ้า" — the same letters, which Thai normalisation (pythainlp's
+``normalize``) turns back into "น้ำ". Fixing the order would need /ActualText spans
+around those clusters in the page content, which WeasyPrint does not write.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import pikepdf
+from fontTools import agl
+from fontTools.ttLib import TTFont
+
+logger = logging.getLogger(__name__)
+
+# Thai presentation forms (the Microsoft / Apple private-use convention that TLWG and
+# TH Sarabun fonts follow) → the character each glyph draws.
+THAI_PUA_TO_BASE = {
+    0xF700: "\u0e10",  # ฐ without its lower tail
+    0xF701: "\u0e34",  # sara i, shifted left
+    0xF702: "\u0e35",
+    0xF703: "\u0e36",
+    0xF704: "\u0e37",
+    0xF705: "\u0e48",  # mai ek, low and left
+    0xF706: "\u0e49",
+    0xF707: "\u0e4a",
+    0xF708: "\u0e4b",
+    0xF709: "\u0e4c",
+    0xF70A: "\u0e48",  # mai ek, low
+    0xF70B: "\u0e49",
+    0xF70C: "\u0e4a",
+    0xF70D: "\u0e4b",
+    0xF70E: "\u0e4c",
+    0xF70F: "\u0e0d",  # ญ without its lower tail
+    0xF710: "\u0e31",  # mai han-akat, left
+    0xF711: "\u0e4d",  # nikhahit, left
+    0xF712: "\u0e47",  # mai taikhu, left
+    0xF713: "\u0e48",  # mai ek, left
+    0xF714: "\u0e49",
+    0xF715: "\u0e4a",
+    0xF716: "\u0e4b",
+    0xF717: "\u0e4c",
+    0xF718: "\u0e38",  # sara u, low
+    0xF719: "\u0e39",
+    0xF71A: "\u0e3a",
+}
+
+_NAME_CODEPOINT_RE = re.compile(r"^(?:uni([0-9A-F]{4})|u([0-9A-F]{4,6}))$")
+_BFCHAR_RE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>")
+_BFRANGE_RE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>")
+
+
+def _is_private_use(codepoint: int) -> bool:
+    return 0xE000 <= codepoint <= 0xF8FF or codepoint >= 0xF0000
+
+
+def _text_from_glyph_name(name: str) -> str | None:
+    """``uni0E34.left`` → "ิ"; ``uni0E1F_uni0E49`` → "ฟ้"; AGL names too."""
+    base = name.split(".", 1)[0]
+    if not base:
+        return None
+    parts = []
+    for part in base.split("_"):
+        if match := _NAME_CODEPOINT_RE.match(part):
+            codepoint = int(match[1] or match[2], 16)
+        else:
+            text = agl.toUnicode(part)
+            if not text:
+                return None
+            parts.append(text)
+            continue
+        if _is_private_use(codepoint):
+            text = THAI_PUA_TO_BASE.get(codepoint)
+            if text is None:
+                return None
+            parts.append(text)
+        else:
+            parts.append(chr(codepoint))
+    return "".join(parts) or None
+
+
+def _texts_from_cmap(font: TTFont) -> dict[str, str]:
+    """Glyph name → text, from the cmap. A glyph selected by several code points
+    takes the lowest ordinary one; a private-use code point counts only through
+    the Thai presentation-form table."""
+    texts: dict[str, str] = {}
+    if "cmap" not in font:
+        return texts
+    best: dict[str, int] = {}
+    fallback: dict[str, str] = {}
+    for table in font["cmap"].tables:
+        if not table.isUnicode():
+            continue
+        for codepoint, glyph in table.cmap.items():
+            if _is_private_use(codepoint):
+                if codepoint in THAI_PUA_TO_BASE:
+                    fallback.setdefault(glyph, THAI_PUA_TO_BASE[codepoint])
+                continue
+            if glyph not in best or codepoint < best[glyph]:
+                best[glyph] = codepoint
+    texts.update({glyph: chr(codepoint) for glyph, codepoint in best.items()})
+    for glyph, text in fallback.items():
+        texts.setdefault(glyph, text)
+    return texts
+
+
+def _gsub_subtables(font: TTFont):
+    if "GSUB" not in font or font["GSUB"].table.LookupList is None:
+        return
+    for lookup in font["GSUB"].table.LookupList.Lookup:
+        for subtable in lookup.SubTable:
+            if lookup.LookupType == 7:  # extension: the real subtable is inside
+                yield subtable.ExtSubTable.LookupType, subtable.ExtSubTable
+            else:
+                yield lookup.LookupType, subtable
+
+
+def _add_gsub_texts(font: TTFont, texts: dict[str, str]) -> None:
+    """Give glyphs that only GSUB produces the text of what they replace.
+
+    Single and alternate substitutions inherit their source's text; a ligature gets
+    its components' texts joined; the glyphs a multiple substitution splits a
+    character into share its compatibility decomposition when the counts match
+    (ำ → ํ + า), else the first takes the whole text. Repeated until nothing
+    changes, since lookups feed each other.
+    """
+    subtables = list(_gsub_subtables(font))
+    changed = True
+    while changed:
+        changed = False
+
+        def give(glyph: str, text: str) -> None:
+            nonlocal changed
+            if glyph not in texts:
+                texts[glyph] = text
+                changed = True
+
+        for lookup_type, subtable in subtables:
+            if lookup_type == 1:
+                for source, target in subtable.mapping.items():
+                    if source in texts:
+                        give(target, texts[source])
+            elif lookup_type == 2:
+                for source, targets in subtable.mapping.items():
+                    if source not in texts or not targets:
+                        continue
+                    parts = list(unicodedata.normalize("NFKD", texts[source]))
+                    if len(parts) != len(targets):
+                        parts = [texts[source]] + [""] * (len(targets) - 1)
+                    for target, part in zip(targets, parts, strict=True):
+                        give(target, part)
+            elif lookup_type == 3:
+                for source, alternates in subtable.alternates.items():
+                    if source in texts:
+                        for alternate in alternates:
+                            give(alternate, texts[source])
+            elif lookup_type == 4:
+                for first, ligatures in subtable.ligatures.items():
+                    for ligature in ligatures:
+                        components = [first, *ligature.Component]
+                        if all(component in texts for component in components):
+                            give(ligature.LigGlyph, "".join(texts[c] for c in components))
+
+
+def glyph_texts(font: TTFont) -> dict[int, str]:
+    """Glyph id → the text that glyph draws, for every glyph we can explain."""
+    texts = _texts_from_cmap(font)
+    order = font.getGlyphOrder()
+    _add_gsub_texts(font, texts)
+    for name in order:
+        if name not in texts and (text := _text_from_glyph_name(name)) is not None:
+            texts[name] = text
+    return {gid: texts[name] for gid, name in enumerate(order) if name in texts}
+
+
+def _postscript_name(font: TTFont) -> str | None:
+    if "name" not in font:
+        return None
+    name = font["name"].getDebugName(6)
+    return name.split("+", 1)[-1] if name else None
+
+
+class _SourceFont:
+    """A bundled font file: its PostScript name, glyph widths and glyph texts."""
+
+    def __init__(self, path: Path):
+        font = TTFont(path, lazy=True)
+        self.path = path
+        self.postscript_name = _postscript_name(font)
+        self.num_glyphs = font["maxp"].numGlyphs
+        order = font.getGlyphOrder()
+        metrics = font["hmtx"].metrics
+        self.advances = [metrics[name][0] for name in order]
+        self.texts = glyph_texts(font)
+        font.close()
+
+    def matches(self, embedded: TTFont) -> bool:
+        """Same PostScript name, and the same advance width for every glyph the
+        subset kept: the subset kept this file's glyph ids."""
+        if _postscript_name(embedded) != self.postscript_name:
+            return False
+        order = embedded.getGlyphOrder()
+        if len(order) > self.num_glyphs:
+            return False
+        metrics = embedded["hmtx"].metrics
+        kept = [gid for gid, name in enumerate(order) if name in metrics and metrics[name][0]]
+        return all(metrics[order[gid]][0] == self.advances[gid] for gid in kept)
+
+
+@lru_cache(maxsize=32)
+def _source_font(path: str, mtime: float) -> _SourceFont:
+    return _SourceFont(Path(path))
+
+
+def _source_fonts(paths: Iterable[Path]) -> list[_SourceFont]:
+    return [_source_font(str(path), path.stat().st_mtime) for path in paths]
+
+
+def _parse_to_unicode(data: bytes) -> dict[int, str]:
+    """The bfchar and bfrange entries of a ToUnicode CMap (what WeasyPrint writes)."""
+    mapping: dict[int, str] = {}
+
+    def decode(hex_text: bytes) -> str:
+        return bytes.fromhex(hex_text.decode()).decode("utf-16-be", errors="replace")
+
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
+        for code, text in _BFCHAR_RE.findall(block):
+            mapping[int(code, 16)] = decode(text)
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
+        for start, end, text in _BFRANGE_RE.findall(block):
+            first = decode(text)
+            for offset, code in enumerate(range(int(start, 16), int(end, 16) + 1)):
+                mapping[code] = first[:-1] + chr(ord(first[-1]) + offset) if first else ""
+    return mapping
+
+
+def _to_unicode_stream(mapping: dict[int, str]) -> bytes:
+    lines = [
+        b"/CIDInit /ProcSet findresource begin",
+        b"12 dict begin",
+        b"begincmap",
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+        b"/CMapName /Adobe-Identity-UCS def",
+        b"/CMapType 2 def",
+        b"1 begincodespacerange",
+        b"<0000> <ffff>",
+        b"endcodespacerange",
+    ]
+    items = sorted(mapping.items())
+    for start in range(0, len(items), 100):  # at most 100 entries per block
+        batch = items[start : start + 100]
+        lines.append(f"{len(batch)} beginbfchar".encode())
+        for code, text in batch:
+            lines.append(f"<{code:04x}> <{text.encode('utf-16-be').hex()}>".encode())
+        lines.append(b"endbfchar")
+    lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
+    return b"\n".join(lines)
+
+
+def _cid_to_gid(descendant: pikepdf.Dictionary) -> dict[int, int] | None:
+    """None means the identity (WeasyPrint's /Identity map)."""
+    cid_map = descendant.get("/CIDToGIDMap")
+    if cid_map is None or cid_map == pikepdf.Name.Identity:
+        return None
+    data = cid_map.read_bytes()
+    return {cid: int.from_bytes(data[2 * cid : 2 * cid + 2], "big") for cid in range(len(data) // 2)}
+
+
+def _embedded_font(descendant: pikepdf.Dictionary) -> TTFont | None:
+    descriptor = descendant.get("/FontDescriptor")
+    if descriptor is None:
+        return None
+    stream = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+    if stream is None:
+        return None
+    try:
+        return TTFont(io.BytesIO(stream.read_bytes()))
+    except Exception:  # a font fontTools cannot read: leave its map alone
+        logger.warning("Cannot read embedded font %s", descriptor.get("/FontName"), exc_info=True)
+        return None
+
+
+def _repair_font(font_dict: pikepdf.Dictionary, sources: list[_SourceFont]) -> bool:
+    descendants = font_dict.get("/DescendantFonts")
+    if not descendants or "/ToUnicode" not in font_dict:
+        return False
+    descendant = descendants[0]
+    embedded = _embedded_font(descendant)
+    if embedded is None:
+        return False
+    old = _parse_to_unicode(font_dict.ToUnicode.read_bytes())
+    texts = dict(glyph_texts(embedded))
+    for source in sources:
+        if source.matches(embedded):
+            for gid, text in source.texts.items():
+                texts.setdefault(gid, text)
+            break
+    cid_to_gid = _cid_to_gid(descendant)
+    new = {}
+    for cid, old_text in old.items():
+        gid = cid if cid_to_gid is None else cid_to_gid.get(cid, cid)
+        new[cid] = texts.get(gid, old_text)
+    if new == old:
+        return False
+    font_dict.ToUnicode.write(_to_unicode_stream(new))
+    return True
+
+
+def repair_to_unicode(pdf_bytes: bytes, source_fonts: Iterable[Path] = ()) -> bytes:
+    """Return ``pdf_bytes`` with every Type0 font's /ToUnicode rebuilt glyph by glyph.
+
+    ``source_fonts`` are the font files the document was set in; they supply what
+    the embedded subsets dropped (GSUB, glyph names).
+    """
+    sources = _source_fonts(source_fonts)
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        changed = False
+        for obj in pdf.objects:
+            is_font = isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == pikepdf.Name.Font
+            if is_font and obj.get("/Subtype") == pikepdf.Name.Type0:
+                changed |= _repair_font(obj, sources)
+        if not changed:
+            return pdf_bytes
+        out = io.BytesIO()
+        pdf.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+        return out.getvalue()
