@@ -20,7 +20,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .pdf_text import repair_to_unicode
+from .pdf_text import repair_text_layer
 
 # Where relative URLs in the PDF templates point (url("fonts/Laksaman.ttf")).
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
@@ -84,4 +84,4 @@ def render_pdf(template_name: str, context: dict, *, fetcher: StaticFilesOnlyFet
     fetcher = fetcher or StaticFilesOnlyFetcher()
     document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher)
     pdf = document.write_pdf(font_config=FontConfiguration())
-    return repair_to_unicode(pdf, bundled_fonts())
+    return repair_text_layer(pdf, bundled_fonts())

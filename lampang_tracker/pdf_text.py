@@ -6,7 +6,7 @@ map comes out wrong — sara aa (า) is mapped to sara am (ำ) because it firs
 as half of one, the nikhahit half maps to nothing, tone marks inside a cluster map to
 nothing — and copying "น้ำ" from the PDF gives "นา".
 
-``repair_to_unicode`` rewrites every /ToUnicode map so that each glyph maps to its
+``repair_text_layer`` rewrites every /ToUnicode map so that each glyph maps to its
 own character(s), worked out from the font itself:
 
 1. the font's cmap, reversed (glyph → the code point that selects it);
@@ -22,11 +22,16 @@ GSUB table and glyph names; WeasyPrint subsets with retained glyph ids, so the
 bundled font file it came from (matched by PostScript name and checked by glyph
 widths) supplies those. A glyph none of this explains keeps WeasyPrint's mapping.
 
-What this cannot do: the text comes out in the order the glyphs are drawn. Sara am
-is drawn as two glyphs with any tone mark in between (น ํ ้ า), so the extracted text
-of "น้ำ" is "นํ้า" — the same letters, which Thai normalisation (pythainlp's
-``normalize``) turns back into "น้ำ". Fixing the order would need /ActualText spans
-around those clusters in the page content, which WeasyPrint does not write.
+Glyphs are drawn in visual order, not typed order: sara am is drawn as nikhahit +
+sara aa with the tone mark between them (น ํ ้ า for "น้ำ"), a tone mark before the
+vowel below it (ร ้ ู for "รู้"). With the per-glyph map alone, extraction gives the
+same letters in drawing order ("นํ้า"), which Thai normalisation (NFC plus
+pythainlp's ``normalize``) turns back into what was typed. To give back the typed
+text itself, each such run of marks is also wrapped in a marked-content span with
+/ActualText (PDF 32000 §14.9.4) — poppler (pdftotext, Evince, Okular) and Acrobat
+read it; a reader that ignores /ActualText (pypdf, for one) still gets the per-glyph map.
+Only runs inside one TJ/Tj operator are wrapped; WeasyPrint writes a word's glyphs
+in one, with the marks' offsets as position adjustments.
 """
 
 from __future__ import annotations
@@ -312,14 +317,15 @@ def _embedded_font(descendant: pikepdf.Dictionary) -> TTFont | None:
         return None
 
 
-def _repair_font(font_dict: pikepdf.Dictionary, sources: list[_SourceFont]) -> bool:
+def _repair_font(font_dict: pikepdf.Dictionary, sources: list[_SourceFont]) -> dict[int, str] | None:
+    """Rebuild one Type0 font's /ToUnicode; return its new map (code → text)."""
     descendants = font_dict.get("/DescendantFonts")
     if not descendants or "/ToUnicode" not in font_dict:
-        return False
+        return None
     descendant = descendants[0]
     embedded = _embedded_font(descendant)
     if embedded is None:
-        return False
+        return None
     old = _parse_to_unicode(font_dict.ToUnicode.read_bytes())
     texts = dict(glyph_texts(embedded))
     for source in sources:
@@ -332,27 +338,144 @@ def _repair_font(font_dict: pikepdf.Dictionary, sources: list[_SourceFont]) -> b
     for cid, old_text in old.items():
         gid = cid if cid_to_gid is None else cid_to_gid.get(cid, cid)
         new[cid] = texts.get(gid, old_text)
-    if new == old:
-        return False
-    font_dict.ToUnicode.write(_to_unicode_stream(new))
-    return True
+    if new != old:
+        font_dict.ToUnicode.write(_to_unicode_stream(new))
+    return new
 
 
-def repair_to_unicode(pdf_bytes: bytes, source_fonts: Iterable[Path] = ()) -> bytes:
-    """Return ``pdf_bytes`` with every Type0 font's /ToUnicode rebuilt glyph by glyph.
+# ---------------------------------------------------------------------------
+# /ActualText where the glyph order is not the typed order
+
+NIKHAHIT, SARA_AA, SARA_AM = "\u0e4d", "\u0e32", "\u0e33"
+# Thai vowel signs and marks drawn above or below their consonant.
+THAI_MARKS = frozenset(
+    "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e"
+)
+
+
+def mark_spans(texts: list[str]) -> list[tuple[int, int, str]]:
+    """(first, end, actual text) for each run of mark glyphs drawn out of typed order.
+
+    Glyphs come in drawing order. Sara am is drawn as nikhahit + sara aa with the
+    tone mark between them (น ํ ้ า for น้ำ), and a tone mark is drawn before the
+    vowel below it (ร ้ ู for รู้). Such a run gets the text it was typed as: the
+    marks in canonical order (NFC), then sara am.
+    """
+    spans = []
+    index = 0
+    while index < len(texts):
+        if texts[index] not in THAI_MARKS:
+            index += 1
+            continue
+        end = index
+        while end < len(texts) and texts[end] in THAI_MARKS:
+            end += 1
+        marks = texts[index:end]
+        am = NIKHAHIT in marks and end < len(texts) and texts[end] == SARA_AA
+        if am:
+            marks = [mark for mark in marks if mark != NIKHAHIT]
+            end += 1
+        drawn = "".join(texts[index:end])
+        typed = unicodedata.normalize("NFC", "".join(marks)) + (SARA_AM if am else "")
+        if typed != drawn:
+            spans.append((index, end, typed))
+        index = end
+    return spans
+
+
+def _text_op(tokens: list) -> pikepdf.ContentStreamInstruction:
+    """A TJ of ``tokens`` (2-byte glyph codes and position adjustments), glyph codes
+    in a row joined into one string."""
+    array: list = []
+    for token in tokens:
+        if isinstance(token, bytes) and array and isinstance(array[-1], bytes):
+            array[-1] += token
+        else:
+            array.append(token)
+    operands = [pikepdf.String(item) if isinstance(item, bytes) else item for item in array]
+    return pikepdf.ContentStreamInstruction([pikepdf.Array(operands)], pikepdf.Operator("TJ"))
+
+
+def _with_actual_text(instruction, to_text: dict[int, str]) -> list | None:
+    """``instruction`` (a TJ or Tj in a two-byte font) split so that each run of
+    marks drawn out of typed order sits in its own /Span with /ActualText; None if
+    it has none."""
+    operand = instruction.operands[0]
+    items = list(operand) if str(instruction.operator) == "TJ" else [operand]
+    tokens: list = []  # bytes: one glyph code; anything else: a position adjustment
+    for item in items:
+        if isinstance(item, pikepdf.String):
+            raw = bytes(item)
+            tokens += [raw[k : k + 2] for k in range(0, len(raw) - 1, 2)]
+        else:
+            tokens.append(item)
+    glyphs = [k for k, token in enumerate(tokens) if isinstance(token, bytes)]
+    spans = mark_spans([to_text.get(int.from_bytes(tokens[k], "big"), "") for k in glyphs])
+    if not spans:
+        return None
+    result = []
+    start = 0
+    for first, end, actual in spans:
+        begin, stop = glyphs[first], glyphs[end - 1] + 1
+        if tokens[start:begin]:
+            result.append(_text_op(tokens[start:begin]))
+        properties = pikepdf.Dictionary(ActualText=pikepdf.String(actual))
+        result.append(pikepdf.ContentStreamInstruction([pikepdf.Name.Span, properties], pikepdf.Operator("BDC")))
+        result.append(_text_op(tokens[begin:stop]))
+        result.append(pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC")))
+        start = stop
+    if tokens[start:]:
+        result.append(_text_op(tokens[start:]))
+    return result
+
+
+def _add_actual_text(pdf: pikepdf.Pdf, maps: dict[tuple[int, int], dict[int, str]]) -> None:
+    for page in pdf.pages:
+        fonts = page.obj.get("/Resources", {}).get("/Font", {})
+        by_name = {name: maps.get(font.objgen) for name, font in fonts.items()}
+        if not any(by_name.values()):
+            continue
+        current = None
+        changed = False
+        instructions = []
+        for instruction in pikepdf.parse_content_stream(page):
+            operator = str(getattr(instruction, "operator", ""))
+            if operator == "Tf":
+                current = by_name.get(str(instruction.operands[0]))
+            elif operator in ("TJ", "Tj") and current:
+                split = _with_actual_text(instruction, current)
+                if split is not None:
+                    instructions += split
+                    changed = True
+                    continue
+            instructions.append(instruction)
+        if changed:
+            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+
+
+def repair_text_layer(pdf_bytes: bytes, source_fonts: Iterable[Path] = ()) -> bytes:
+    """Return ``pdf_bytes`` with every Type0 font's /ToUnicode rebuilt glyph by glyph,
+    and /ActualText on each run of Thai marks drawn out of typed order.
 
     ``source_fonts`` are the font files the document was set in; they supply what
     the embedded subsets dropped (GSUB, glyph names).
     """
     sources = _source_fonts(source_fonts)
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        changed = False
+        maps: dict[tuple[int, int], dict[int, str]] = {}
         for obj in pdf.objects:
             is_font = isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == pikepdf.Name.Font
-            if is_font and obj.get("/Subtype") == pikepdf.Name.Type0:
-                changed |= _repair_font(obj, sources)
-        if not changed:
+            if (
+                is_font
+                and obj.get("/Subtype") == pikepdf.Name.Type0
+                and obj.get("/Encoding") == pikepdf.Name("/Identity-H")
+            ):
+                mapping = _repair_font(obj, sources)
+                if mapping is not None:
+                    maps[obj.objgen] = mapping
+        if not maps:
             return pdf_bytes
+        _add_actual_text(pdf, maps)
         out = io.BytesIO()
         pdf.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve)
         return out.getvalue()

@@ -30,7 +30,7 @@ from pythainlp.util import normalize
 from directives.documents import render_followup, render_summary
 from directives.services import Party, directive_create
 from lampang_tracker import thai
-from lampang_tracker.pdf_text import THAI_PUA_TO_BASE, glyph_texts, repair_to_unicode
+from lampang_tracker.pdf_text import THAI_PUA_TO_BASE, glyph_texts, mark_spans, repair_text_layer
 from meetings.models import MeetingSeries
 from meetings.services import meeting_create
 
@@ -209,31 +209,36 @@ def squash(text: str) -> str:
     return normalize(text)
 
 
+def no_space(text: str) -> str:
+    """Only the whitespace removed (line breaks fall anywhere in Thai)."""
+    return re.sub(r"\s+", "", text)
+
+
 HEADERS = ["ลำดับประเด็นหน่วยงานรับผิดชอบ", "ลำดับประเด็น/หน่วยงานรับผิดชอบผลการดำเนินงาน"]
 PAGE_NUMBER_RE = re.compile(r"^-[๐-๙]+-|-[๐-๙]+-$")
 
 
-def running_text(pages: list[str]) -> str:
-    """The pages' text as one squashed string, without what repeats on every page
-    (the page number, the table header), so a paragraph that runs on to the next
-    page reads on."""
+def running_text(pages: list[str], clean=squash) -> str:
+    """The pages' text as one string cleaned by ``clean``, without what repeats on
+    every page (the page number, the table header), so a paragraph that runs on to
+    the next page reads on."""
     texts = []
     for page in pages:
-        text = PAGE_NUMBER_RE.sub("", squash(page))
+        text = PAGE_NUMBER_RE.sub("", clean(page))
         for header in HEADERS:
             text = text.replace(header, "", 1) if texts else text
         texts.append(text)
     return "".join(texts)
 
 
-def pdftotext(pdf: bytes) -> str:
+def pdftotext(pdf: bytes, clean=squash) -> str:
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(pdf)
         handle.flush()
         out = subprocess.run(
             ["pdftotext", "-raw", "-enc", "UTF-8", handle.name, "-"], check=True, capture_output=True, text=True
         ).stdout
-    return running_text(out.split("\f"))
+    return running_text(out.split("\f"), clean)
 
 
 def pypdf_text(pdf: bytes) -> str:
@@ -276,6 +281,17 @@ class SummaryTextLayerTests(TestCase):
         if not HAS_PDFTOTEXT:
             self.skipTest("pdftotext (poppler-utils) is not installed")
         self.assert_contains_all(pdftotext(self.pdf))
+
+    def test_it_gives_back_the_typed_text_exactly_through_pdftotext(self):
+        # poppler reads our /ActualText spans: sara am and marks come back in typed
+        # order with no normalisation at all (pypdf ignores them; see above).
+        if not HAS_PDFTOTEXT:
+            self.skipTest("pdftotext (poppler-utils) is not installed")
+        extracted = pdftotext(self.pdf, clean=no_space)
+        for expected in ["สำนักงานจังหวัดลำปาง", "น้ำ", "ทั้งนี้", "รู้", "ผู้ว่าราชการจังหวัด"]:
+            self.assertIn(expected, extracted)
+        missing = [text for text in self.seed.printed_texts() if no_space(text) not in extracted]
+        self.assertEqual(missing, [], "printed but not extracted exactly")
 
     def test_it_gives_back_every_seed_text_through_pypdf(self):
         self.assert_contains_all(pypdf_text(self.pdf))
@@ -343,7 +359,15 @@ class GlyphTextTests(TestCase):
         self.assertEqual(self.texts[self.gid("uni0E0D.uline")], "\u0e0d\u0331")
         self.assertIn(self.gid("uni0E33.alt1"), self.texts)
 
+    def test_it_finds_runs_of_marks_drawn_out_of_typed_order(self):
+        # glyph texts in drawing order → spans to wrap in /ActualText
+        self.assertEqual(mark_spans(["น", "\u0e4d", "\u0e49", "\u0e32"]), [(1, 4, "\u0e49\u0e33")])  # น ํ ้ า
+        self.assertEqual(mark_spans(["ล", "\u0e4d", "\u0e32", "ป"]), [(1, 3, "\u0e33")])  # ลำ
+        self.assertEqual(mark_spans(["ร", "\u0e49", "\u0e39"]), [(1, 3, "\u0e39\u0e49")])  # รู้
+        self.assertEqual(mark_spans(["ท", "\u0e31", "\u0e49", "ง"]), [])  # ทั้ง: already in order
+        self.assertEqual(mark_spans(["ส", "\u0e4d"]), [])  # a nikhahit on its own stays
+
     def test_it_leaves_a_pdf_without_type0_fonts_alone(self):
         buffer = io.BytesIO()
         pikepdf.new().save(buffer)
-        self.assertEqual(repair_to_unicode(buffer.getvalue(), [FONT_DIR / "Laksaman.ttf"]), buffer.getvalue())
+        self.assertEqual(repair_text_layer(buffer.getvalue(), [FONT_DIR / "Laksaman.ttf"]), buffer.getvalue())
