@@ -78,10 +78,13 @@ def bundled_fonts() -> list[Path]:
     return sorted(path for path in FONT_DIR.iterdir() if path.suffix.lower() in ALLOWED_SUFFIXES)
 
 
-def render_pdf(template_name: str, context: dict, *, fetcher: StaticFilesOnlyFetcher | None = None) -> bytes:
-    """Render ``templates/<template_name>`` with ``context`` to PDF bytes."""
-    html = render_to_string(template_name, context)
-    fetcher = fetcher or StaticFilesOnlyFetcher()
-    document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher)
+def html_to_pdf(html: str, *, fetcher: StaticFilesOnlyFetcher | None = None) -> bytes:
+    """PDF bytes for an HTML document, its text layer repaired."""
+    document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher or StaticFilesOnlyFetcher())
     pdf = document.write_pdf(font_config=FontConfiguration())
     return repair_text_layer(pdf, bundled_fonts())
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render ``templates/<template_name>`` with ``context`` to PDF bytes."""
+    return html_to_pdf(render_to_string(template_name, context))

@@ -40,6 +40,7 @@ import io
 import logging
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -141,15 +142,77 @@ def _texts_from_cmap(font: TTFont) -> dict[str, str]:
     return texts
 
 
+# The features HarfBuzz (through Pango) applies without being asked.
+DEFAULT_FEATURES = frozenset({"ccmp", "locl", "rlig", "liga", "clig", "calt"})
+
+
 def _gsub_subtables(font: TTFont):
+    """(lookup index, lookup type, subtable) for every GSUB subtable."""
     if "GSUB" not in font or font["GSUB"].table.LookupList is None:
         return
-    for lookup in font["GSUB"].table.LookupList.Lookup:
+    for index, lookup in enumerate(font["GSUB"].table.LookupList.Lookup):
         for subtable in lookup.SubTable:
             if lookup.LookupType == 7:  # extension: the real subtable is inside
-                yield subtable.ExtSubTable.LookupType, subtable.ExtSubTable
+                yield index, subtable.ExtSubTable.LookupType, subtable.ExtSubTable
             else:
-                yield lookup.LookupType, subtable
+                yield index, lookup.LookupType, subtable
+
+
+def _called_lookups(node, depth: int = 0):
+    """Lookup indices a (chained) contextual subtable calls, wherever they sit."""
+    if depth > 8:
+        return
+    if hasattr(node, "SequenceIndex") and hasattr(node, "LookupListIndex"):
+        yield node.LookupListIndex
+    elif isinstance(node, list):
+        for item in node:
+            yield from _called_lookups(item, depth + 1)
+    elif hasattr(node, "__dict__") and not isinstance(node, str):
+        for value in vars(node).values():
+            if isinstance(value, list) or hasattr(value, "__dict__"):
+                yield from _called_lookups(value, depth + 1)
+
+
+def _default_lookups(font: TTFont) -> set[int]:
+    """The GSUB lookups that run in default shaping, called ones included."""
+    gsub = font["GSUB"].table
+    if gsub.FeatureList is None:
+        return set()
+    indices = {
+        index
+        for record in gsub.FeatureList.FeatureRecord
+        if record.FeatureTag in DEFAULT_FEATURES
+        for index in record.Feature.LookupListIndex
+    }
+    subtables: dict[int, list] = defaultdict(list)
+    for index, lookup_type, subtable in _gsub_subtables(font):
+        if lookup_type in (5, 6):
+            subtables[index].append(subtable)
+    pending = list(indices)
+    while pending:
+        for subtable in subtables.get(pending.pop(), []):
+            for called in _called_lookups(subtable):
+                if called not in indices:
+                    indices.add(called)
+                    pending.append(called)
+    return indices
+
+
+def _prefer_ligature_components(font: TTFont, texts: dict[str, str]) -> None:
+    """A ligature that default shaping makes from typed letters ("fi" → ﬁ) reads back
+    as those letters, even when the cmap also gives the ligature a code point
+    (U+FB01). Ligatures of optional features (frac: 1/2 → ½) keep their code point."""
+    if "GSUB" not in font:
+        return
+    default = _default_lookups(font)
+    for index, lookup_type, subtable in _gsub_subtables(font):
+        if lookup_type != 4 or index not in default:
+            continue
+        for first, ligatures in subtable.ligatures.items():
+            for ligature in ligatures:
+                components = [first, *ligature.Component]
+                if all(component in texts for component in components):
+                    texts[ligature.LigGlyph] = "".join(texts[c] for c in components)
 
 
 def _add_gsub_texts(font: TTFont, texts: dict[str, str]) -> None:
@@ -161,7 +224,7 @@ def _add_gsub_texts(font: TTFont, texts: dict[str, str]) -> None:
     (ำ → ํ + า), else the first takes the whole text. Repeated until nothing
     changes, since lookups feed each other.
     """
-    subtables = list(_gsub_subtables(font))
+    subtables = [(lookup_type, subtable) for _, lookup_type, subtable in _gsub_subtables(font)]
     changed = True
     while changed:
         changed = False
@@ -203,6 +266,7 @@ def glyph_texts(font: TTFont) -> dict[int, str]:
     """Glyph id → the text that glyph draws, for every glyph we can explain."""
     texts = _texts_from_cmap(font)
     order = font.getGlyphOrder()
+    _prefer_ligature_components(font, texts)
     _add_gsub_texts(font, texts)
     for name in order:
         if name not in texts and (text := _text_from_glyph_name(name)) is not None:
@@ -327,12 +391,12 @@ def _repair_font(font_dict: pikepdf.Dictionary, sources: list[_SourceFont]) -> d
     if embedded is None:
         return None
     old = _parse_to_unicode(font_dict.ToUnicode.read_bytes())
-    texts = dict(glyph_texts(embedded))
-    for source in sources:
-        if source.matches(embedded):
-            for gid, text in source.texts.items():
-                texts.setdefault(gid, text)
-            break
+    # The bundled file the subset came from knows more (GSUB, glyph names); the
+    # subset's own cmap covers fonts we did not bundle.
+    source = next((source for source in sources if source.matches(embedded)), None)
+    texts = dict(source.texts) if source else {}
+    for gid, text in glyph_texts(embedded).items():
+        texts.setdefault(gid, text)
     cid_to_gid = _cid_to_gid(descendant)
     new = {}
     for cid, old_text in old.items():

@@ -359,6 +359,10 @@ class GlyphTextTests(TestCase):
         self.assertEqual(self.texts[self.gid("uni0E0D.uline")], "\u0e0d\u0331")
         self.assertIn(self.gid("uni0E33.alt1"), self.texts)
 
+    def test_it_reads_default_ligatures_back_as_their_letters(self):
+        self.assertEqual(self.texts[self.gid("fi")], "fi")  # not "ﬁ": "file" must copy as "file"
+        self.assertEqual(self.texts[self.gid("onehalf")], "½")  # an optional (frac) ligature keeps its code point
+
     def test_it_finds_runs_of_marks_drawn_out_of_typed_order(self):
         # glyph texts in drawing order → spans to wrap in /ActualText
         self.assertEqual(mark_spans(["น", "\u0e4d", "\u0e49", "\u0e32"]), [(1, 4, "\u0e49\u0e33")])  # น ํ ้ า
