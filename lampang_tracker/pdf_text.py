@@ -447,74 +447,99 @@ def mark_spans(texts: list[str]) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _text_op(tokens: list) -> pikepdf.ContentStreamInstruction:
-    """A TJ of ``tokens`` (2-byte glyph codes and position adjustments), glyph codes
-    in a row joined into one string."""
-    array: list = []
-    for token in tokens:
-        if isinstance(token, bytes) and array and isinstance(array[-1], bytes):
-            array[-1] += token
-        else:
-            array.append(token)
-    operands = [pikepdf.String(item) if isinstance(item, bytes) else item for item in array]
-    return pikepdf.ContentStreamInstruction([pikepdf.Array(operands)], pikepdf.Operator("TJ"))
+# WeasyPrint writes text as "/F1 21.333008 Tf" and "[<0116>0<013a0123>-14.3<0105>] TJ":
+# hex strings of two-byte glyph codes and numbers. A page is rewritten at the byte
+# level (parsing every operator with pikepdf costs more than the rest of the repair);
+# an array in any other form is left as it is.
+_TEXT_RE = re.compile(rb"/([^\s/\[\]<>()]+)\s+[-+0-9.]+\s+Tf|\[([^\]()]*)\]\s*TJ")
+_ARRAY_RE = re.compile(rb"(?:\s*(?:<[0-9A-Fa-f]*>|[-+0-9.]+))*\s*")
+_HEX_RE = re.compile(rb"<([0-9A-Fa-f]*)>")
+# Only these marks can be drawn out of typed order: nikhahit (half of sara am), and
+# the vowels below, which the font draws after a tone mark.
+_OUT_OF_ORDER_MARKS = frozenset("\u0e4d\u0e38\u0e39\u0e3a")
 
 
-def _with_actual_text(instruction, to_text: dict[int, str]) -> list | None:
-    """``instruction`` (a TJ or Tj in a two-byte font) split so that each run of
-    marks drawn out of typed order sits in its own /Span with /ActualText; None if
-    it has none."""
-    operand = instruction.operands[0]
-    items = list(operand) if str(instruction.operator) == "TJ" else [operand]
-    tokens: list = []  # bytes: one glyph code; anything else: a position adjustment
-    for item in items:
-        if isinstance(item, pikepdf.String):
-            raw = bytes(item)
-            tokens += [raw[k : k + 2] for k in range(0, len(raw) - 1, 2)]
-        else:
-            tokens.append(item)
-    glyphs = [k for k, token in enumerate(tokens) if isinstance(token, bytes)]
-    spans = mark_spans([to_text.get(int.from_bytes(tokens[k], "big"), "") for k in glyphs])
+class _FontText:
+    """A font's code → text map, and a quick test for arrays that may need a span."""
+
+    def __init__(self, to_text: dict[int, str]):
+        self.to_text = to_text
+        codes = [f"{code:04x}".encode() for code, text in to_text.items() if text in _OUT_OF_ORDER_MARKS]
+        # Matches a glyph-code string (4 hex digits a glyph) holding one of ``codes``.
+        self.trigger = re.compile(rb"^(?:[0-9a-f]{4})*?(?:" + b"|".join(codes) + rb")", re.I) if codes else None
+
+    def may_need_span(self, array: bytes) -> bool:
+        return self.trigger is not None and self.trigger.match(b"".join(_HEX_RE.findall(array))) is not None
+
+
+def _with_actual_text(array: bytes, font: _FontText) -> bytes | None:
+    """The TJ ``array`` split so that each run of marks drawn out of typed order
+    sits in a /Span with its /ActualText; None if it has none (or is not in the
+    form WeasyPrint writes)."""
+    if not _ARRAY_RE.fullmatch(array):
+        return None
+    strings = [(match.start(1), match.end(1)) for match in _HEX_RE.finditer(array)]
+    if any((end - start) % 4 for start, end in strings):
+        return None  # not two-byte codes
+    offsets = [offset for start, end in strings for offset in range(start, end, 4)]
+    spans = mark_spans([font.to_text.get(int(array[o : o + 4], 16), "") for o in offsets])
     if not spans:
         return None
-    result = []
-    start = 0
+
+    def cut(index: int) -> tuple[int, bool]:
+        """Where glyph ``index`` starts in ``array``, and whether inside a string."""
+        if index == len(offsets):
+            return len(array), False
+        position = offsets[index]
+        return (position - 1, False) if array[position - 1 : position] == b"<" else (position, True)
+
+    def tj(start: tuple[int, bool], end: tuple[int, bool]) -> bytes:
+        body = (b"<" if start[1] else b"") + array[start[0] : end[0]] + (b">" if end[1] else b"")
+        return b"[" + body + b"] TJ"
+
+    pieces: list[bytes] = []
+    position = (0, False)
     for first, end, actual in spans:
-        begin, stop = glyphs[first], glyphs[end - 1] + 1
-        if tokens[start:begin]:
-            result.append(_text_op(tokens[start:begin]))
-        properties = pikepdf.Dictionary(ActualText=pikepdf.String(actual))
-        result.append(pikepdf.ContentStreamInstruction([pikepdf.Name.Span, properties], pikepdf.Operator("BDC")))
-        result.append(_text_op(tokens[begin:stop]))
-        result.append(pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC")))
-        start = stop
-    if tokens[start:]:
-        result.append(_text_op(tokens[start:]))
-    return result
+        begin, stop = cut(first), cut(end)
+        if array[position[0] : begin[0]].strip():
+            pieces.append(tj(position, begin))
+        text = ("\ufeff" + actual).encode("utf-16-be").hex().encode()
+        pieces += [b"/Span <</ActualText <" + text + b">>> BDC", tj(begin, stop), b"EMC"]
+        position = stop
+    if array[position[0] :].strip():
+        pieces.append(tj(position, (len(array), False)))
+    return b"\n".join(pieces)
 
 
-def _add_actual_text(pdf: pikepdf.Pdf, maps: dict[tuple[int, int], dict[int, str]]) -> None:
+def _add_actual_text(pdf: pikepdf.Pdf, maps: dict[tuple[int, int], _FontText]) -> None:
     for page in pdf.pages:
         fonts = page.obj.get("/Resources", {}).get("/Font", {})
-        by_name = {name: maps.get(font.objgen) for name, font in fonts.items()}
+        by_name = {str(name)[1:].encode(): maps.get(font.objgen) for name, font in fonts.items()}
         if not any(by_name.values()):
             continue
-        current = None
+        contents = page.obj.get("/Contents")
+        if contents is None:
+            continue
+        streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        data = b"\n".join(stream.read_bytes() for stream in streams)
+        current: _FontText | None = None
+        pieces: list[bytes] = []
+        position = 0
         changed = False
-        instructions = []
-        for instruction in pikepdf.parse_content_stream(page):
-            operator = str(getattr(instruction, "operator", ""))
-            if operator == "Tf":
-                current = by_name.get(str(instruction.operands[0]))
-            elif operator in ("TJ", "Tj") and current:
-                split = _with_actual_text(instruction, current)
-                if split is not None:
-                    instructions += split
-                    changed = True
-                    continue
-            instructions.append(instruction)
+        for match in _TEXT_RE.finditer(data):
+            if match[1] is not None:
+                current = by_name.get(match[1])
+                continue
+            if current is None or not current.may_need_span(match[2]):
+                continue
+            split = _with_actual_text(match[2], current)
+            if split is not None:
+                pieces += [data[position : match.start()], split]
+                position = match.end()
+                changed = True
         if changed:
-            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+            pieces.append(data[position:])
+            page.obj.Contents = pdf.make_stream(b"".join(pieces))
 
 
 def repair_text_layer(pdf_bytes: bytes, source_fonts: Iterable[Path] = ()) -> bytes:
@@ -526,7 +551,7 @@ def repair_text_layer(pdf_bytes: bytes, source_fonts: Iterable[Path] = ()) -> by
     """
     sources = _source_fonts(source_fonts)
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        maps: dict[tuple[int, int], dict[int, str]] = {}
+        maps: dict[tuple[int, int], _FontText] = {}
         for obj in pdf.objects:
             is_font = isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == pikepdf.Name.Font
             if (
@@ -536,7 +561,7 @@ def repair_text_layer(pdf_bytes: bytes, source_fonts: Iterable[Path] = ()) -> by
             ):
                 mapping = _repair_font(obj, sources)
                 if mapping is not None:
-                    maps[obj.objgen] = mapping
+                    maps[obj.objgen] = _FontText(mapping)
         if not maps:
             return pdf_bytes
         _add_actual_text(pdf, maps)
