@@ -69,7 +69,7 @@ class DirectiveListView(SingleTableMixin, ExportMixin, FilterView):
     table_class = DirectiveTable
     filterset_class = DirectiveFilter
     template_name = "directives/directive_list.html"
-    paginate_by = 25
+    table_pagination = {"per_page": 25}
     export_class = ExcelFriendlyExport
     export_formats = ("csv", "xlsx")
     export_name = "directives"

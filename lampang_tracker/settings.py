@@ -157,7 +157,7 @@ STORAGES = {
 }
 # Tests and `runserver` serve static files from the app folders; only a deployment
 # runs collectstatic, so a missing STATIC_ROOT is expected elsewhere.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 MEDIA_ROOT = VAR_DIR / "uploads"
 MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024

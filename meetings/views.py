@@ -3,6 +3,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from agencies.roles import actor_for
+
 from .access import get_meeting_for_user, require_known_role, require_secretariat
 from .forms import MeetingForm
 from .models import Meeting
@@ -24,7 +26,15 @@ def meeting_detail(request, pk: int):
     meeting = get_meeting_for_user(request, pk)
     # The directives app provides the rows; this app only follows the reverse relation.
     directives = meeting.directives.filter(is_archived=False).prefetch_related("parties__agency", "parties__group")
-    return render(request, "meetings/meeting_detail.html", {"meeting": meeting, "directives": directives})
+    actor = actor_for(request.user)
+    # An agency user may open only the items assigned to their agency.
+    linked = (
+        None
+        if actor.reads_all
+        else set(directives.filter(assignments__agency=actor.agency).values_list("pk", flat=True))
+    )
+    context = {"meeting": meeting, "directives": directives, "linked": linked}
+    return render(request, "meetings/meeting_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
