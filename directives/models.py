@@ -97,7 +97,9 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
     )
     close_note = models.TextField("เหตุผลการปิดประเด็น", blank=True)
     is_archived = models.BooleanField("เก็บเข้าคลัง", default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -168,7 +170,9 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
         if self.number and not NUMBER_RE.match(self.number):
             errors["number"] = "ลำดับต้องเป็นตัวเลข เช่น 7 หรือ 7.1"
         if self.parent_id and self.number and self.parent and not self.number.startswith(self.parent.number + "."):
-            errors["number"] = f"ลำดับของข้อย่อยต้องขึ้นต้นด้วย {self.parent.number_label}. เช่น {thai.thai_digits(self.parent.number + '.1')}"
+            errors["number"] = (
+                f"ลำดับของข้อย่อยต้องขึ้นต้นด้วย {self.parent.number_label}. เช่น {thai.thai_digits(self.parent.number + '.1')}"
+            )
         if self.parent_id and self.parent and self.parent.meeting_id != self.meeting_id:
             errors["parent"] = "ข้อหลักต้องอยู่ในการประชุมเดียวกัน"
         if self.report_until and self.due_date is None and self.report_day is None:
@@ -229,7 +233,9 @@ class AssignmentQuerySet(models.QuerySet):
 
     def due_soon(self, on: datetime.date | None = None) -> AssignmentQuerySet:
         on = on or today()
-        return self.filter(is_open=True, due_date__gte=on, due_date__lte=on + datetime.timedelta(days=settings.DUE_SOON_DAYS))
+        return self.filter(
+            is_open=True, due_date__gte=on, due_date__lte=on + datetime.timedelta(days=settings.DUE_SOON_DAYS)
+        )
 
     def unacknowledged(self) -> AssignmentQuerySet:
         return self.filter(is_open=True, acknowledged_at__isnull=True)
@@ -262,7 +268,9 @@ class Assignment(models.Model):
         LEAD = "lead", "หน่วยงานหลัก"
         SUPPORT = "support", "หน่วยงานสนับสนุน"
 
-    directive = models.ForeignKey(Directive, on_delete=models.PROTECT, related_name="assignments", verbose_name="ข้อสั่งการ")
+    directive = models.ForeignKey(
+        Directive, on_delete=models.PROTECT, related_name="assignments", verbose_name="ข้อสั่งการ"
+    )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="assignments", verbose_name="หน่วยงาน")
     role = models.CharField("บทบาท", max_length=10, choices=Role.choices, default=Role.LEAD)
     status = models.CharField(
@@ -275,7 +283,9 @@ class Assignment(models.Model):
     # Derived: status is not DONE and the directive is not closed (services keep it).
     is_open = models.BooleanField(default=True, editable=False)
     acknowledged_at = models.DateTimeField("รับทราบเมื่อ", null=True, blank=True)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -323,7 +333,9 @@ class ProgressReport(models.Model):  # รายงานผลการดำ�
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("รายงานเมื่อ", default=timezone.now)
     review = models.CharField("ผลการตรวจ", max_length=10, choices=Review.choices, default=Review.PENDING)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField("ความเห็นฝ่ายเลขานุการ", blank=True)
     history = HistoricalRecords()
