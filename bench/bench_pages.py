@@ -187,11 +187,12 @@ def measure(args: argparse.Namespace, db: str) -> list[dict]:
         statuses = set()
         for _ in range(args.warmup):
             statuses.add(client.get(url).status_code)
-        times = []
+        times, cpu = [], []
         for _ in range(args.runs):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
             statuses.add(response.status_code)
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
@@ -206,13 +207,17 @@ def measure(args: argparse.Namespace, db: str) -> list[dict]:
             "status": ",".join(str(s) for s in sorted(statuses)),
             "median_ms": statistics.median(times),
             "p95_ms": percentile(times, 95),
+            # This process's CPU only (Python, and SQLite's work; not the PostgreSQL
+            # server's): less disturbed than wall time when the machine is busy.
+            "cpu_ms": statistics.median(cpu),
+            "load": os.getloadavg()[0],
             "queries": len(queries),
             "sql_ms": sql_ms,
             "kb": len(response.content) / 1024,
             "slowest": sorted(queries, key=lambda q: float(q["time"]), reverse=True)[:3],
         }
         results.append(row)
-        print(f"[{db}] {label:22} {row['median_ms']:8.1f} ms  {row['queries']:3} queries", flush=True)
+        print(f"[{db}] {label:20} {row['median_ms']:8.1f} ms  {row['queries']:3} queries", flush=True)
         if args.explain:
             explain(row)
     return results
@@ -236,12 +241,10 @@ def explain(row: dict) -> None:
 
 
 def print_table(results: list[dict], generation: dict[str, float | None]) -> None:
-    header = (
-        f"{'db':8} {'page':22} {'user':18} {'status':6} {'median':>8} {'p95':>8} {'queries':>7} {'sql ms':>8} {'KB':>7}"
-    )
+    columns = "db       page                 user               status   median      p95      cpu queries   sql ms      KB  load"
     print()
-    print(header)
-    print("-" * len(header))
+    print(columns)
+    print("-" * len(columns))
     for r in results:
         flags = []
         if r["median_ms"] > TARGET_MS:
@@ -249,13 +252,17 @@ def print_table(results: list[dict], generation: dict[str, float | None]) -> Non
         if r["status"] != "200":
             flags.append("NOT 200")
         print(
-            f"{r['db']:8} {r['page']:22} {r['user']:18} {r['status']:6} {r['median_ms']:8.1f} {r['p95_ms']:8.1f} "
-            f"{r['queries']:7} {r['sql_ms']:8.1f} {r['kb']:7.1f}  {'  '.join(flags)}"
+            f"{r['db']:8} {r['page']:20} {r['user']:18} {r['status']:6} {r['median_ms']:8.1f} {r['p95_ms']:8.1f} "
+            f"{r['cpu_ms']:8.1f} {r['queries']:7} {r['sql_ms']:8.1f} {r['kb']:7.1f} {r['load']:5.1f}  {'  '.join(flags)}"
         )
     for db, seconds in generation.items():
         if seconds is not None:
             print(f"generation on {db}: {seconds:.0f} s")
-    print(f"times in ms over the timed runs; queries and sql ms from one more run; target median ≤ {TARGET_MS:.0f} ms")
+    print(
+        "median/p95: wall ms over the timed runs; cpu: median ms of this process's CPU (Python, and SQLite's "
+        "work; not the PostgreSQL server's); queries, sql ms: one more run; load: 1-minute load average after "
+        f"the page ({os.cpu_count()} CPUs; higher means other work competed). Target: median ≤ {TARGET_MS:.0f} ms."
+    )
 
 
 def run_one(args: argparse.Namespace, db: str) -> None:

@@ -611,10 +611,13 @@ class Generator:
                 percent = min(95, percent + rng.randint(10, 40))
                 report.percent = percent
             report.text = rng.choice(REPORT_TEXTS[report.status])
-            # The last report of an open extension request waits for the secretariat;
-            # earlier ones and most finished ones have been looked at.
-            if last and report.status != Status.EXTENSION and rng.random() < 0.6:
-                report.review = ProgressReport.Review.ACCEPTED
+            # An open extension request (the last report) waits for the secretariat;
+            # other reports are accepted once looked at, and only recent ones may
+            # still be waiting.
+            if report.review == ProgressReport.Review.PENDING and not (last and report.status == Status.EXTENSION):
+                recent = (self.today - created_at.date()).days < 60
+                if not recent or rng.random() < 0.4:
+                    report.review = ProgressReport.Review.ACCEPTED
             if report.review != ProgressReport.Review.PENDING:
                 report.reviewed_by = self.secretariat
                 report.reviewed_at = min(created_at + datetime.timedelta(days=rng.randint(1, 7)), self.now)
@@ -667,14 +670,6 @@ class Generator:
                 party.position = position
             directive.parties_bulleted = len(parties) > 1 and rng.random() < 0.5
 
-            closed = rng.random() < (0.12 if age_days > 365 else 0.03) and age_days > 30
-            end = self.today
-            if closed:
-                end = meeting.date + datetime.timedelta(days=rng.randint(30, age_days))
-                directive.closed_at = self.at(end)
-                directive.closed_by = self.secretariat
-                directive.close_note = rng.choice(CLOSE_NOTES)
-
             # Role as _set_parties gives it: named agencies lead, group members support.
             assignments = [
                 Assignment(directive=directive, agency=a, role=Assignment.Role.LEAD, due_date=directive.due_date)
@@ -683,9 +678,30 @@ class Generator:
                 Assignment(directive=directive, agency=a, role=Assignment.Role.SUPPORT, due_date=directive.due_date)
                 for a in members
             ]
-            reports: list[ProgressReport] = []
             for assignment in assignments:
                 assignment.status = self.status_for(age_days)
+
+            # ยุติ/ปิดประเด็น: the secretariat closes most items still unfinished after
+            # a couple of years, and now and then one sooner.
+            unfinished = any(a.status != Status.DONE for a in assignments)
+            if age_days <= 30:
+                p_close = 0.0
+            elif unfinished and age_days > 730:
+                p_close = 0.85
+            elif unfinished and age_days > 365:
+                p_close = 0.15
+            else:
+                p_close = 0.02
+            closed = rng.random() < p_close
+            end = self.today
+            if closed:
+                end = meeting.date + datetime.timedelta(days=rng.randint(30, min(age_days, 1000)))
+                directive.closed_at = self.at(end)
+                directive.closed_by = self.secretariat
+                directive.close_note = rng.choice(CLOSE_NOTES)
+
+            reports: list[ProgressReport] = []
+            for assignment in assignments:
                 author = self.agency_user.get(assignment.agency_id, self.generator_user)
                 # Agencies report for a year or so after the meeting, not for ever.
                 window_end = min(end, meeting.date + datetime.timedelta(days=400))
