@@ -70,6 +70,43 @@ class AgencyStatus:
 
 
 @dataclass
+class SilentAgencies:
+    """Agencies of one item with no report yet and the same state, printed as one
+    row: a group such as ทุกส่วนราชการ/หน่วยงาน would otherwise fill pages with
+    "ยังไม่มีรายงาน"."""
+
+    names: list[str]
+    status: str
+    due_date: datetime.date | None
+    overdue_days: int
+
+    @property
+    def lines(self) -> int:
+        return max(5, estimated_lines([", ".join(self.names)], 50))
+
+
+# Fewer silent agencies than this keep a row each.
+SILENT_GROUP_MIN = 3
+
+
+def _split_silent(statuses: list[AgencyStatus]) -> tuple[list[AgencyStatus], list[SilentAgencies]]:
+    """The agencies that reported (or are too few to gather), and the rest gathered
+    by state."""
+    silent: dict[tuple, list[AgencyStatus]] = defaultdict(list)
+    for status in statuses:
+        if status.report is None:
+            silent[(status.status, status.due_date, status.overdue_days)].append(status)
+    gathered = {key: members for key, members in silent.items() if len(members) >= SILENT_GROUP_MIN}
+    gathered_ids = {id(status) for members in gathered.values() for status in members}
+    each = [status for status in statuses if id(status) not in gathered_ids]
+    groups = [
+        SilentAgencies([s.agency_name for s in members], status, due_date, overdue_days)
+        for (status, due_date, overdue_days), members in gathered.items()
+    ]
+    return each, groups
+
+
+@dataclass
 class ItemRow:
     """One directive in the ลำดับ | ประเด็น table.
 
@@ -104,11 +141,11 @@ class ItemRow:
 class PrintRow:
     """A row of a report table: a meeting line, an item, or one agency's status."""
 
-    kind: str  # "meeting" | "item" | "agency"
+    kind: str  # "meeting" | "item" | "agency" | "silent"
     lines: int
     keep_with_next: bool = False
     item: ItemRow | None = None
-    status: AgencyStatus | None = None
+    status: AgencyStatus | SilentAgencies | None = None
     section: dict | None = None
     extra: dict = field(default_factory=dict)
 
@@ -301,7 +338,9 @@ def _followup_groups(meetings: Sequence[Meeting], as_of: datetime.date, *, meeti
         for row in rows:
             lines = row.issue_lines(80) + (1 if row.parties else 0)
             printed.append(PrintRow("item", lines, keep_with_next=bool(row.statuses) or row.heading_only, item=row))
-            printed += [PrintRow("agency", status.lines, status=status, item=row) for status in row.statuses]
+            each, silent = _split_silent(row.statuses)
+            printed += [PrintRow("agency", status.lines, status=status, item=row) for status in each]
+            printed += [PrintRow("silent", group.lines, status=group, item=row) for group in silent]
     return grouped(printed, [r.lines for r in printed], [r.keep_with_next for r in printed])
 
 

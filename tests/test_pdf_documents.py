@@ -384,6 +384,26 @@ class FollowupDocumentTests(TrackerTestCase):
         ProgressReport.objects.filter(assignment=self.assignment_a).update(review=ProgressReport.Review.RETURNED)
         self.assertIn(squash("ยังไม่มีรายงาน"), self.text_as_of(datetime.date(2018, 2, 1)))
 
+    def test_it_gathers_agencies_without_a_report_into_one_row(self):
+        silent = [Agency.objects.create(name=f"อำเภอทดสอบ {n}", print_order=300 + n) for n in range(4)]
+        directive = services.directive_create(
+            meeting=self.meeting,
+            number="8",
+            text="ขอให้ทุกอำเภอรายงาน",
+            due_date=datetime.date(2018, 1, 31),
+            parties=[services.Party(agency=a) for a in [self.agency_a, *silent]],
+            by=self.secretariat,
+        )
+        services.progress_report(
+            assignment=directive.assignments.get(agency=self.agency_a), text="รายงานแล้ว", status="done", by=self.user_a
+        )
+        capture = captured(documents.render_followup, self.meeting, today())
+        rows = [row for group in capture.context["groups"] for row in group.rows if row.item and row.item.number == "๘"]
+        self.assertEqual([row.kind for row in rows], ["item", "agency", "silent"])
+        self.assertEqual(rows[2].status.names, [a.name for a in silent])
+        self.assertIn("ยังไม่มีรายงาน ๔ หน่วยงาน", capture.html)
+        self.assertIn(", ".join(a.name for a in silent), capture.html)
+
     def test_it_reads_in_a_constant_number_of_queries(self):
         def count() -> int:
             with self.assertNumQueries(4) as context:  # directives, parties, assignments, reports
