@@ -32,6 +32,7 @@ from agencies.models import Agency
 from directives import documents, services
 from directives.models import ProgressReport, today
 from lampang_tracker import thai
+from meetings.services import meeting_create
 from tests.base import TrackerTestCase, login_redirect, make_user
 from tests.test_pdf_text import build_seed_meeting, pypdf_text, squash
 
@@ -429,6 +430,17 @@ class FollowupDocumentTests(TrackerTestCase):
 
 # ---------------------------------------------------------------------------
 # Agency report
+
+
+class EmptyMeetingTests(TrackerTestCase):
+    def test_it_prints_a_meeting_without_items(self):
+        empty = meeting_create(
+            by=self.secretariat, series=self.series, number=11, year_be=2560, date=datetime.date(2017, 12, 27)
+        )
+        _, summary = documents.render_summary(empty)
+        self.assertIn(squash("ยังไม่มีประเด็นในการประชุมนี้"), squash(pypdf_text(summary)))
+        _, followup = documents.render_followup(empty, datetime.date(2018, 1, 5))
+        self.assertIn(squash("ข้อมูล ณ วันที่ ๕ มกราคม ๒๕๖๑ ลำดับ"), squash(pypdf_text(followup)))
 
 
 class AgencyReportDocumentTests(TrackerTestCase):
