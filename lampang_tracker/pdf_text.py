@@ -314,7 +314,13 @@ def _source_font(path: str, mtime: float) -> _SourceFont:
 
 
 def _source_fonts(paths: Iterable[Path]) -> list[_SourceFont]:
-    return [_source_font(str(path), path.stat().st_mtime) for path in paths]
+    sources = []
+    for path in paths:
+        try:
+            sources.append(_source_font(str(path), path.stat().st_mtime))
+        except Exception:  # not a font we can read: the subsets' own cmaps still serve
+            logger.warning("Cannot read font file %s", path, exc_info=True)
+    return sources
 
 
 def _parse_to_unicode(data: bytes) -> dict[int, str]:
