@@ -62,6 +62,7 @@ format: install
 
 bench: install
 	DEBUG=1 $(PY) bench/bench_pages.py
+	DEBUG=1 $(PY) bench/bench_pdf.py
 
 clean:
 	rm -rf $(VENV) var
