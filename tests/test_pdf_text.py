@@ -34,7 +34,7 @@ from lampang_tracker.pdf_text import THAI_PUA_TO_BASE, glyph_texts, mark_spans, 
 from meetings.models import MeetingSeries
 from meetings.services import meeting_create
 
-SEED = Path(settings.BASE_DIR).parent / "shared" / "seeds" / "meeting-summary-lampang-10-2560.txt"
+SEED = Path(settings.BASE_DIR) / "tests" / "data" / "meeting-summary-lampang-10-2560.txt"
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 
 
