@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import unittest
 from pathlib import Path
 from unittest import mock
 
