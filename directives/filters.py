@@ -23,10 +23,11 @@ class DirectiveFilter(django_filters.FilterSet):
     series = django_filters.ModelChoiceFilter(
         label="ชุดการประชุม", field_name="meeting__series", queryset=MeetingSeries.objects.all(), empty_label="ทั้งหมด"
     )
-    meeting = django_filters.ModelChoiceFilter(
-        label="การประชุม", queryset=Meeting.objects.select_related("series"), empty_label="ทั้งหมด"
-    )
     year = django_filters.NumberFilter(label="ปี พ.ศ.", field_name="meeting__year_be")
+    meeting_number = django_filters.NumberFilter(label="ครั้งที่", field_name="meeting__number")
+    # A select of every meeting grows without bound (thousands over the years), so a
+    # single meeting is chosen by series + year + ครั้งที่, or by id from its page.
+    meeting = django_filters.ModelChoiceFilter(queryset=Meeting.objects.all(), widget=forms.HiddenInput)
     agency = django_filters.ChoiceFilter(
         label="หน่วยงาน", field_name="assignments__agency", choices=agency_choices, empty_label="ทั้งหมด"
     )
