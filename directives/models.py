@@ -308,7 +308,8 @@ class Assignment(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["agency", "is_open", "due_date"]),
+            # Covers the per-agency counts of the home pages (no table lookups).
+            models.Index(fields=["agency", "is_open", "due_date", "status"], name="assignment_agency_counts"),
             models.Index(fields=["is_open", "due_date"]),
         ]
 

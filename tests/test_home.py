@@ -106,10 +106,10 @@ class HomeTests(SpreadMixin, TrackerTestCase):
 
     def test_it_does_not_grow_queries_with_rows_for_the_secretariat(self):
         self.login(self.secretariat)
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(6):
             self.assertEqual(self.client.get("/").status_code, 200)
         self.grow()
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(6):
             self.assertEqual(self.client.get("/").status_code, 200)
 
     def test_it_does_not_grow_queries_with_rows_for_an_agency_user(self):
