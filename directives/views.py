@@ -28,6 +28,8 @@ from .forms import CloseForm, DirectiveForm, ExtensionForm, ReportForm, ReviewFo
 from .models import Assignment, Directive, ProgressReport, today
 from .tables import DirectiveTable, ExcelFriendlyExport
 
+INBOX_BUCKET_SIZE = 30
+
 REPORTS_WITH_FILES = Prefetch(
     "reports",
     queryset=ProgressReport.objects.select_related("created_by", "reviewed_by").prefetch_related("attachments"),
@@ -204,11 +206,17 @@ def inbox(request):
         .exclude(pk__in=due_soon.values("pk"))
     )
     buckets = [
-        ("overdue", "เกินกำหนด", overdue),
-        ("new", "ใหม่ (ยังไม่รับทราบ)", new),
-        ("due_soon", "ใกล้ครบกำหนด", due_soon),
-        ("open", "อยู่ระหว่างดำเนินการ", rest),
-        ("done", "เสร็จแล้ว / ปิดประเด็น", mine.filter(is_open=False).order_by("-updated_at")[:20]),
+        ("overdue", "เกินกำหนด", overdue, "?overdue=true"),
+        ("new", "ใหม่ (ยังไม่รับทราบ)", new, ""),
+        ("due_soon", "ใกล้ครบกำหนด", due_soon, "?overdue=false"),
+        ("open", "อยู่ระหว่างดำเนินการ", rest, "?overdue=false"),
+        ("done", "เสร็จแล้ว / ปิดประเด็น", mine.filter(is_open=False).order_by("-updated_at"), "?status=done"),
+    ]
+    # A busy agency can hold thousands of items: show the first few of each bucket
+    # and link to the full, filterable list for the rest.
+    buckets = [
+        {"key": key, "title": title, "items": items[:INBOX_BUCKET_SIZE], "count": items.count(), "more": more}
+        for key, title, items, more in buckets
     ]
     return render(request, "directives/inbox.html", {"agency": agency, "buckets": buckets, "today": on})
 

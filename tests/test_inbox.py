@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from unittest import mock
 
 from directives import services
 from directives.models import Status, today
@@ -12,7 +13,7 @@ URL = "/inbox/"
 
 
 def bucket(response, key: str) -> list:
-    return next(list(items) for k, _, items in response.context["buckets"] if k == key)
+    return next(list(b["items"]) for b in response.context["buckets"] if b["key"] == key)
 
 
 class InboxTests(TrackerTestCase):
@@ -111,10 +112,31 @@ class InboxQueryCountTests(SpreadMixin, TrackerTestCase):
 
     def test_it_does_not_grow_queries_with_rows(self):
         self.login(self.user_a)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(13):
             response = self.client.get(URL)
-        self.assertGreater(sum(len(items) for _, _, items in response.context["buckets"]), 15)
+        self.assertGreater(sum(len(b["items"]) for b in response.context["buckets"]), 15)
         more = self.spread_agencies(4)
         self.spread_rows(agencies=self.many + more, directives=20, by=self.secretariat, always=self.agency_a)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(13):
             self.assertEqual(self.client.get(URL).status_code, 200)
+
+
+class InboxBucketCapTests(TrackerTestCase):
+    def test_it_shows_the_first_items_of_a_large_bucket_and_links_to_the_rest(self):
+        for number in range(10, 14):
+            services.directive_create(
+                meeting=self.meeting,
+                number=str(number),
+                text=f"งานค้างข้อ {number}",
+                due_date=today() - datetime.timedelta(days=number),
+                parties=services.parties_from(agencies=[self.agency_a]),
+                by=self.secretariat,
+            )
+        self.login(self.user_a)
+        with mock.patch("directives.views.INBOX_BUCKET_SIZE", 2):
+            response = self.client.get(URL)
+        self.assertEqual(len(bucket(response, "overdue")), 2)
+        overdue = next(b for b in response.context["buckets"] if b["key"] == "overdue")
+        self.assertEqual(overdue["count"], 4)
+        self.assertContains(response, "แสดง ๒ จาก ๔ รายการ")
+        self.assertContains(response, 'href="/directives/?overdue=true"')
