@@ -112,7 +112,7 @@ def prepare_data(args: argparse.Namespace, db: str, url: str) -> float | None:
         print(f"[{db}] reusing the data set: {count:,} directives")
         return None
     if count:
-        print(f"[{db}] data set has {count:,} directives, want {args.directives:,}: rebuilding the database")
+        print(f"[{db}] rebuilding the database (it has {count:,} directives, want {args.directives:,})")
         connection.close()
         if db == "sqlite":
             for suffix in ("", "-wal", "-shm"):
@@ -260,8 +260,9 @@ def print_table(results: list[dict], generation: dict[str, float | None]) -> Non
             print(f"generation on {db}: {seconds:.0f} s")
     print(
         "median/p95: wall ms over the timed runs; cpu: median ms of this process's CPU (Python, and SQLite's "
-        "work; not the PostgreSQL server's); queries, sql ms: one more run; load: 1-minute load average after "
-        f"the page ({os.cpu_count()} CPUs; higher means other work competed). Target: median ≤ {TARGET_MS:.0f} ms."
+        "work; not the PostgreSQL server's); queries, sql ms: one more run (sql ms counts execute() only: SQLite "
+        "work done while rows are fetched is missing); load: 1-minute load average after the page "
+        f"({os.cpu_count()} CPUs; higher means other work competed). Target: median ≤ {TARGET_MS:.0f} ms."
     )
 
 

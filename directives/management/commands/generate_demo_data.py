@@ -459,6 +459,9 @@ class Generator:
             )
             if profile.agency_id:
                 self.agency_user[profile.agency_id] = obj
+        # Users an agency already has (load_demo's, for example) write its reports too.
+        for profile in Profile.objects.filter(role=Profile.Role.AGENCY).select_related("user").order_by("pk"):
+            self.agency_user.setdefault(profile.agency_id, profile.user)
 
     # --- meetings -----------------------------------------------------------------
 
