@@ -311,6 +311,7 @@ class Assignment(models.Model):
             # Covers the per-agency counts of the home pages (no table lookups).
             models.Index(fields=["agency", "is_open", "due_date", "status"], name="assignment_agency_counts"),
             models.Index(fields=["is_open", "due_date"]),
+            models.Index(fields=["agency", "is_open", "updated_at"], name="assignment_agency_recent"),
         ]
 
     def __str__(self) -> str:

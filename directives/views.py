@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -190,26 +193,24 @@ def inbox(request):
     agency = actor_for(request.user).agency
     mine = (
         Assignment.objects.for_agency(agency)
-        .filter(directive__is_archived=False)
         .select_related("directive__meeting__series")
         .order_by("due_date", "directive__sort_key")
     )
     on = today()
-    # Each item appears once, in the most urgent bucket that fits it.
-    overdue = mine.overdue(on)
-    new = mine.unacknowledged().exclude(pk__in=overdue.values("pk"))
-    due_soon = mine.due_soon(on).filter(acknowledged_at__isnull=False)
-    rest = (
-        mine.open()
-        .filter(acknowledged_at__isnull=False)
-        .exclude(pk__in=overdue.values("pk"))
-        .exclude(pk__in=due_soon.values("pk"))
-    )
+    soon = on + datetime.timedelta(days=settings.DUE_SOON_DAYS)
+    not_overdue = Q(due_date__isnull=True) | Q(due_date__gte=on)
+    # Each item appears once, in the most urgent bucket that fits it; plain
+    # conditions (no subqueries) so every bucket is an index range of one agency.
     buckets = [
-        ("overdue", "เกินกำหนด", overdue, "?overdue=true"),
-        ("new", "ใหม่ (ยังไม่รับทราบ)", new, ""),
-        ("due_soon", "ใกล้ครบกำหนด", due_soon, "?overdue=false"),
-        ("open", "อยู่ระหว่างดำเนินการ", rest, "?overdue=false"),
+        ("overdue", "เกินกำหนด", mine.overdue(on), "?overdue=true"),
+        ("new", "ใหม่ (ยังไม่รับทราบ)", mine.unacknowledged().filter(not_overdue), ""),
+        ("due_soon", "ใกล้ครบกำหนด", mine.due_soon(on).filter(acknowledged_at__isnull=False), "?overdue=false"),
+        (
+            "open",
+            "อยู่ระหว่างดำเนินการ",
+            mine.open().filter(Q(due_date__isnull=True) | Q(due_date__gt=soon), acknowledged_at__isnull=False),
+            "?overdue=false",
+        ),
         ("done", "เสร็จแล้ว / ปิดประเด็น", mine.filter(is_open=False).order_by("-updated_at"), "?status=done"),
     ]
     # A busy agency can hold thousands of items: show the first few of each bucket
