@@ -59,25 +59,22 @@ def parties_from(
     return parties
 
 
-def directive_refresh(directive: Directive) -> None:
-    """Recompute the derived columns of a directive and its assignments.
+def derive_state(
+    *, closed: bool, assignments: Sequence[Assignment], children: Sequence[Directive] = ()
+) -> tuple[str, datetime.date | None]:
+    """A directive's state and earliest open due date, from its parts.
 
-    state: ยุติ if the secretariat closed it; otherwise from its assignments
-    (all done → done; an extension pending → extension; any work → in progress).
-    open_due_date: the earliest due date among open assignments, so "overdue"
-    is a date comparison at query time, never a stored flag.
+    ยุติ if the secretariat closed it; otherwise from its assignments (all done →
+    done; an extension pending → extension; any work → in progress). A heading
+    row with no agencies of its own, such as "๗ ประเด็นอื่น ๆ", stands for its
+    sub-items. Assignments must already carry their ``is_open``.
     """
-    closed = directive.closed_at is not None
-    assignments = list(directive.assignments.all())
-    for assignment in assignments:
-        is_open = not closed and assignment.status != Status.DONE
-        if assignment.is_open != is_open:
-            assignment.is_open = is_open
-            Assignment.objects.filter(pk=assignment.pk).update(is_open=is_open)
     statuses = {a.status for a in assignments}
+    if not assignments and children:
+        statuses = {Status.DONE if c.state == Status.CLOSED else c.state for c in children}
     if closed:
         state = Status.CLOSED
-    elif not assignments:
+    elif not statuses:
         state = Status.NOT_STARTED
     elif statuses == {Status.DONE}:
         state = Status.DONE
@@ -87,11 +84,32 @@ def directive_refresh(directive: Directive) -> None:
         state = Status.IN_PROGRESS
     else:
         state = Status.NOT_STARTED
-    open_dues = [a.due_date for a in assignments if a.is_open and a.due_date]
-    open_due_date = min(open_dues) if open_dues else None
+    dues = [a.due_date for a in assignments if a.is_open and a.due_date]
+    if not assignments:
+        dues += [c.open_due_date for c in children if c.open_due_date]
+    return state, (min(dues) if dues and not closed else None)
+
+
+def directive_refresh(directive: Directive) -> None:
+    """Recompute the derived columns of a directive, its assignments and its parent.
+
+    open_due_date is the earliest due date among open assignments, so "overdue"
+    is a date comparison at query time, never a stored flag.
+    """
+    closed = directive.closed_at is not None
+    assignments = list(directive.assignments.all())
+    for assignment in assignments:
+        is_open = not closed and assignment.status != Status.DONE
+        if assignment.is_open != is_open:
+            assignment.is_open = is_open
+            Assignment.objects.filter(pk=assignment.pk).update(is_open=is_open)
+    children = [] if assignments else list(directive.children.all())
+    state, open_due_date = derive_state(closed=closed, assignments=assignments, children=children)
     if (directive.state, directive.open_due_date) != (state, open_due_date):
         directive.state, directive.open_due_date = state, open_due_date
         Directive.objects.filter(pk=directive.pk).update(state=state, open_due_date=open_due_date)
+    if directive.parent_id:
+        directive_refresh(Directive.objects.get(pk=directive.parent_id))
 
 
 def _set_parties(*, directive: Directive, parties: Sequence[Party], by) -> None:

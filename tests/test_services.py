@@ -410,3 +410,31 @@ class CloseTests(TrackerTestCase):
         services.directive_reopen(directive=self.directive, by=self.secretariat)
         with self.assertRaisesMessage(services.DomainError, "ข้อนี้ยังไม่ได้ปิดประเด็น"):
             services.directive_reopen(directive=self.directive, by=self.secretariat)
+
+
+class HeadingRowStateTests(TrackerTestCase):
+    """A heading row with sub-items (๗ ประเด็นอื่น ๆ) takes its state from them."""
+
+    def test_it_derives_a_heading_rows_state_and_due_date_from_its_sub_items(self):
+        parent = services.directive_create(meeting=self.meeting, number="7", heading="ประเด็นอื่น ๆ", by=self.secretariat)
+        child = services.directive_create(
+            meeting=self.meeting,
+            number="7.1",
+            parent=parent,
+            text="ขอให้ดูแลความสะอาดสถานที่ราชการ",
+            due_date=today() + datetime.timedelta(days=5),
+            parties=services.parties_from(agencies=[self.agency_a]),
+            by=self.secretariat,
+        )
+        parent.refresh_from_db()
+        self.assertEqual(parent.state, Status.NOT_STARTED)
+        self.assertEqual(parent.open_due_date, today() + datetime.timedelta(days=5))
+        services.progress_report(
+            assignment=child.assignments.get(), text="เริ่มดำเนินการ", status=Status.IN_PROGRESS, by=self.user_a
+        )
+        parent.refresh_from_db()
+        self.assertEqual(parent.state, Status.IN_PROGRESS)
+        services.progress_report(assignment=child.assignments.get(), text="เสร็จแล้ว", status=Status.DONE, by=self.user_a)
+        parent.refresh_from_db()
+        self.assertEqual(parent.state, Status.DONE)
+        self.assertIsNone(parent.open_due_date)

@@ -43,6 +43,7 @@ from directives.models import (
     Strategy,
     sort_key_for,
 )
+from directives.services import derive_state
 from lampang_tracker.thai import BE_OFFSET
 from meetings.models import Meeting, MeetingSeries
 
@@ -329,26 +330,13 @@ CLOSE_NOTES = [
 
 
 def derive_directive(
-    *, closed: bool, assignments: Sequence[Assignment]
+    *, closed: bool, assignments: Sequence[Assignment], children: Sequence[Directive] = ()
 ) -> tuple[str, datetime.date | None, list[bool]]:
-    """state, open_due_date and each assignment's is_open, exactly as
-    services.directive_refresh computes them."""
+    """state, open_due_date and each assignment's is_open, by the services' own rule."""
     is_open = [not closed and a.status != Status.DONE for a in assignments]
-    statuses = {a.status for a in assignments}
-    if closed:
-        state = Status.CLOSED
-    elif not assignments:
-        state = Status.NOT_STARTED
-    elif statuses == {Status.DONE}:
-        state = Status.DONE
-    elif Status.EXTENSION in statuses:
-        state = Status.EXTENSION
-    elif statuses & {Status.IN_PROGRESS, Status.DONE}:
-        state = Status.IN_PROGRESS
-    else:
-        state = Status.NOT_STARTED
-    dues = [a.due_date for a, open_ in zip(assignments, is_open, strict=True) if open_ and a.due_date]
-    return state, (min(dues) if dues else None), is_open
+    for assignment, open_ in zip(assignments, is_open, strict=True):
+        assignment.is_open = open_
+    return (*derive_state(closed=closed, assignments=assignments, children=children), is_open)
 
 
 @dataclass
@@ -723,6 +711,13 @@ class Generator:
             for assignment, open_ in zip(assignments, is_open, strict=True):
                 assignment.is_open = open_
             out["parents" if parent_number is None else "children"].append((directive, assignments, reports, parties))
+        # Heading rows take their state from their sub-items, now that those exist.
+        for number in sorted(parent_numbers, key=sort_key_for, reverse=True):
+            children = [by_number[n] for n, parent in numbers if parent == number]
+            parent_row = by_number[number]
+            parent_row.state, parent_row.open_due_date = derive_directive(
+                closed=False, assignments=[], children=children
+            )[:2]
 
     def generate(self, total: int) -> Counts:
         started = time.perf_counter()
