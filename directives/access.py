@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from agencies.access import require_known_role, require_secretariat
 from agencies.roles import actor_for
-from meetings.access import require_known_role, require_secretariat
 
 from .models import Assignment, Attachment, Directive, ProgressReport
 

@@ -7,9 +7,9 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from agencies.access import get_agency_for_user
+from agencies.access import get_agency_for_user, require_known_role
 from lampang_tracker import thai
-from meetings.access import get_meeting_for_user, require_known_role
+from meetings.access import get_meeting_for_user
 
 from . import documents
 

@@ -13,9 +13,10 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
+from agencies.access import require_known_role
 from agencies.models import Agency
 from agencies.roles import actor_for
-from meetings.access import get_meeting_for_user, require_known_role
+from meetings.access import get_meeting_for_user
 
 from . import services
 from .access import (
@@ -115,7 +116,6 @@ def directive_detail(request, pk: int):
             "children": directive.children.all(),
             "assignments": assignments,
             "close_form": CloseForm(),
-            "review_form": ReviewForm(),
         },
     )
 
@@ -245,7 +245,6 @@ def assignment_detail(request, pk: int):
             return redirect("assignment_detail", pk=assignment.pk)
     reports = assignment.reports.select_related("created_by", "reviewed_by").prefetch_related("attachments")
     context = {"assignment": assignment, "directive": assignment.directive, "reports": reports, "form": form}
-    context["review_form"] = ReviewForm()
     return render(request, "directives/assignment_detail.html", context)
 
 

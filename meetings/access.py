@@ -7,8 +7,6 @@ from agencies.access import require_known_role, require_secretariat
 
 from .models import Meeting
 
-__all__ = ["get_meeting_for_user", "require_known_role", "require_secretariat"]
-
 
 def get_meeting_for_user(request, pk: int, *, write: bool = False) -> Meeting:
     require_known_role(request)

@@ -3,9 +3,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from agencies.access import require_known_role, require_secretariat
 from agencies.roles import actor_for
 
-from .access import get_meeting_for_user, require_known_role, require_secretariat
+from .access import get_meeting_for_user
 from .forms import MeetingForm
 from .models import Meeting
 from .services import meeting_create, meeting_update

@@ -1,6 +1,7 @@
 """Template filters for Thai display; all formatting is in lampang_tracker.thai."""
 
 from django import template
+from django.utils import timezone
 
 from lampang_tracker import thai
 
@@ -18,7 +19,5 @@ def thai_datetime(value) -> str:
     """๒๙ พ.ย. ๒๕๖๐ ๑๔.๐๕ น., in the local time zone."""
     if not value:
         return ""
-    from django.utils import timezone
-
     local = timezone.localtime(value)
     return f"{thai.date_short(local.date())} {thai.time_thai(local.time())}"
