@@ -30,6 +30,10 @@ class Agency(models.Model):  # หน่วยงาน
     short_name = models.CharField("ชื่อย่อ", max_length=60, blank=True)
     kind = models.CharField("ประเภท", max_length=20, choices=Kind.choices, default=Kind.PROVINCIAL)
     print_order = models.PositiveIntegerField("ลำดับการพิมพ์", default=1000)
+    head_name = models.CharField("ชื่อหัวหน้าหน่วยงาน", max_length=200, blank=True)
+    head_position = models.CharField(
+        "ตำแหน่งหัวหน้าหน่วยงาน", max_length=200, blank=True, help_text="เช่น วัฒนธรรมจังหวัดลำปาง"
+    )
     is_active = models.BooleanField("ใช้งาน", default=True)
     history = HistoricalRecords()
 
@@ -42,6 +46,14 @@ class Agency(models.Model):  # หน่วยงาน
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def head_title(self) -> str:
+        """The head's position as minutes print it: as entered, else the office's
+        name without สำนักงาน (สำนักงานวัฒนธรรมจังหวัดลำปาง → วัฒนธรรมจังหวัดลำปาง)."""
+        if self.head_position:
+            return self.head_position
+        return self.name.removeprefix("สำนักงาน") if self.name.startswith("สำนักงาน") else f"หัวหน้า{self.name}"
 
 
 class AgencyGroup(models.Model):  # กลุ่มหน่วยงาน เช่น "ทุกส่วนราชการ/หน่วยงาน", "ทุกอำเภอ"

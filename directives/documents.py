@@ -305,6 +305,21 @@ def _attach_statuses(rows: list[ItemRow], as_of: datetime.date) -> None:
         row.statuses = [agency_status(a, reports.get(a.pk, []), as_of) for a in by_directive.get(row.directive.pk, [])]
 
 
+def open_item_rows(meeting: Meeting, as_of: datetime.date) -> list[ItemRow]:
+    """A meeting's items still open (not done, not closed), each with every agency's
+    state as of ``as_of``; a heading row stays when one of its sub-items is open.
+    The minutes' ระเบียบวาระที่ ๓ (เรื่องสืบเนื่อง) is built from this."""
+    rows = item_rows(_meeting_directives([meeting]))
+    open_ids = {row.directive.pk for row in rows if row.directive.state not in (Status.DONE, Status.CLOSED)}
+    keep = set(open_ids)
+    for row in rows:
+        if row.directive.pk in open_ids and row.directive.parent_id:
+            keep.add(row.directive.parent_id)
+    rows = [row for row in rows if row.directive.pk in keep]
+    _attach_statuses(rows, as_of)
+    return rows
+
+
 # ---------------------------------------------------------------------------
 # The documents
 

@@ -34,7 +34,12 @@ from .models import (
 
 
 class DomainError(Exception):
-    """A rule of the office was broken; ``str(error)`` is the Thai message."""
+    """A rule of the office was broken; ``str(error)`` is the Thai message, and
+    ``field`` names the form field it belongs next to, when there is one."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)

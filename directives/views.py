@@ -16,6 +16,7 @@ from django_tables2.export import ExportMixin
 from agencies.access import require_known_role
 from agencies.models import Agency
 from agencies.roles import actor_for
+from lampang_tracker.forms import errors_to_form
 from meetings.access import get_meeting_for_user
 
 from . import services
@@ -40,13 +41,7 @@ REPORTS_WITH_FILES = Prefetch(
 )
 
 
-def _errors_to_form(form, error: ValidationError | services.DomainError) -> None:
-    """Put a service's complaint next to the field it concerns, or on top."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+_errors_to_form = errors_to_form
 
 
 @require_GET

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from lampang_tracker import thai
 
@@ -72,3 +73,20 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data if item]
         return [single(data, initial)] if data else []
+
+
+def errors_to_form(form: forms.BaseForm, error: Exception) -> None:
+    """Put a service's complaint next to the field it concerns, or on top of the form.
+
+    ``error`` is a ValidationError (its field names map to the form's) or a domain
+    error with an optional ``field`` attribute."""
+
+    if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            for field, field_errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+        else:
+            form.add_error(None, error.messages)
+        return
+    field = getattr(error, "field", None)
+    form.add_error(field if field in form.fields else None, str(error))

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "agencies",
     "meetings",
     "directives",
+    "minutes",
 ]
 
 MIDDLEWARE = [

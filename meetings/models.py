@@ -91,6 +91,18 @@ class Meeting(models.Model):  # การประชุม
         """๑๐/๒๕๖๐"""
         return thai.thai_digits(f"{self.number}/{self.year_be}")
 
+    def previous(self) -> Meeting | None:
+        """The meeting of the same series held just before this one."""
+        earlier = models.Q(date__lt=self.date) | models.Q(date=self.date, year_be=self.year_be, number__lt=self.number)
+        return (
+            Meeting.objects.active()
+            .filter(earlier, series_id=self.series_id)
+            .exclude(pk=self.pk)
+            .select_related("series")
+            .order_by("-date", "-year_be", "-number")
+            .first()
+        )
+
     def clean(self) -> None:
         if self.start_time and self.end_time and self.end_time <= self.start_time:
             raise ValidationError({"end_time": "เวลาเลิกประชุมต้องหลังเวลาเริ่มประชุม"})
