@@ -236,13 +236,14 @@ class AgendaItem(models.Model):  # เรื่อง ๔.๑, ๔.๒ … ภ�
 
     @property
     def number_label(self) -> str:
-        """๔.๑ for an item of a section; ๑. for an item under another item (as the
-        office prints it), with the full ๔.๑.๑ kept for links and the screen."""
+        """The full number, ๔.๑.๑, for links and the screen."""
         return thai.thai_digits(self.number)
 
     @property
     def printed_label(self) -> str:
-        if self.parent_id:
+        """As the office prints it: ๔.๑ for an item of a section, ๑. for an item under
+        another item or before the agenda (เรื่องก่อนเข้าวาระ)."""
+        if self.parent_id or self.number.startswith("0."):
             return thai.thai_digits(self.number.rsplit(".", 1)[-1]) + "."
         return thai.thai_digits(self.number)
 

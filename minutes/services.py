@@ -503,24 +503,31 @@ def follow_up_rows(minutes: Minutes) -> tuple[list[dict], datetime.date]:
 
 
 @transaction.atomic
-def minutes_circulate(*, minutes: Minutes, deadline: datetime.date, by) -> Minutes:
+def minutes_circulate(*, minutes: Minutes, deadline: datetime.date, by, on: datetime.date | None = None) -> Minutes:
+    """Send the minutes round for certification until ``deadline``; section ๓ is
+    frozen as the tracker stands ``on`` that day (today, or the day a historical
+    record was circulated when entering old minutes)."""
     if minutes.state != State.DRAFT:
         raise DomainError("รายงานการประชุมนี้เวียนเพื่อรับรองแล้ว")
-    if deadline < today():
-        raise DomainError("วันครบกำหนดรับรองต้องไม่ก่อนวันนี้", field="deadline")
-    if deadline < minutes.meeting.date:
+    day = on or today()
+    if deadline < day:
+        raise DomainError("วันครบกำหนดรับรองต้องไม่ก่อนวันที่เวียน", field="deadline")
+    if deadline <= minutes.meeting.date:
         raise DomainError("วันครบกำหนดรับรองต้องหลังวันประชุม", field="deadline")
-    day = today()
     minutes.follow_up_snapshot = follow_up_live(minutes, day)
     minutes.follow_up_as_of = day
     minutes.state = State.CIRCULATING
     minutes.certify_deadline = deadline
-    minutes.circulated_at = timezone.now()
+    minutes.circulated_at = timezone.now() if on is None else _noon(on)
     minutes.circulated_by = by
     minutes.full_clean()
     _stamp(minutes, by)
     minutes.save()
     return minutes
+
+
+def _noon(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
 def certification_account(minutes: Minutes) -> str:
