@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("directives.urls")),
     path("", include("directives.pdf_urls")),
+    path("", include("minutes.urls")),
 ]

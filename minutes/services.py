@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
@@ -128,7 +129,7 @@ def _check_writable(minutes: Minutes, reason: str) -> bool:
     """True when the change must be recorded as an amendment."""
     if minutes.is_locked():
         if not reason.strip():
-            raise DomainError("รายงานการประชุมรับรองแล้ว การแก้ไขต้องระบุเหตุผล (บันทึกเป็นการแก้ไขหลังรับรอง)")
+            raise DomainError("รายงานการประชุมรับรองแล้ว การแก้ไขต้องระบุเหตุผล (บันทึกเป็นการแก้ไขหลังรับรอง)", field="reason")
         return True
     return False
 
@@ -461,6 +462,9 @@ def next_directive_number(meeting: Meeting) -> str:
 # ระเบียบวาระที่ ๓: the previous meeting's open directives, from the tracker
 
 
+SILENT_GATHER_MIN = 3
+
+
 def follow_up_live(minutes: Minutes, as_of: datetime.date | None = None) -> list[dict]:
     previous = minutes.meeting.previous()
     if previous is None:
@@ -468,6 +472,13 @@ def follow_up_live(minutes: Minutes, as_of: datetime.date | None = None) -> list
     as_of = as_of or today()
     rows = []
     for row in open_item_rows(previous, as_of):
+        # Agencies with nothing reported yet are named together by state: a group
+        # such as ทุกส่วนราชการ would otherwise list fifty "ยังไม่มีรายงาน" lines.
+        silent: dict[tuple, list[str]] = defaultdict(list)
+        for status in row.statuses:
+            if status.report is None:
+                silent[(status.status, status.overdue_days)].append(status.agency_name)
+        gathered = {key for key, names in silent.items() if len(names) >= SILENT_GATHER_MIN}
         rows.append(
             {
                 "directive_id": row.directive.pk,
@@ -484,6 +495,12 @@ def follow_up_live(minutes: Minutes, as_of: datetime.date | None = None) -> list
                         "report": status.report_paragraphs,
                     }
                     for status in row.statuses
+                    if status.report is not None or (status.status, status.overdue_days) not in gathered
+                ],
+                "silent": [
+                    {"status": status, "overdue_days": overdue, "names": silent[(status, overdue)]}
+                    for status, overdue in silent
+                    if (status, overdue) in gathered
                 ],
             }
         )
@@ -491,7 +508,8 @@ def follow_up_live(minutes: Minutes, as_of: datetime.date | None = None) -> list
 
 
 def follow_up_rows(minutes: Minutes) -> tuple[list[dict], datetime.date]:
-    """The follow-up as circulated (frozen), or live while the minutes are a draft."""
+    """The follow-up as circulated (frozen), or live while the minutes are a draft.
+    Report dates are ISO text, as the frozen copy keeps them."""
     if minutes.follow_up_snapshot is not None:
         return minutes.follow_up_snapshot, minutes.follow_up_as_of
     day = today()

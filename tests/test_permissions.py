@@ -6,13 +6,16 @@ add the row. (pretix's test_permissions.py does the same.)
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from directives import services
-from directives.models import Status
+from directives.models import Status, today
+from meetings.services import meeting_create
+from minutes import services as minutes_services
 from tests.base import TempMediaMixin, TrackerTestCase, login_redirect, png_upload
 
 ROLES = ("anonymous", "secretariat", "agency_a", "agency_b", "executive")
@@ -72,6 +75,14 @@ def agency(t):
     return {"pk": t.agency_a.pk}
 
 
+def minutes_meeting(t):
+    return {"pk": t.later.pk}
+
+
+def agenda_item(t):
+    return {"pk": t.item.pk}
+
+
 EXPECTED: dict[str, Row] = {
     # agencies
     "agency_list": everyone(),
@@ -99,6 +110,23 @@ EXPECTED: dict[str, Row] = {
     "meeting_summary_pdf": everyone(meeting),
     "meeting_followup_pdf": everyone(meeting),
     "agency_report_pdf": readers_and_own_agency(agency),
+    # minutes: read by every role, written by the secretariat, corrections from agencies
+    "minutes_detail": everyone(minutes_meeting),
+    "minutes_pdf": everyone(minutes_meeting),
+    "minutes_start": post_only(meeting),
+    "minutes_edit": secretariat_only(minutes_meeting),
+    "minutes_letter": secretariat_only(minutes_meeting),
+    "minutes_attendees": secretariat_only(minutes_meeting),
+    "minutes_attendees_add": post_only(minutes_meeting),
+    "minutes_section_edit": secretariat_only(lambda t: {"pk": t.later.pk, "number": 4}),
+    "minutes_item_create": secretariat_only(lambda t: {"pk": t.later.pk, "number": 4}),
+    "minutes_item_edit": secretariat_only(agenda_item),
+    "minutes_item_delete": post_only(agenda_item),
+    "minutes_item_directive": secretariat_only(agenda_item),
+    "minutes_circulate": post_only(minutes_meeting),
+    "minutes_certify_previous": post_only(minutes_meeting),
+    "minutes_correction_create": post_only(minutes_meeting),
+    "minutes_correction_decide": post_only(lambda t: {"pk": t.correction.pk}),
 }
 
 
@@ -126,6 +154,18 @@ class PermissionMatrixTests(TempMediaMixin, TrackerTestCase):
             by=cls.user_a,
         )
         cls.attachment = report.attachments.get()
+        cls.later = meeting_create(
+            by=cls.secretariat, series=cls.series, number=11, year_be=2560, date=datetime.date(2017, 12, 27)
+        )
+        minutes = minutes_services.minutes_start(meeting=cls.later, by=cls.secretariat)
+        section = minutes.sections.get(number=4)
+        cls.item = minutes_services.item_create(section=section, title="เรื่องเพื่อทราบ", by=cls.secretariat)
+        minutes_services.minutes_circulate(
+            minutes=minutes, deadline=today() + datetime.timedelta(days=7), by=cls.secretariat
+        )
+        cls.correction = minutes_services.correction_request(
+            minutes=minutes, section=section, text="ขอแก้ชื่อ", agency=cls.agency_a, by=cls.user_a
+        )
 
     def users(self):
         return {
