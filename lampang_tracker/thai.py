@@ -47,6 +47,13 @@ def date_long(value: datetime.date | None, *, digits: bool = True) -> str:
     return thai_strftime(_as_datetime(value), "%-d %B %Y", thaidigit=digits)
 
 
+def date_weekday(value: datetime.date | None, *, digits: bool = True) -> str:
+    """วันพุธที่ ๑๗ มิถุนายน ๒๕๖๓: the heading line of minutes (แบบที่ ๑๑)."""
+    if not value:
+        return ""
+    return thai_strftime(_as_datetime(value), "%Aที่ %-d %B %Y", thaidigit=digits)
+
+
 def date_short(value: datetime.date | None, *, digits: bool = True) -> str:
     """๒๙ พ.ย. ๒๕๖๐"""
     if not value:

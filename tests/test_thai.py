@@ -37,6 +37,11 @@ class DateFormattingTests(SimpleTestCase):
         self.assertEqual(thai.date_long(NOV_29_2017), "๒๙ พฤศจิกายน ๒๕๖๐")
         self.assertEqual(thai.date_long(NOV_29_2017, digits=False), "29 พฤศจิกายน 2560")
 
+    def test_it_writes_dates_with_the_weekday_as_minutes_head_them(self):
+        self.assertEqual(thai.date_weekday(datetime.date(2020, 6, 17)), "วันพุธที่ ๑๗ มิถุนายน ๒๕๖๓")
+        self.assertEqual(thai.date_weekday(NOV_29_2017, digits=False), "วันพุธที่ 29 พฤศจิกายน 2560")
+        self.assertEqual(thai.date_weekday(datetime.date(2025, 1, 5)), "วันอาทิตย์ที่ ๕ มกราคม ๒๕๖๘")
+
     def test_it_writes_short_dates_in_buddhist_era(self):
         self.assertEqual(thai.date_short(NOV_29_2017), "๒๙ พ.ย. ๒๕๖๐")
         self.assertEqual(thai.date_short(datetime.date(2025, 1, 5)), "๕ ม.ค. ๒๕๖๘")
@@ -49,7 +54,7 @@ class DateFormattingTests(SimpleTestCase):
         self.assertEqual(thai.time_thai(datetime.time(13, 5), digits=False), "13.05 น.")
 
     def test_it_writes_nothing_for_no_date(self):
-        for formatter in (thai.date_long, thai.date_short, thai.date_numeric, thai.time_thai):
+        for formatter in (thai.date_long, thai.date_weekday, thai.date_short, thai.date_numeric, thai.time_thai):
             self.assertEqual(formatter(None), "")
 
     def test_it_counts_the_buddhist_era_year(self):

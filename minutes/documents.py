@@ -1,0 +1,399 @@
+"""รายงานการประชุม as printed, with its หนังสือนำส่ง (cover letter):
+``render_minutes(minutes, with_letter=False) -> (filename, bytes)``.
+
+Like ``directives/documents.py``: everything the document shows is read in a fixed
+number of queries (the minutes, then one prefetch each for attendees, sections,
+items and amendments; ระเบียบวาระที่ ๓'s tracker rows are the snapshot frozen at
+circulation, or a few more queries while a draft), shaped into plain rows and
+handed to the one WeasyPrint wrapper. Everything a user typed reaches the template
+as plain text and is autoescaped there.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from directives.models import today
+from lampang_tracker import thai
+from lampang_tracker.pdf import render_pdf
+
+from .models import AgendaItem, AgendaSection, Amendment, Attendee, Minutes, Section, Standing, State
+from .services import DomainError, follow_up_rows, meeting_reference
+
+# ---------------------------------------------------------------------------
+# Typed text as printed blocks
+
+# "- ข้อความ", "• ข้อความ", also "-ข้อความ" as offices type it; not "-5" or "--".
+BULLET_RE = re.compile(r"^(\s*)[-–•▪](?:\s+|(?=[^\s\d\-–]))(\S.*)$")
+
+
+@dataclass
+class Block:
+    """A piece of a typed body: a paragraph, a bullet line or a little table."""
+
+    kind: str  # "p" | "bullet" | "table"
+    text: str = ""
+    level: int = 0  # bullets typed with leading spaces or tabs sit one step further in
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def _bullet(line: str) -> tuple[int, str] | None:
+    match = BULLET_RE.match(line)
+    if match is None:
+        return None
+    return (1 if match.group(1) else 0), match.group(2).strip()
+
+
+def text_blocks(text: str) -> list[Block]:
+    """The user's line breaks kept: each line is a paragraph, a bullet ("- …") or,
+    when it has a tab inside it, a row of a table (consecutive such lines make one
+    table, as pasted from Word). Blank lines only separate."""
+    blocks: list[Block] = []
+    table: Block | None = None
+    for raw in (text or "").splitlines():
+        line = raw.rstrip()
+        stripped = line.strip()
+        if not stripped:
+            table = None
+            continue
+        if "\t" in stripped:
+            cells = [cell.strip() for cell in stripped.split("\t")]
+            if table is None:
+                table = Block("table")
+                blocks.append(table)
+            table.rows.append(cells)
+            continue
+        table = None
+        bullet = _bullet(line)
+        if bullet is not None:
+            blocks.append(Block("bullet", bullet[1], level=bullet[0]))
+        else:
+            blocks.append(Block("p", stripped))
+    for block in blocks:
+        if block.kind == "table":
+            width = max(len(row) for row in block.rows)
+            block.rows = [row + [""] * (width - len(row)) for row in block.rows]
+    return blocks
+
+
+@dataclass
+class Resolution:
+    """มติที่ประชุม: its first line runs on after the label, the rest follows."""
+
+    first: str
+    rest: list[Block]
+
+
+def resolution_of(text: str) -> Resolution | None:
+    blocks = text_blocks(text)
+    if not blocks:
+        return None
+    if blocks[0].kind == "p":
+        return Resolution(blocks[0].text, blocks[1:])
+    return Resolution("", blocks)
+
+
+# ---------------------------------------------------------------------------
+# Rows the template prints
+
+
+@dataclass
+class AttendeeRow:
+    number: str
+    name: str
+    position: str
+    substitute_for: str
+    reason: str
+
+
+@dataclass
+class ItemRow:
+    label: str  # ๔.๑, or ๑. under another item
+    title: str
+    presenter: str
+    depth: int  # 0 for ๔.๑, 1 for its ๑., …
+    blocks: list[Block]
+    resolution: Resolution | None
+
+
+@dataclass
+class AgencyLine:
+    name: str
+    status: str
+    overdue_days: int
+    report_date: datetime.date | None
+    report: list[str]
+
+
+@dataclass
+class SilentLine:
+    """Agencies with no report and the same state, on one line."""
+
+    names: list[str]
+    status: str
+    overdue_days: int
+
+
+@dataclass
+class FollowUpRow:
+    number: str
+    is_sub_item: bool
+    heading: str
+    paragraphs: list[str]
+    agencies: list[AgencyLine]
+    silent: list[SilentLine]
+
+
+@dataclass
+class SectionRow:
+    number: int
+    heading: str
+    blocks: list[Block]
+    items: list[ItemRow]
+    resolution: Resolution | None
+    follow_up: list[FollowUpRow] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.blocks or self.items or self.resolution or self.follow_up)
+
+
+@dataclass
+class AmendmentRow:
+    number: str
+    what: str
+    before: list[str]
+    after: list[str]
+    reason: list[str]
+    by: str
+    at: str
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _attendee_rows(attendees: list[Attendee], kind: str) -> list[AttendeeRow]:
+    chosen = [a for a in attendees if a.kind == kind]
+    return [
+        AttendeeRow(thai.thai_digits(n), a.name, a.position, a.substitute_for, a.reason)
+        for n, a in enumerate(chosen, start=1)
+    ]
+
+
+def _item_rows(items: list[AgendaItem]) -> list[ItemRow]:
+    return [
+        ItemRow(
+            label=item.printed_label,
+            title=item.title,
+            presenter=item.presenter,
+            depth=item.depth - 1,
+            blocks=text_blocks(item.body),
+            resolution=resolution_of(item.resolution),
+        )
+        for item in sorted(items, key=lambda item: item.sort_key)
+    ]
+
+
+# Fewer silent agencies than this keep a line each (as in the follow-up report).
+SILENT_GROUP_MIN = 3
+
+
+def _follow_up(rows: list[dict]) -> list[FollowUpRow]:
+    """ระเบียบวาระที่ ๓'s rows from the tracker (``services.follow_up_rows``)."""
+    printed = []
+    for row in rows:
+        agencies = [
+            AgencyLine(
+                name=agency["name"],
+                status=agency["status"],
+                overdue_days=agency["overdue_days"],
+                report_date=datetime.date.fromisoformat(agency["report_date"]) if agency["report_date"] else None,
+                report=list(agency["report"]),
+            )
+            for agency in row["agencies"]
+        ]
+        silent: dict[tuple[str, int], list[AgencyLine]] = defaultdict(list)
+        for agency in agencies:
+            if agency.report_date is None and not agency.report:
+                silent[(agency.status, agency.overdue_days)].append(agency)
+        gathered = {key: members for key, members in silent.items() if len(members) >= SILENT_GROUP_MIN}
+        gathered_ids = {id(agency) for members in gathered.values() for agency in members}
+        printed.append(
+            FollowUpRow(
+                number=row["number"],
+                is_sub_item=row["is_sub_item"],
+                heading=row["heading"],
+                paragraphs=list(row["paragraphs"]),
+                agencies=[agency for agency in agencies if id(agency) not in gathered_ids],
+                silent=[
+                    SilentLine([a.name for a in members], status, overdue_days)
+                    for (status, overdue_days), members in gathered.items()
+                ],
+            )
+        )
+    return printed
+
+
+def _section_rows(minutes: Minutes) -> tuple[list[SectionRow], datetime.date | None]:
+    sections = []
+    as_of = None
+    for section in minutes.sections.all():
+        row = SectionRow(
+            number=section.number,
+            heading=section.heading,
+            blocks=text_blocks(section.body),
+            items=_item_rows(list(section.items.all())),
+            resolution=resolution_of(section.resolution),
+        )
+        if section.number == Section.FOLLOW_UP:
+            rows, as_of = follow_up_rows(minutes)
+            row.follow_up = _follow_up(rows or [])
+        if section.number == Section.PRELIMINARY and row.is_empty:
+            continue  # เรื่องก่อนเข้าวาระ is printed only when there is something in it
+        sections.append(row)
+    return sections, as_of
+
+
+def _amendment_rows(amendments: list[Amendment]) -> list[AmendmentRow]:
+    rows = []
+    for n, amendment in enumerate(amendments, start=1):
+        at = timezone.localtime(amendment.at)
+        rows.append(
+            AmendmentRow(
+                number=thai.thai_digits(n),
+                what=amendment.what,
+                before=_lines(amendment.before),
+                after=_lines(amendment.after),
+                reason=_lines(amendment.reason),
+                by=amendment.by.get_full_name() or amendment.by.get_username(),
+                at=f"{thai.date_short(at.date())} {thai.time_thai(at.time())}",
+            )
+        )
+    return rows
+
+
+def standing_line(minutes: Minutes, standing: Standing) -> str:
+    """Where the minutes stand, printed after the signatures (a draft is marked ร่าง)."""
+    if standing == Standing.CERTIFIED:
+        line = f"รายงานการประชุมนี้ได้รับการรับรองในการประชุม{meeting_reference(minutes.certified_in)}"
+        return line + (f" ({minutes.certified_note})" if minutes.certified_note else "")
+    if standing == Standing.DEEMED_CERTIFIED:
+        return (
+            f"รายงานการประชุมนี้ถือว่าได้รับการรับรองแล้ว เนื่องจากพ้นกำหนดรับรองวันที่ "
+            f"{thai.date_long(minutes.certify_deadline)} โดยไม่มีคำขอแก้ไข"
+        )
+    if standing in (Standing.CIRCULATING, Standing.AWAITING_DECISIONS):
+        return f"รายงานการประชุมนี้อยู่ระหว่างเวียนเพื่อรับรอง ภายในวันที่ {thai.date_long(minutes.certify_deadline)}"
+    return ""
+
+
+# ---------------------------------------------------------------------------
+# หนังสือนำส่ง
+
+
+def meeting_name(minutes: Minutes) -> str:
+    """การประชุม… as the letter names it: the minutes' title without รายงาน."""
+    title = minutes.title.strip()
+    if title.startswith("รายงานการประชุม"):
+        return title.removeprefix("รายงาน")
+    name = minutes.meeting.series.name
+    return name if name.startswith("การประชุม") else f"การประชุม{name}"
+
+
+def letter_context(minutes: Minutes) -> dict:
+    """The cover letter sending circulated minutes round for certification, worded
+    as the office's own (see the minutes seed) but pointing to this system for
+    corrections. A draft has no deadline yet, so it has no letter."""
+    if minutes.state == State.DRAFT or minutes.certify_deadline is None:
+        raise DomainError(
+            "ร่างรายงานการประชุมยังไม่ได้เวียนเพื่อรับรอง จึงยังพิมพ์หนังสือนำส่งไม่ได้ กรุณาเวียนรายงานการประชุมพร้อมกำหนดวันรับรองก่อน"
+        )
+    meeting = minutes.meeting
+    held = f"ครั้งที่ {meeting.number_label} เมื่อวันที่ {thai.date_long(meeting.date)}"
+    start = minutes.started_at or meeting.start_time
+    opening = f"ตามที่ ได้มี{meeting_name(minutes)} {held}"
+    if start:
+        opening += f" เวลา {thai.time_thai(start)}"
+    if meeting.venue:
+        opening += f" ณ {meeting.venue}"
+    opening += " นั้น"
+    body = (
+        f"บัดนี้ ฝ่ายเลขานุการได้จัดทำรายงานการประชุม {held} เสร็จเรียบร้อยแล้ว "
+        "จึงขอส่งรายงานการประชุมดังกล่าวมาเพื่อรับรองและตรวจสอบความถูกต้อง "
+        "หากมีความประสงค์แก้ไขรายงานการประชุม ขอให้ส่งคำขอแก้ไขทางระบบติดตามข้อสั่งการ "
+        f"ที่หน้ารายงานการประชุมครั้งนี้ ภายในวันที่ {thai.date_long(minutes.certify_deadline)} หากพ้นกำหนดถือว่ารับรองรายงานการประชุมฯ"
+    )
+    return {
+        "number": thai.thai_digits(minutes.letter_number.strip()),
+        "office_lines": [thai.thai_digits(line) for line in _lines(minutes.letter_office)],
+        "date": thai.date_long(minutes.letter_date),
+        "subject": "ขอส่งรายงานการประชุม",
+        "to": minutes.letter_to.strip(),
+        "enclosure": minutes.letter_enclosure.strip() or "รายงานการประชุมฯ จำนวน ๑ ชุด",
+        "paragraphs": [opening, body],
+        "closing": "จึงเรียนมาเพื่อพิจารณาดำเนินการ",
+        "signer_name": minutes.letter_signer_name.strip(),
+        "signer_position": minutes.letter_signer_position.strip(),
+        "contact_lines": [thai.thai_digits(line) for line in _lines(minutes.letter_contact)],
+    }
+
+
+# ---------------------------------------------------------------------------
+# The document
+
+
+def _load(minutes: Minutes) -> Minutes:
+    """The minutes and everything printed from them, in five queries."""
+    return (
+        Minutes.objects.select_related("meeting__series", "certified_in")
+        .prefetch_related(
+            Prefetch("attendees", queryset=Attendee.objects.order_by("kind", "position_order", "id")),
+            Prefetch("sections", queryset=AgendaSection.objects.order_by("number")),
+            Prefetch("sections__items", queryset=AgendaItem.objects.order_by("sort_key")),
+            Prefetch("amendments", queryset=Amendment.objects.select_related("by").order_by("at", "id")),
+        )
+        .get(pk=minutes.pk)
+    )
+
+
+def render_minutes(minutes: Minutes, *, with_letter: bool = False) -> tuple[str, bytes]:
+    """รายงานการประชุม in the layout of แบบที่ ๑๑; with ``with_letter`` its cover
+    letter first, on its own page, the minutes then numbered from their own first
+    page. Raises ``DomainError`` for the letter of a draft."""
+    minutes = _load(minutes)
+    meeting = minutes.meeting
+    letter = letter_context(minutes) if with_letter else None
+    attendees = list(minutes.attendees.all())
+    sections, as_of = _section_rows(minutes)
+    standing = minutes.standing(today())
+    start = minutes.started_at or meeting.start_time
+    context = {
+        "minutes": minutes,
+        "meeting": meeting,
+        "series": meeting.series,
+        "number": meeting.number_label,
+        "date": thai.date_weekday(meeting.date),
+        "time": thai.time_thai(start),
+        "started_at": thai.time_thai(start),
+        "ended_at": thai.time_thai(minutes.ended_at or meeting.end_time),
+        "opening": _lines(minutes.opening_note),
+        "present": _attendee_rows(attendees, Attendee.Kind.PRESENT),
+        "absent": _attendee_rows(attendees, Attendee.Kind.ABSENT),
+        "guests": _attendee_rows(attendees, Attendee.Kind.GUEST),
+        "sections": sections,
+        "follow_up_as_of": thai.date_long(as_of),
+        "is_draft": standing == Standing.DRAFT,
+        "standing_line": standing_line(minutes, standing),
+        "amendments": _amendment_rows(list(minutes.amendments.all())),
+        "letter": letter,
+    }
+    parts = ["minutes", meeting.year_be, meeting.number] + (["letter"] if with_letter else [])
+    filename = "-".join(str(part) for part in parts) + ".pdf"
+    return filename, render_pdf("pdf/minutes.html", context)
