@@ -311,9 +311,11 @@ def attendees_copy_previous(*, minutes: Minutes, reason: str = "", by) -> list[A
     if previous_minutes is None:
         raise DomainError("ไม่พบรายงานการประชุมครั้งก่อนของการประชุมชุดนี้")
     have = set(minutes.attendees.values_list("name", flat=True))
+    members = previous_minutes.attendees.exclude(kind=Attendee.Kind.GUEST).order_by("position_order", "id")
+    members = sorted(members, key=lambda a: a.kind != Attendee.Kind.PRESENT)  # present first, then absent
     rows = [
         Attendee(kind=Attendee.Kind.PRESENT, name=a.name, position=a.position, agency=a.agency)
-        for a in previous_minutes.attendees.exclude(kind=Attendee.Kind.GUEST).order_by("kind", "position_order", "id")
+        for a in members
         if a.name not in have
     ]
     return _add_attendees(minutes, rows, reason=reason, by=by)
