@@ -1,13 +1,6 @@
 from django.urls import path
 
-from . import views
-
-
-def _pdf(request, pk):  # TEMP until pdf_views lands
-    from .pdf_views import minutes_pdf
-
-    return minutes_pdf(request, pk)
-
+from . import pdf_views, views
 
 urlpatterns = [
     path("meetings/<int:pk>/minutes/", views.minutes_detail, name="minutes_detail"),
@@ -27,7 +20,7 @@ urlpatterns = [
         "meetings/<int:pk>/minutes/certify-previous/", views.minutes_certify_previous, name="minutes_certify_previous"
     ),
     path("meetings/<int:pk>/minutes/corrections/", views.minutes_correction_create, name="minutes_correction_create"),
-    path("meetings/<int:pk>/minutes.pdf", _pdf, name="minutes_pdf"),
+    path("meetings/<int:pk>/minutes.pdf", pdf_views.minutes_pdf, name="minutes_pdf"),
     path("minutes/items/<int:pk>/edit/", views.minutes_item_edit, name="minutes_item_edit"),
     path("minutes/items/<int:pk>/delete/", views.minutes_item_delete, name="minutes_item_delete"),
     path("minutes/items/<int:pk>/directive/", views.minutes_item_directive, name="minutes_item_directive"),
