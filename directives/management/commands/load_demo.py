@@ -2,7 +2,9 @@
 
 Loads the real reference data in ``fixtures/`` (Lampang agencies and groups, the
 six strategies, meeting ครั้งที่ ๑๐/๒๕๖๐ with all its items), demo users for every
-role, and a little progress so each bucket of the agency inbox has something in it.
+role, and a little progress so each bucket of the agency inbox has something in it;
+then minutes (``directives/management/demo_minutes.py``): the real รายงานการประชุม
+ครั้งที่ ๔/๒๕๖๓ of the community development office.
 
 The meeting goes through the services (meeting_create, directive_create,
 progress_report, report_review …) so assignments, derived states and the audit
@@ -33,9 +35,11 @@ from django.utils import timezone
 
 from agencies.models import Agency, AgencyGroup, Profile
 from directives import services
+from directives.management import demo_minutes
 from directives.models import Assignment, Directive, Status, Strategy
 from meetings.models import Meeting, MeetingSeries
 from meetings.services import meeting_create
+from minutes.models import AgendaItem, Minutes
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 MEETING_FILE = "meeting-10-2560.json"
@@ -125,7 +129,7 @@ NATURAL_KEYS: dict[type[models.Model], str] = {Agency: "name", AgencyGroup: "nam
 
 
 class Command(BaseCommand):
-    help = "โหลดข้อมูลสาธิต: หน่วยงานจังหวัดลำปาง ยุทธศาสตร์ การประชุมครั้งที่ ๑๐/๒๕๖๐ และผู้ใช้ทดลอง (เฉพาะ DEBUG)"
+    help = "โหลดข้อมูลสาธิต: หน่วยงานจังหวัดลำปาง ยุทธศาสตร์ การประชุมครั้งที่ ๑๐/๒๕๖๐ รายงานการประชุม และผู้ใช้ทดลอง (เฉพาะ DEBUG)"
 
     def handle(self, *args, **options) -> None:
         if not settings.DEBUG:
@@ -152,6 +156,11 @@ class Command(BaseCommand):
             f"  meeting: {meeting}  items: {meeting.directives.count()}  "
             f"assignments: {Assignment.objects.filter(directive__meeting=meeting).count()}"
         )
+        for minutes in [loader.minutes]:
+            out.write(
+                f"  minutes: {minutes} — {minutes.standing().label}  attendees: {minutes.attendees.count()}  "
+                f"agenda items: {AgendaItem.objects.filter(section__minutes=minutes).count()}"
+            )
         created = loader.created
         out.write(
             f"  created this run: {', '.join(f'{k} {v}' for k, v in created.items() if v) or 'nothing (already loaded)'}"
@@ -183,6 +192,7 @@ class DemoLoader:
         self.created: dict[str, int] = {}
         self.usernames: list[str] = []
         self.meeting: Meeting | None = None
+        self.minutes: Minutes | None = None
 
     def _count(self, what: str, n: int = 1) -> None:
         self.created[what] = self.created.get(what, 0) + n
@@ -219,6 +229,7 @@ class DemoLoader:
             )
         if meeting_is_new:
             self.load_progress()
+        self.minutes = demo_minutes.load_minutes_seed(by=self.secretariat, count=self._count)
 
     # -- reference data -------------------------------------------------
 
