@@ -133,7 +133,7 @@ class HeadsForm(AmendmentReasonMixin, forms.Form):
         super().__init__(*args, **kwargs)
         have = set(minutes.attendees.exclude(agency=None).values_list("agency_id", flat=True))
         self.fields["agencies"].choices = [
-            (str(agency.pk), agency.head_title) for agency in Agency.objects.active().thai_sorted()
+            (str(agency.pk), agency.name) for agency in Agency.objects.active().thai_sorted()
         ]
         self.fields["agencies"].initial = [str(pk) for pk in have]
         self.add_reason_field(minutes)

@@ -141,6 +141,13 @@ class Minutes(models.Model):  # รายงานการประชุม
         return self.standing(on) == Standing.CIRCULATING
 
 
+class AttendeeQuerySet(models.QuerySet):
+    def in_print_order(self) -> AttendeeQuerySet:
+        """ผู้มาประชุม, then ผู้ไม่มาประชุม, then ผู้เข้าร่วมประชุม, each by its ลำดับ."""
+        rank = models.Case(models.When(kind="present", then=0), models.When(kind="absent", then=1), default=2)
+        return self.order_by(rank, "position_order", "id")
+
+
 class Attendee(models.Model):
     class Kind(models.TextChoices):
         PRESENT = "present", "ผู้มาประชุม"
@@ -160,6 +167,8 @@ class Attendee(models.Model):
     )
     reason = models.CharField("เหตุที่ไม่มา", max_length=200, blank=True, help_text="เช่น ติดราชการ ลาป่วย")
     history = HistoricalRecords()
+
+    objects = AttendeeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "ผู้เข้าประชุม"

@@ -175,7 +175,7 @@ def minutes_letter(request, pk: int):
 
 
 def _attendees_page(request, minutes: Minutes, *, formset=None, lines_form=None, heads_form=None, status=200):
-    queryset = minutes.attendees.all()
+    queryset = minutes.attendees.in_print_order()
     context = {
         "minutes": minutes,
         "meeting": minutes.meeting,
@@ -193,7 +193,7 @@ def minutes_attendees(request, pk: int):
     minutes = get_minutes_for_user(request, pk, write=True)
     if request.method == "GET":
         return _attendees_page(request, minutes)
-    formset = AttendeeFormSet(request.POST, queryset=minutes.attendees.all())
+    formset = AttendeeFormSet(request.POST, queryset=minutes.attendees.in_print_order())
     reason = request.POST.get("reason", "")
     if formset.is_valid():
         changed = [
