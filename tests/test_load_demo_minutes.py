@@ -11,7 +11,11 @@ from pathlib import Path
 from django.conf import settings
 from django.test import TestCase, override_settings
 
+from agencies.models import Agency
+from directives.documents import open_item_rows
+from directives.models import today
 from meetings.models import Meeting, MeetingSeries
+from minutes import services
 from minutes.models import AgendaItem, AgendaSection, Amendment, Attendee, CorrectionRequest, Minutes, Standing, State
 from tests.test_load_demo import load_demo
 
@@ -257,3 +261,61 @@ class LoadDemoMinutesTest(TestCase):
         output = load_demo()
         self.assertEqual(minutes_counts(), before)
         self.assertIn("nothing (already loaded)", output)
+
+
+@override_settings(DEBUG=True)
+class LoadDemoNextGovernorMeetingTest(TestCase):
+    """ครั้งที่ ๑๑/๒๕๖๐ of the governor's series: a draft whose ระเบียบวาระที่ ๓ is live."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+        cls.previous = Meeting.objects.get(series__name="การประชุมหัวหน้าส่วนราชการจังหวัดลำปาง", number=10, year_be=2560)
+        cls.meeting = Meeting.objects.get(series=cls.previous.series, number=11, year_be=2560)
+        cls.minutes = cls.meeting.minutes
+
+    def test_it_holds_the_meeting_a_month_later_in_the_same_room(self):
+        self.assertEqual(self.meeting.date, datetime.date(2017, 12, 27))
+        self.assertEqual(self.meeting.start_time, datetime.time(9, 30))
+        self.assertEqual(self.meeting.venue, self.previous.venue)
+        self.assertEqual(self.meeting.previous(), self.previous)
+        self.assertFalse(Minutes.objects.filter(meeting=self.previous).exists())
+
+    def test_it_starts_draft_minutes_naming_the_previous_meeting(self):
+        self.assertEqual(self.minutes.state, State.DRAFT)
+        self.assertEqual(self.minutes.standing(), Standing.DRAFT)
+        self.assertEqual(self.minutes.title, "รายงานการประชุมหัวหน้าส่วนราชการจังหวัดลำปาง")
+        sections = {s.number: s.title for s in self.minutes.sections.all()}
+        reference = "ครั้งที่ ๑๐/๒๕๖๐ เมื่อวันที่ ๒๙ พฤศจิกายน ๒๕๖๐"
+        self.assertEqual(sections[2], f"รับรองรายงานการประชุม{reference}")
+        self.assertEqual(sections[3], f"เรื่องสืบเนื่องจากการประชุม{reference}")
+
+    def test_it_lists_the_previous_meetings_open_directives_live(self):
+        rows, as_of = services.follow_up_rows(self.minutes)
+        self.assertIsNone(self.minutes.follow_up_snapshot)
+        self.assertEqual(as_of, today())
+        expected = [row.directive.number_label for row in open_item_rows(self.previous, today())]
+        self.assertTrue(expected)
+        self.assertEqual([row["number"] for row in rows], expected)
+        two = next(row for row in rows if row["number"] == "๒")
+        self.assertTrue(any("วัฒนธรรม" in a["name"] and a["report"] for a in two["agencies"]), two["agencies"])
+
+    def test_it_takes_a_short_attendance_with_one_absent(self):
+        present = list(self.minutes.attendees.filter(kind=Attendee.Kind.PRESENT))
+        self.assertEqual(
+            [a.agency.name for a in present],
+            [
+                "สำนักงานศึกษาธิการจังหวัดลำปาง",
+                "สำนักงานวัฒนธรรมจังหวัดลำปาง",
+                "สำนักงานปศุสัตว์จังหวัดลำปาง",
+                "สำนักงานสาธารณสุขจังหวัดลำปาง",
+                "สำนักงานโยธาธิการและผังเมืองจังหวัดลำปาง",
+            ],
+        )
+        self.assertEqual(present[1].position, "วัฒนธรรมจังหวัดลำปาง")
+        assigned = set(
+            Agency.objects.filter(assignments__directive__meeting=self.previous).values_list("pk", flat=True)
+        )
+        absent = self.minutes.attendees.get(kind=Attendee.Kind.ABSENT)
+        self.assertEqual((absent.agency.name, absent.reason), ("สำนักงานการท่องเที่ยวและกีฬาจังหวัดลำปาง", "ติดราชการ"))
+        self.assertLessEqual({a.agency_id for a in self.minutes.attendees.all()}, assigned)

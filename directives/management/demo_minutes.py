@@ -1,10 +1,14 @@
 """Minutes (รายงานการประชุม) for ``load_demo``.
 
-The real minutes of ครั้งที่ ๔/๒๕๖๓ of the Lampang community development office
-(``fixtures/minutes-cdd-4-2563.json``, a transcription of the seed with its repairs
-listed), entered through ``minutes.services`` exactly as the secretariat would enter
-them in the app: the previous meeting ๓/๒๕๖๓ certified at it, circulated on the day
-of its cover letter and by now deemed certified (ถือว่ารับรอง).
+Two things, both entered through ``minutes.services`` exactly as the secretariat
+would enter them in the app:
+
+- the real minutes of ครั้งที่ ๔/๒๕๖๓ of the Lampang community development office
+  (``fixtures/minutes-cdd-4-2563.json``, a transcription of the seed with its repairs
+  listed), with its previous meeting ๓/๒๕๖๓ certified at it, circulated on the day of
+  its cover letter and by now deemed certified (ถือว่ารับรอง);
+- a draft for the governor's meeting ครั้งที่ ๑๑/๒๕๖๐, whose ระเบียบวาระที่ ๓ lists the
+  open directives of ๑๐/๒๕๖๐ live from the tracker.
 
 ``directives`` does not otherwise import ``minutes`` (which sits above it); the demo
 command is the one place that loads every app's data.
@@ -20,6 +24,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import CommandError
 
+from agencies.models import Agency
 from meetings.models import Meeting, MeetingSeries
 from meetings.services import meeting_create
 from minutes import services
@@ -28,6 +33,18 @@ from minutes.models import AgendaSection, Attendee, Minutes, State
 MINUTES_FILE = "minutes-cdd-4-2563.json"
 
 Count = Callable[[str, int], None]
+
+# The governor's meeting after ๑๐/๒๕๖๐ (demo only: not in any seed).
+NEXT_GOVERNOR_MEETING = {"number": 11, "year_be": 2560, "date": datetime.date(2017, 12, 27)}
+# A few heads of agencies assigned at ๑๐/๒๕๖๐, and one who could not come.
+NEXT_MEETING_HEADS = [
+    "สำนักงานศึกษาธิการจังหวัดลำปาง",
+    "สำนักงานวัฒนธรรมจังหวัดลำปาง",
+    "สำนักงานปศุสัตว์จังหวัดลำปาง",
+    "สำนักงานสาธารณสุขจังหวัดลำปาง",
+    "สำนักงานโยธาธิการและผังเมืองจังหวัดลำปาง",
+]
+NEXT_MEETING_ABSENT = ("สำนักงานการท่องเที่ยวและกีฬาจังหวัดลำปาง", "ติดราชการ")
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -144,3 +161,35 @@ def _items(section: AgendaSection, parent, specs: list[dict], by, count: Count) 
         item = services.item_create(section=section, parent=parent, number=spec["number"], by=by, **fields)
         count("agenda items", 1)
         _items(section, item, spec.get("items", []), by, count)
+
+
+def load_next_meeting(*, previous: Meeting, by, count: Count) -> Meeting:
+    """ครั้งที่ ๑๑/๒๕๖๐ after ``previous`` (๑๐/๒๕๖๐): draft minutes with a short attendance."""
+    meeting = Meeting.objects.filter(
+        series=previous.series, year_be=NEXT_GOVERNOR_MEETING["year_be"], number=NEXT_GOVERNOR_MEETING["number"]
+    ).first()
+    if meeting is None:
+        meeting = meeting_create(
+            by=by,
+            series=previous.series,
+            **NEXT_GOVERNOR_MEETING,
+            start_time=previous.start_time,
+            venue=previous.venue,
+            chair=previous.chair,
+        )
+        count("meetings", 1)
+    if Minutes.objects.filter(meeting=meeting).exists():
+        return meeting
+    minutes = services.minutes_start(meeting=meeting, by=by)
+    count("minutes", 1)
+    absent_name, reason = NEXT_MEETING_ABSENT
+    agencies = [Agency.objects.get(name=name) for name in [*NEXT_MEETING_HEADS, absent_name]]
+    heads = services.attendees_add_heads(minutes=minutes, agencies=agencies, by=by)
+    services.attendees_save(
+        minutes=minutes,
+        changed=[(heads[-1], {"kind": Attendee.Kind.ABSENT, "position_order": 1, "reason": reason})],
+        deleted=[],
+        by=by,
+    )
+    count("attendees", len(heads))
+    return meeting

@@ -4,7 +4,7 @@ Loads the real reference data in ``fixtures/`` (Lampang agencies and groups, the
 six strategies, meeting ครั้งที่ ๑๐/๒๕๖๐ with all its items), demo users for every
 role, and a little progress so each bucket of the agency inbox has something in it;
 then minutes (``directives/management/demo_minutes.py``): the real รายงานการประชุม
-ครั้งที่ ๔/๒๕๖๓ of the community development office.
+ครั้งที่ ๔/๒๕๖๓ of the community development office, and a draft for ๑๑/๒๕๖๐.
 
 The meeting goes through the services (meeting_create, directive_create,
 progress_report, report_review …) so assignments, derived states and the audit
@@ -156,7 +156,7 @@ class Command(BaseCommand):
             f"  meeting: {meeting}  items: {meeting.directives.count()}  "
             f"assignments: {Assignment.objects.filter(directive__meeting=meeting).count()}"
         )
-        for minutes in [loader.minutes]:
+        for minutes in [loader.minutes, loader.next_meeting.minutes]:
             out.write(
                 f"  minutes: {minutes} — {minutes.standing().label}  attendees: {minutes.attendees.count()}  "
                 f"agenda items: {AgendaItem.objects.filter(section__minutes=minutes).count()}"
@@ -193,6 +193,7 @@ class DemoLoader:
         self.usernames: list[str] = []
         self.meeting: Meeting | None = None
         self.minutes: Minutes | None = None
+        self.next_meeting: Meeting | None = None
 
     def _count(self, what: str, n: int = 1) -> None:
         self.created[what] = self.created.get(what, 0) + n
@@ -230,6 +231,9 @@ class DemoLoader:
         if meeting_is_new:
             self.load_progress()
         self.minutes = demo_minutes.load_minutes_seed(by=self.secretariat, count=self._count)
+        self.next_meeting = demo_minutes.load_next_meeting(
+            previous=self.meeting, by=self.secretariat, count=self._count
+        )
 
     # -- reference data -------------------------------------------------
 
