@@ -24,7 +24,7 @@ from lampang_tracker import thai
 from lampang_tracker.pdf import render_pdf
 
 from .models import AgendaItem, AgendaSection, Amendment, Attendee, Minutes, Section, Standing, State
-from .services import DomainError, follow_up_rows, meeting_reference
+from .services import SILENT_GATHER_MIN, DomainError, follow_up_rows, meeting_reference
 
 # ---------------------------------------------------------------------------
 # Typed text as printed blocks
@@ -201,12 +201,10 @@ def _item_rows(items: list[AgendaItem]) -> list[ItemRow]:
     ]
 
 
-# Fewer silent agencies than this keep a line each (as in the follow-up report).
-SILENT_GROUP_MIN = 3
-
-
 def _follow_up(rows: list[dict]) -> list[FollowUpRow]:
-    """ระเบียบวาระที่ ๓'s rows from the tracker (``services.follow_up_rows``)."""
+    """ระเบียบวาระที่ ๓'s rows from the tracker (``services.follow_up_rows``). The
+    service names agencies without a report together by state ("silent"); a copy
+    frozen before it did so is gathered the same way here."""
     printed = []
     for row in rows:
         agencies = [
@@ -223,7 +221,7 @@ def _follow_up(rows: list[dict]) -> list[FollowUpRow]:
         for agency in agencies:
             if agency.report_date is None and not agency.report:
                 silent[(agency.status, agency.overdue_days)].append(agency)
-        gathered = {key: members for key, members in silent.items() if len(members) >= SILENT_GROUP_MIN}
+        gathered = {key: members for key, members in silent.items() if len(members) >= SILENT_GATHER_MIN}
         gathered_ids = {id(agency) for members in gathered.values() for agency in members}
         printed.append(
             FollowUpRow(
@@ -233,6 +231,10 @@ def _follow_up(rows: list[dict]) -> list[FollowUpRow]:
                 paragraphs=list(row["paragraphs"]),
                 agencies=[agency for agency in agencies if id(agency) not in gathered_ids],
                 silent=[
+                    SilentLine(list(group["names"]), group["status"], group["overdue_days"])
+                    for group in row.get("silent", [])
+                ]
+                + [
                     SilentLine([a.name for a in members], status, overdue_days)
                     for (status, overdue_days), members in gathered.items()
                 ],

@@ -16,6 +16,8 @@ from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.models import Agency
+from directives import services as directive_services
 from directives.models import ProgressReport
 from lampang_tracker import thai
 from meetings.services import meeting_create
@@ -381,6 +383,54 @@ class MinutesDocumentTests(MinutesCast):
             "จัดประชุมชี้แจงแล้ว",
             "๓.๑ การเร่งรัดการเบิกจ่ายกองทุนพัฒนาบทบาทสตรี",
             "ระเบียบวาระที่ ๔",
+        )
+
+    def test_it_names_agencies_without_a_report_together(self):
+        agencies = [
+            Agency.objects.create(name=f"อำเภอทดสอบ{thai.thai_digits(n)}", print_order=300 + n) for n in range(4)
+        ]
+        directive_services.directive_create(
+            meeting=self.meeting,
+            number="3",
+            text="ขอให้ทุกอำเภอรายงานผล",
+            parties=[directive_services.Party(agency=agency) for agency in agencies],
+            by=self.secretariat,
+        )
+        # The minutes went round before this directive: their frozen copy does not have it.
+        self.assertNotIn("ขอให้ทุกอำเภอรายงานผล", captured(self.minutes).html)
+        # As a draft, they read the tracker as it is now.
+        Minutes.objects.filter(pk=self.minutes.pk).update(follow_up_snapshot=None, state="draft", certify_deadline=None)
+        html = captured(Minutes.objects.get(pk=self.minutes.pk)).html
+        self.assertIn("ขอให้ทุกอำเภอรายงานผล", html)
+        self.assertIn('<span class="agency-name">ยังไม่มีรายงาน ๔ หน่วยงาน</span> ยังไม่ดำเนินการ', html)
+        self.assertIn(", ".join(agency.name for agency in agencies), html)
+        self.assertEqual(html.count("อำเภอทดสอบ๐"), 1)
+
+    def test_it_gathers_silent_agencies_of_a_copy_frozen_before_the_service_did(self):
+        row = {
+            "number": "๑",
+            "is_sub_item": False,
+            "heading": "",
+            "paragraphs": ["ขอให้รายงาน"],
+            "agencies": [
+                {"name": f"อำเภอ{n}", "status": "ยังไม่ดำเนินการ", "overdue_days": 0, "report_date": None, "report": []}
+                for n in "กขค"
+            ]
+            + [
+                {
+                    "name": "อำเภอง",
+                    "status": "อยู่ระหว่างดำเนินการ",
+                    "overdue_days": 0,
+                    "report_date": "2018-01-05",
+                    "report": ["ทำแล้ว"],
+                }
+            ],
+        }
+        (printed,) = documents._follow_up([row])
+        self.assertEqual([a.name for a in printed.agencies], ["อำเภอง"])
+        self.assertEqual(printed.agencies[0].report_date, datetime.date(2018, 1, 5))
+        self.assertEqual(
+            [(s.names, s.status) for s in printed.silent], [(["อำเภอก", "อำเภอข", "อำเภอค"], "ยังไม่ดำเนินการ")]
         )
 
     def test_it_keeps_the_typed_bullets_and_tables(self):
