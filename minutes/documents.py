@@ -31,13 +31,15 @@ from .services import SILENT_GATHER_MIN, DomainError, follow_up_rows, meeting_re
 
 # "- ข้อความ", "• ข้อความ", also "-ข้อความ" as offices type it; not "-5" or "--".
 BULLET_RE = re.compile(r"^(\s*)[-–•▪](?:\s+|(?=[^\s\d\-–]))(\S.*)$")
+# "- ไม่มี -": a line set between dashes stands alone, centred, as the office prints it.
+BETWEEN_DASHES_RE = re.compile(r"^[-–]\s+\S.*\s[-–]$")
 
 
 @dataclass
 class Block:
     """A piece of a typed body: a paragraph, a bullet line or a little table."""
 
-    kind: str  # "p" | "bullet" | "table"
+    kind: str  # "p" | "bullet" | "table" | "centre"
     text: str = ""
     level: int = 0  # bullets typed with leading spaces or tabs sit one step further in
     rows: list[list[str]] = field(default_factory=list)
@@ -51,9 +53,9 @@ def _bullet(line: str) -> tuple[int, str] | None:
 
 
 def text_blocks(text: str) -> list[Block]:
-    """The user's line breaks kept: each line is a paragraph, a bullet ("- …") or,
-    when it has a tab inside it, a row of a table (consecutive such lines make one
-    table, as pasted from Word). Blank lines only separate."""
+    """The user's line breaks kept: each line is a paragraph, a bullet ("- …"), a
+    centred "- ไม่มี -" or, when it has a tab inside it, a row of a table (consecutive
+    such lines make one table, as pasted from Word). Blank lines only separate."""
     blocks: list[Block] = []
     table: Block | None = None
     for raw in (text or "").splitlines():
@@ -71,7 +73,9 @@ def text_blocks(text: str) -> list[Block]:
             continue
         table = None
         bullet = _bullet(line)
-        if bullet is not None:
+        if BETWEEN_DASHES_RE.match(stripped):
+            blocks.append(Block("centre", stripped))
+        elif bullet is not None:
             blocks.append(Block("bullet", bullet[1], level=bullet[0]))
         else:
             blocks.append(Block("p", stripped))

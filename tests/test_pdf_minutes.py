@@ -621,6 +621,9 @@ class TextBlockTests(SimpleTestCase):
             ],
         )
 
+    def test_it_centres_a_line_set_between_dashes(self):
+        self.assertEqual(text_blocks("- ไม่มี -"), [Block("centre", "- ไม่มี -")])
+
     def test_it_does_not_take_a_negative_number_or_a_rule_for_a_bullet(self):
         self.assertEqual([b.kind for b in text_blocks("-๕ องศา\n----------")], ["p", "p"])
 
