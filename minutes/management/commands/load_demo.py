@@ -3,7 +3,7 @@
 Loads the real reference data in ``fixtures/`` (Lampang agencies and groups, the
 six strategies, meeting ครั้งที่ ๑๐/๒๕๖๐ with all its items), demo users for every
 role, and a little progress so each bucket of the agency inbox has something in it;
-then minutes (``directives/management/demo_minutes.py``): the real รายงานการประชุม
+then minutes (``minutes/management/demo_minutes.py``): the real รายงานการประชุม
 ครั้งที่ ๔/๒๕๖๓ of the community development office, and a draft for ๑๑/๒๕๖๐.
 
 The meeting goes through the services (meeting_create, directive_create,
@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, AgencyGroup, Profile
 from directives import services
-from directives.management import demo_minutes
+from minutes.management import demo_minutes
 from directives.models import Assignment, Directive, Status, Strategy
 from meetings.models import Meeting, MeetingSeries
 from meetings.services import meeting_create

@@ -10,8 +10,8 @@ would enter them in the app:
 - a draft for the governor's meeting ครั้งที่ ๑๑/๒๕๖๐, whose ระเบียบวาระที่ ๓ lists the
   open directives of ๑๐/๒๕๖๐ live from the tracker.
 
-``directives`` does not otherwise import ``minutes`` (which sits above it); the demo
-command is the one place that loads every app's data.
+``load_demo`` lives in this app, the top of the dependency chain (agencies ← meetings
+← directives ← minutes), because it loads every app's data.
 """
 
 from __future__ import annotations
