@@ -564,8 +564,9 @@ def certification_account(minutes: Minutes) -> str:
 
 @transaction.atomic
 def minutes_certify(*, minutes: Minutes, at_meeting: Meeting, by, note: str = "") -> Minutes:
-    """Record the certification of ``minutes`` at a later meeting of its series,
-    and write it into that meeting's ระเบียบวาระที่ ๒ when that has minutes."""
+    """Record the certification of ``minutes`` at a later meeting of its series (dated
+    that meeting's day), and write it into that meeting's ระเบียบวาระที่ ๒ when that
+    has minutes."""
     if minutes.state == State.CERTIFIED:
         raise DomainError("รายงานการประชุมนี้รับรองแล้ว")
     if minutes.state == State.DRAFT:
@@ -578,7 +579,7 @@ def minutes_certify(*, minutes: Minutes, at_meeting: Meeting, by, note: str = ""
     accepted = minutes.corrections.filter(status=CorrectionRequest.Status.ACCEPTED).exists()
     minutes.state = State.CERTIFIED
     minutes.certified_in = at_meeting
-    minutes.certified_at = timezone.now()
+    minutes.certified_at = timezone.now() if at_meeting.date >= today() else _noon(at_meeting.date)
     minutes.certified_by = by
     minutes.certified_note = note.strip() or ("รับรอง โดยมีการแก้ไข" if accepted else "รับรอง")
     minutes.full_clean()
