@@ -293,7 +293,7 @@ def standing_line(minutes: Minutes, standing: Standing) -> str:
     if standing == Standing.DEEMED_CERTIFIED:
         return (
             f"รายงานการประชุมนี้ถือว่าได้รับการรับรองแล้ว เนื่องจากพ้นกำหนดรับรองวันที่ "
-            f"{thai.date_long(minutes.certify_deadline)} โดยไม่มีคำขอแก้ไข"
+            f"{thai.date_long(minutes.certify_deadline)} โดยไม่มีคำขอแก้ไขค้างพิจารณา"
         )
     if standing in (Standing.CIRCULATING, Standing.AWAITING_DECISIONS):
         return f"รายงานการประชุมนี้อยู่ระหว่างเวียนเพื่อรับรอง ภายในวันที่ {thai.date_long(minutes.certify_deadline)}"
