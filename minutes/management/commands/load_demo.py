@@ -35,10 +35,10 @@ from django.utils import timezone
 
 from agencies.models import Agency, AgencyGroup, Profile
 from directives import services
-from minutes.management import demo_minutes
 from directives.models import Assignment, Directive, Status, Strategy
 from meetings.models import Meeting, MeetingSeries
 from meetings.services import meeting_create
+from minutes.management import demo_minutes
 from minutes.models import AgendaItem, Minutes
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
