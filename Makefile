@@ -12,8 +12,26 @@ export PYTHAINLP_OFFLINE := 1
 # Debian packages WeasyPrint and the PDF tests need (Pango with libthai for Thai line
 # breaking, poppler for text extraction). Installed only when missing and when we may.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libthai0 poppler-utils
+# The browser tests (tests/e2e) drive Debian's Chromium through its chromedriver, with a
+# Thai font for the screenshots, and take axe-core from npm. Needed by `make test` only.
+BROWSER_PACKAGES := chromium chromium-driver fonts-thai-tlwg $(if $(shell command -v npm 2>/dev/null),,npm)
+E2E := tests/e2e
 
-.PHONY: run test install system-deps migrate demo lint format bench clean
+.PHONY: run test install system-deps test-deps browser-deps migrate demo lint format bench clean
+
+# Install the Debian packages of $(1) that are missing when we may (root with apt-get),
+# otherwise name them and stop.
+define require_packages
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			echo "Installing system packages:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "Please install these Debian packages first:$$missing"; exit 1; \
+		fi; \
+	fi
+endef
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,15 +42,18 @@ $(VENV)/.installed: requirements.txt
 install: system-deps $(VENV)/.installed
 
 system-deps:
-	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-			echo "Installing system packages:$$missing"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-		else \
-			echo "Please install these Debian packages first:$$missing"; exit 1; \
-		fi; \
-	fi
+	$(call require_packages,$(SYSTEM_PACKAGES))
+
+# Chromium, chromedriver and axe-core for the browser tests. No browser is ever
+# downloaded by the tests themselves (tests/e2e/browser.py).
+test-deps: system-deps browser-deps $(E2E)/node_modules/.package-lock.json
+
+browser-deps:
+	$(call require_packages,$(BROWSER_PACKAGES))
+
+$(E2E)/node_modules/.package-lock.json: $(E2E)/package-lock.json | browser-deps
+	npm ci --prefix $(E2E) --no-audit --no-fund
+	touch $@
 
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
@@ -48,7 +69,7 @@ run: install
 	@echo ""
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: install test-deps
 	DEBUG=0 STATIC_MANIFEST=0 SECRET_KEY=test-only $(PY) manage.py test --noinput --parallel auto $(TESTS)
 
 lint: install
@@ -65,4 +86,4 @@ bench: install
 	DEBUG=1 $(PY) bench/bench_pdf.py
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var $(E2E)/node_modules $(E2E)/screenshots

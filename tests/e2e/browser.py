@@ -22,10 +22,10 @@ from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import override_settings
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from agencies.models import Agency, AgencyGroup, Profile
@@ -56,6 +56,11 @@ SCREENSHOTS = E2E_DIR / "screenshots"
 PHONE = {"width": 390, "height": 844}
 WAIT = 20  # seconds; generous for a loaded 2-core machine, never slept
 PASSWORD = "pw"  # what tests.base.make_user gives everyone
+
+
+def flat(text: str) -> str:
+    """Text as read aloud: the line breaks a layout puts in become single spaces."""
+    return " ".join(text.split())
 
 
 def thai_date_input(day: datetime.date) -> str:
@@ -104,6 +109,12 @@ class BrowserTestCase(StaticLiveServerTestCase):
         cls.shots.mkdir(parents=True)
         cls.shot_number = 0
 
+    def setUp(self):
+        super().setUp()
+        # Whatever the browser shows when a test ends, passed or failed: the first
+        # thing to look at when one fails.
+        self.addCleanup(self.screenshot, f"last-page-{self._testMethodName}")
+
     # -- the cast ------------------------------------------------------------
 
     def make_cast(self) -> None:
@@ -143,9 +154,10 @@ class BrowserTestCase(StaticLiveServerTestCase):
         return (within or self.driver).find_elements(By.CSS_SELECTOR, css)
 
     def find_text(self, tag: str, text: str, within: WebElement | None = None) -> WebElement:
-        """The first ``tag`` whose visible text contains ``text`` (a link, a button, a label…)."""
+        """The first ``tag`` whose text contains ``text`` (a link, a button, a label…),
+        shown or not: clicking a hidden one fails, as it would for a person."""
         for element in self.find_all(tag, within):
-            if text in element.text:
+            if text in element.get_attribute("textContent"):
                 return element
         self.fail(f"no <{tag}> containing {text!r} on {self.path()}")
 
@@ -155,10 +167,13 @@ class BrowserTestCase(StaticLiveServerTestCase):
 
     def follow(self, element: WebElement) -> None:
         """Click something that loads a new page, and wait until it has."""
-        old_page = self.find("html")
+        self.driver.execute_script("window.e2eOldPage = true")
         self.click(element)
-        WebDriverWait(self.driver, WAIT).until(expected_conditions.staleness_of(old_page))
-        WebDriverWait(self.driver, WAIT).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        # A new document has no mark. Asking while the browser is between pages may
+        # itself fail; ask again until the new page has loaded.
+        WebDriverWait(self.driver, WAIT, ignored_exceptions=(WebDriverException,)).until(
+            lambda driver: driver.execute_script("return !window.e2eOldPage && document.readyState === 'complete'")
+        )
 
     def type_into(self, name: str, text: str) -> None:
         field = self.find(f"[name='{name}']")

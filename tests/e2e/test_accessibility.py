@@ -16,12 +16,13 @@ class AccessibilityTests(BrowserTestCase):
     def setUp(self):
         super().setUp()
         self.make_cast()
+        held = self.due_in(-20)
         self.meeting = meeting_create(
             by=self.secretariat,
             series=self.series,
             number=10,
-            year_be=2560,
-            date=self.due_in(-20),
+            year_be=held.year + 543,
+            date=held,
             venue="ห้องประชุมออลิมปิก ชั้น ๔ ศาลากลางจังหวัดลำปาง",
         )
         self.directive = services.directive_create(
