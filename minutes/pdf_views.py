@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from meetings.access import get_meeting_for_user
-
 from . import documents
-from .models import Minutes
+from .access import get_minutes_for_user
 from .services import DomainError
 
 
 @require_GET
 def minutes_pdf(request, pk: int):
     """รายงานการประชุม of meeting ``pk``; ``?letter=1`` puts the cover letter first."""
-    meeting = get_meeting_for_user(request, pk)
-    minutes = Minutes.objects.filter(meeting=meeting).first()
-    if minutes is None:
-        raise Http404("การประชุมนี้ยังไม่มีรายงานการประชุม")
+    minutes = get_minutes_for_user(request, pk)
     try:
         filename, pdf = documents.render_minutes(minutes, with_letter=request.GET.get("letter") == "1")
     except DomainError as error:
