@@ -124,6 +124,7 @@ class ItemRow:
     depth: int  # 0 for ๔.๑, 1 for its ๑., …
     blocks: list[Block]
     resolution: Resolution | None
+    lead: str = ""  # an item with neither title nor presenter: its first paragraph follows the number
 
 
 @dataclass
@@ -192,8 +193,9 @@ def _attendee_rows(attendees: list[Attendee], kind: str) -> list[AttendeeRow]:
 
 
 def _item_rows(items: list[AgendaItem]) -> list[ItemRow]:
-    return [
-        ItemRow(
+    rows = []
+    for item in sorted(items, key=lambda item: item.sort_key):
+        row = ItemRow(
             label=item.printed_label,
             title=item.title,
             presenter=item.presenter,
@@ -201,8 +203,11 @@ def _item_rows(items: list[AgendaItem]) -> list[ItemRow]:
             blocks=text_blocks(item.body),
             resolution=resolution_of(item.resolution),
         )
-        for item in sorted(items, key=lambda item: item.sort_key)
-    ]
+        # "๑.๓ ปลุกพืช ปลุกผัก …": running text straight after the number, as the seed prints it.
+        if not (row.title or row.presenter) and row.blocks and row.blocks[0].kind == "p":
+            row.lead = row.blocks.pop(0).text
+        rows.append(row)
+    return rows
 
 
 def _follow_up(rows: list[dict]) -> list[FollowUpRow]:

@@ -124,6 +124,11 @@ class MinutesCast(TrackerTestCase):
             body="ซึ่งผ่าน พ.ร.ก. แล้ว แบ่งเป็น\n- งบประมาณประชาชน\n- งบประมาณเศรษฐกิจฐานราก\n\n"
             "รางวัลชนะเลิศ\tคือ อำเภอเมืองลำปาง\nรางวัลรองชนะเลิศ\tคือ อำเภอวังเหนือ",
         )
+        services.item_create(
+            section=sections[Section.CHAIR],
+            by=by,
+            body="ปลูกพืช ปลูกผัก ปลูกรัก กับ พช. เป้าหมายร้อยละ ๙๐\nอำเภอใดไม่ถึงเป้าขอให้ดำเนินการด้วย",
+        )
         services.section_update(section=sections[Section.CHAIR], by=by, resolution="รับทราบ")
         services.section_update(
             section=sections[Section.CERTIFY],
@@ -355,6 +360,10 @@ class MinutesDocumentTests(MinutesCast):
             squash("๓.๑ การเร่งรัดการเบิกจ่ายกองทุนพัฒนาบทบาทสตรี (กลุ่มงานส่งเสริมการพัฒนาชุมชน)"),
             self.certified_text,
         )
+
+    def test_an_item_of_running_text_starts_right_after_its_number(self):
+        self.assertIn(squash("๑.๒ ปลูกพืช ปลูกผัก ปลูกรัก กับ พช."), self.certified_text)
+        self.assertIn('<span class="item-label">๑.๒</span> ปลูกพืช', self.certified_html)
 
     def test_it_prints_the_preliminary_section_only_when_it_has_content(self):
         self.assertNotIn("เรื่องก่อนเข้าวาระการประชุม", self.certified_html)
