@@ -53,7 +53,18 @@ class ThaiTimeField(forms.TimeField):
 
 
 class ThaiIntegerField(forms.IntegerField):
-    """An integer that may be typed with Thai digits."""
+    """An integer that may be typed with Thai digits.
+
+    A plain text box with a numeric keypad hint: browsers drop Thai digits typed into
+    <input type="number">, so the server's Thai-digit support would be unreachable."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        for bound in ("min", "max", "step"):  # number-input attributes mean nothing on a text box
+            attrs.pop(bound, None)
+        return attrs
 
     def to_python(self, value):
         if isinstance(value, str):

@@ -201,3 +201,14 @@ class ThaiFieldTests(SimpleTestCase):
     def test_it_reads_integers_typed_in_thai_digits(self):
         self.assertEqual(ThaiIntegerField().clean("๑๒"), 12)
         self.assertEqual(ThaiIntegerField().clean(" 7 "), 7)
+
+    def test_integers_are_typed_into_a_text_box_that_keeps_thai_digits(self):
+        class Form(forms.Form):
+            percent = ThaiIntegerField(min_value=0, max_value=100)
+
+        html = str(Form()["percent"])
+        self.assertIn('type="text"', html)
+        self.assertIn('inputmode="numeric"', html)
+        self.assertNotIn("max=", html)
+        with self.assertRaises(forms.ValidationError):
+            Form.base_fields["percent"].clean("๑๕๐")

@@ -121,9 +121,10 @@ class DirectiveJourneyTests(TempMediaMixin, BrowserTestCase):
         self.screenshot("meeting-with-directives")
 
     def secretariat_downloads_the_summary_pdf(self):
-        # The meeting page does not link to its printed summary yet, so the
-        # secretariat opens the document's address in the same logged-in browser.
-        status, content_type, pdf = self.fetch(f"{self.meeting_path}summary.pdf")
+        # The file the meeting page's link serves, fetched with the browser's login.
+        self.visit(self.meeting_path)
+        link = self.find_text("a", "พิมพ์สรุปประเด็น (PDF)")
+        status, content_type, pdf = self.fetch(link.get_attribute("href").removeprefix(self.live_server_url))
         self.assertEqual((status, content_type), (200, "application/pdf"))
         self.assertTrue(pdf.startswith(b"%PDF-"), pdf[:20])
         self.assertGreaterEqual(len(PdfReader(io.BytesIO(pdf)).pages), 1)
