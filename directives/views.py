@@ -41,9 +41,6 @@ REPORTS_WITH_FILES = Prefetch(
 )
 
 
-_errors_to_form = errors_to_form
-
-
 @require_GET
 def home(request):
     actor = actor_for(request.user)
@@ -128,7 +125,7 @@ def directive_create(request, meeting_pk: int):
                 meeting=meeting, parent=parent, parties=form.party_list(), by=request.user, **form.directive_fields()
             )
         except (ValidationError, services.DomainError) as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, f"บันทึกข้อ {directive.number_label} แล้ว")
             if "add_another" in request.POST:
@@ -147,7 +144,7 @@ def directive_edit(request, pk: int):
                 directive=directive, parties=form.party_list(), by=request.user, **form.directive_fields()
             )
         except (ValidationError, services.DomainError) as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, f"บันทึกการแก้ไขข้อ {directive.number_label} แล้ว")
             return redirect("directive_detail", pk=directive.pk)
@@ -234,7 +231,7 @@ def assignment_detail(request, pk: int):
                 by=request.user,
             )
         except (ValidationError, services.DomainError) as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, "ส่งรายงานผลแล้ว")
             return redirect("assignment_detail", pk=assignment.pk)
@@ -269,7 +266,7 @@ def assignment_extension(request, pk: int):
                 by=request.user,
             )
         except (ValidationError, services.DomainError) as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, "ส่งคำขอขยายเวลาแล้ว รอฝ่ายเลขานุการพิจารณา")
             return redirect("assignment_detail", pk=assignment.pk)
@@ -290,7 +287,7 @@ def report_review(request, pk: int):
                 by=request.user,
             )
         except services.DomainError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, "บันทึกผลการตรวจรายงานแล้ว")
             return redirect("directive_detail", pk=report.assignment.directive_id)
