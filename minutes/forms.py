@@ -25,7 +25,18 @@ class AmendmentReasonMixin:
         return self.cleaned_data.get("reason", "")
 
 
-class MinutesForm(AmendmentReasonMixin, forms.ModelForm):
+class ServiceValuesMixin:
+    """A ModelForm whose cleaned values go to a service instead of onto its instance:
+    the service compares them with the stored ones (an amendment keeps both)."""
+
+    def _post_clean(self):
+        pass
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class MinutesForm(AmendmentReasonMixin, ServiceValuesMixin, forms.ModelForm):
     started_at = ThaiTimeField(label="เริ่มประชุมเวลา", required=False)
     ended_at = ThaiTimeField(label="เลิกประชุมเวลา", required=False)
 
@@ -53,15 +64,8 @@ class MinutesForm(AmendmentReasonMixin, forms.ModelForm):
             self.add_error("ended_at", "เวลาเลิกประชุมต้องหลังเวลาเริ่มประชุม")
         return data
 
-    def _post_clean(self):
-        # Values go to the service, not onto the instance: an amendment needs the old ones.
-        pass
 
-    def values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
-
-class LetterForm(forms.ModelForm):
+class LetterForm(ServiceValuesMixin, forms.ModelForm):
     letter_date = ThaiDateField(label="ลงวันที่", required=False)
 
     class Meta:
@@ -81,14 +85,8 @@ class LetterForm(forms.ModelForm):
             "letter_contact": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def _post_clean(self):
-        pass
 
-    def values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
-
-class AttendeeForm(forms.ModelForm):
+class AttendeeForm(ServiceValuesMixin, forms.ModelForm):
     class Meta:
         model = Attendee
         fields = ["kind", "position_order", "name", "position", "substitute_for", "reason"]
@@ -105,14 +103,20 @@ class AttendeeForm(forms.ModelForm):
             self.add_error("reason", "เหตุที่ไม่มาใช้กับผู้ไม่มาประชุมเท่านั้น")
         return data
 
-    def _post_clean(self):
-        pass
-
 
 AttendeeFormSet = forms.modelformset_factory(Attendee, form=AttendeeForm, extra=0, can_delete=True)
 
 
-class AttendeeLinesForm(AmendmentReasonMixin, forms.Form):
+class ReasonForm(AmendmentReasonMixin, forms.Form):
+    """The amendment reason, asked for when the minutes are locked; alone (the
+    attendance table, the copy from the previous meeting) or under other fields."""
+
+    def __init__(self, *args, minutes: Minutes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_reason_field(minutes)
+
+
+class AttendeeLinesForm(ReasonForm):
     kind = forms.ChoiceField(label="เพิ่มเป็น", choices=Attendee.Kind.choices, initial=Attendee.Kind.PRESENT)
     lines = forms.CharField(
         label="วางรายชื่อ บรรทัดละหนึ่งคน",
@@ -121,29 +125,24 @@ class AttendeeLinesForm(AmendmentReasonMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
     )
 
-    def __init__(self, *args, minutes: Minutes, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.add_reason_field(minutes)
 
-
-class HeadsForm(AmendmentReasonMixin, forms.Form):
+class HeadsForm(ReasonForm):
     agencies = forms.MultipleChoiceField(label="หัวหน้าส่วนราชการ / หน่วยงาน", widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, minutes: Minutes, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, minutes=minutes, **kwargs)
         have = set(minutes.attendees.exclude(agency=None).values_list("agency_id", flat=True))
         self.fields["agencies"].choices = [
             (str(agency.pk), agency.name) for agency in Agency.objects.active().thai_sorted()
         ]
         self.fields["agencies"].initial = [str(pk) for pk in have]
-        self.add_reason_field(minutes)
 
     def chosen(self) -> list[Agency]:
         ids = [int(pk) for pk in self.cleaned_data["agencies"]]
         return sorted(Agency.objects.filter(pk__in=ids), key=lambda a: (a.print_order, a.name))
 
 
-class SectionForm(AmendmentReasonMixin, forms.ModelForm):
+class SectionForm(AmendmentReasonMixin, ServiceValuesMixin, forms.ModelForm):
     class Meta:
         model = AgendaSection
         fields = ["title", "body", "resolution"]
@@ -153,14 +152,8 @@ class SectionForm(AmendmentReasonMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.add_reason_field(self.instance.minutes)
 
-    def _post_clean(self):
-        pass
 
-    def values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
-
-class ItemForm(AmendmentReasonMixin, forms.ModelForm):
+class ItemForm(AmendmentReasonMixin, ServiceValuesMixin, forms.ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["number", "presenter_agency", "presenter", "title", "body", "resolution"]
@@ -184,12 +177,6 @@ class ItemForm(AmendmentReasonMixin, forms.ModelForm):
         ):
             self.add_error("title", "กรุณากรอกเรื่อง สาระสำคัญ หรือมติที่ประชุม อย่างน้อยหนึ่งอย่าง")
         return data
-
-    def _post_clean(self):
-        pass
-
-    def values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class CirculateForm(forms.Form):

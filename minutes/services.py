@@ -467,8 +467,11 @@ def next_directive_number(meeting: Meeting) -> str:
 SILENT_GATHER_MIN = 3
 
 
-def follow_up_live(minutes: Minutes, as_of: datetime.date | None = None) -> list[dict]:
-    previous = minutes.meeting.previous()
+def follow_up_live(
+    minutes: Minutes, as_of: datetime.date | None = None, *, previous: Meeting | None = None
+) -> list[dict]:
+    """``previous``: the meeting before, when the caller has looked it up already."""
+    previous = previous or minutes.meeting.previous()
     if previous is None:
         return []
     as_of = as_of or today()
@@ -509,13 +512,13 @@ def follow_up_live(minutes: Minutes, as_of: datetime.date | None = None) -> list
     return rows
 
 
-def follow_up_rows(minutes: Minutes) -> tuple[list[dict], datetime.date]:
+def follow_up_rows(minutes: Minutes, *, previous: Meeting | None = None) -> tuple[list[dict], datetime.date]:
     """The follow-up as circulated (frozen), or live while the minutes are a draft.
     Report dates are ISO text, as the frozen copy keeps them."""
     if minutes.follow_up_snapshot is not None:
         return minutes.follow_up_snapshot, minutes.follow_up_as_of
     day = today()
-    return follow_up_live(minutes, day), day
+    return follow_up_live(minutes, day, previous=previous), day
 
 
 # ---------------------------------------------------------------------------

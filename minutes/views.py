@@ -37,6 +37,7 @@ from .forms import (
     ItemForm,
     LetterForm,
     MinutesForm,
+    ReasonForm,
     SectionForm,
 )
 from .models import AgendaItem, Attendee, CorrectionRequest, DirectiveOrigin, Minutes, Section, Standing
@@ -80,7 +81,7 @@ def _detail(request, minutes: Minutes, *, status: int = 200, **forms):
     for correction in corrections:
         if correction.status == CorrectionRequest.Status.PENDING:
             correction.decision_form = bound.get(correction.pk) or DecisionForm(prefix=f"c{correction.pk}")
-    follow_up, follow_up_as_of = services.follow_up_rows(minutes)
+    follow_up, follow_up_as_of = services.follow_up_rows(minutes, previous=previous)
     follow_up = [
         {
             **row,
@@ -100,7 +101,6 @@ def _detail(request, minutes: Minutes, *, status: int = 200, **forms):
         "meeting": meeting,
         "standing": standing,
         "Standing": Standing,
-        "locked": minutes.is_locked(),
         "days_left": (minutes.certify_deadline - today()).days if minutes.certify_deadline else None,
         "present": attendees[Attendee.Kind.PRESENT],
         "absent": attendees[Attendee.Kind.ABSENT],
@@ -174,18 +174,19 @@ def minutes_letter(request, pk: int):
     return render(request, "minutes/minutes_form.html", context)
 
 
-def _attendees_page(request, minutes: Minutes, *, formset=None, lines_form=None, heads_form=None, status=200):
-    queryset = minutes.attendees.in_print_order()
+def _attendees_page(request, minutes: Minutes, **forms):
     context = {
         "minutes": minutes,
         "meeting": minutes.meeting,
         "locked": minutes.is_locked(),
-        "formset": formset or AttendeeFormSet(queryset=queryset),
-        "lines_form": lines_form or AttendeeLinesForm(minutes=minutes),
-        "heads_form": heads_form or HeadsForm(minutes=minutes),
+        "formset": forms.get("formset") or AttendeeFormSet(queryset=minutes.attendees.in_print_order()),
+        "table_form": forms.get("table") or ReasonForm(minutes=minutes, prefix="table"),
+        "lines_form": forms.get("lines") or AttendeeLinesForm(minutes=minutes),
+        "heads_form": forms.get("heads") or HeadsForm(minutes=minutes),
+        "previous_form": forms.get("previous") or ReasonForm(minutes=minutes, prefix="previous"),
         "previous": minutes.meeting.previous(),
     }
-    return render(request, "minutes/attendees.html", context, status=status)
+    return render(request, "minutes/attendees.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -194,59 +195,56 @@ def minutes_attendees(request, pk: int):
     if request.method == "GET":
         return _attendees_page(request, minutes)
     formset = AttendeeFormSet(request.POST, queryset=minutes.attendees.in_print_order())
-    reason = request.POST.get("reason", "")
-    if formset.is_valid():
+    form = ReasonForm(request.POST, minutes=minutes, prefix="table")
+    if formset.is_valid() and form.is_valid():
         changed = [
-            (form.instance, {name: form.cleaned_data[name] for name in form.changed_data})
-            for form in formset.forms
-            if form.instance.pk and form.has_changed() and not form.cleaned_data.get("DELETE")
+            (row.instance, {name: row.cleaned_data[name] for name in row.changed_data})
+            for row in formset.forms
+            if row.instance.pk and row.has_changed() and not row.cleaned_data.get("DELETE")
         ]
-        deleted = [form.instance for form in formset.deleted_forms if form.instance.pk]
+        deleted = [row.instance for row in formset.deleted_forms if row.instance.pk]
         try:
-            services.attendees_save(minutes=minutes, changed=changed, deleted=deleted, reason=reason, by=request.user)
+            services.attendees_save(
+                minutes=minutes, changed=changed, deleted=deleted, reason=form.reason, by=request.user
+            )
         except (ValidationError, services.DomainError) as error:
-            formset._non_form_errors = formset.error_class([str(getattr(error, "message", error))])
+            errors_to_form(form, error)
         else:
             messages.success(request, "บันทึกรายชื่อแล้ว")
             return redirect("minutes_attendees", pk=pk)
-    return _attendees_page(request, minutes, formset=formset)
+    return _attendees_page(request, minutes, formset=formset, table=form)
+
+
+ADD_FORMS = {"lines": AttendeeLinesForm, "heads": HeadsForm, "previous": ReasonForm}
 
 
 @require_POST
 def minutes_attendees_add(request, pk: int):
+    """Add people three ways: pasted lines, ticked agency heads, or the previous meeting's."""
     minutes = get_minutes_for_user(request, pk, write=True)
     action = request.POST.get("action")
-    reason = request.POST.get("reason", "")
-    try:
-        if action == "previous":
-            added = services.attendees_copy_previous(minutes=minutes, reason=reason, by=request.user)
-        elif action == "heads":
-            form = HeadsForm(request.POST, minutes=minutes)
-            if not form.is_valid():
-                return _attendees_page(request, minutes, heads_form=form)
-            added = services.attendees_add_heads(
-                minutes=minutes, agencies=form.chosen(), reason=form.reason, by=request.user
-            )
-        else:
-            form = AttendeeLinesForm(request.POST, minutes=minutes)
-            if not form.is_valid():
-                return _attendees_page(request, minutes, lines_form=form)
-            try:
-                added = services.attendees_add_lines(
-                    minutes=minutes,
-                    text=form.cleaned_data["lines"],
-                    kind=form.cleaned_data["kind"],
-                    reason=form.reason,
-                    by=request.user,
+    action = action if action in ADD_FORMS else "lines"
+    prefix = "previous" if action == "previous" else None
+    form = ADD_FORMS[action](request.POST, minutes=minutes, prefix=prefix)
+    if form.is_valid():
+        try:
+            if action == "previous":
+                added = services.attendees_copy_previous(minutes=minutes, reason=form.reason, by=request.user)
+            elif action == "heads":
+                added = services.attendees_add_heads(
+                    minutes=minutes, agencies=form.chosen(), reason=form.reason, by=request.user
                 )
-            except (ValidationError, services.DomainError) as error:
-                errors_to_form(form, error)
-                return _attendees_page(request, minutes, lines_form=form)
-    except services.DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"เพิ่ม {len(added)} รายชื่อแล้ว" if added else "ไม่มีรายชื่อใหม่ที่ต้องเพิ่ม")
-    return redirect("minutes_attendees", pk=pk)
+            else:
+                data = form.cleaned_data
+                added = services.attendees_add_lines(
+                    minutes=minutes, text=data["lines"], kind=data["kind"], reason=form.reason, by=request.user
+                )
+        except (ValidationError, services.DomainError) as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, f"เพิ่ม {len(added)} รายชื่อแล้ว" if added else "ไม่มีรายชื่อใหม่ที่ต้องเพิ่ม")
+            return redirect("minutes_attendees", pk=pk)
+    return _attendees_page(request, minutes, **{action: form})
 
 
 @require_http_methods(["GET", "POST"])
