@@ -45,8 +45,6 @@ from .models import (
     State,
 )
 
-__all__ = ["DomainError"]
-
 
 def _stamp(obj, by) -> None:
     obj._history_user = by
@@ -102,8 +100,6 @@ def minutes_start(*, meeting: Meeting, by) -> Minutes:
     minutes.save()
     for number, title in section_titles(meeting).items():
         section = AgendaSection(minutes=minutes, number=number, title=title)
-        if number == Section.OTHER:
-            section.body = ""
         _stamp(section, by)
         section.save()
     if previous_minutes is not None:

@@ -46,6 +46,16 @@ class MinutesTestCase(TrackerTestCase):
         fields.setdefault("title", "การลงทะเบียนผู้ผลิต ผู้ประกอบการ OTOP")
         return services.item_create(section=minutes.sections.get(number=section), by=self.secretariat, **fields)
 
+    def request_correction(self, text: str) -> CorrectionRequest:
+        """Agency A asks to correct section ๑ of the earlier minutes."""
+        return services.correction_request(
+            minutes=self.earlier,
+            section=self.earlier.sections.get(number=1),
+            text=text,
+            agency=self.agency_a,
+            by=self.user_a,
+        )
+
     def after_deadline(self, minutes: Minutes):
         """Pretend the certification deadline has passed."""
         later = minutes.certify_deadline + DAY
@@ -203,13 +213,7 @@ class CirculationTests(MinutesTestCase):
 
     def test_a_pending_request_at_the_deadline_keeps_it_open_until_decided(self):
         self.circulate(self.earlier)
-        request = services.correction_request(
-            minutes=self.earlier,
-            section=self.earlier.sections.get(number=1),
-            text="ชื่อสกุลผิด",
-            agency=self.agency_a,
-            by=self.user_a,
-        )
+        request = self.request_correction("ชื่อสกุลผิด")
         with self.after_deadline(self.earlier):
             self.assertEqual(self.earlier.standing(), Standing.AWAITING_DECISIONS)
             self.assertFalse(self.earlier.is_locked())
@@ -218,13 +222,7 @@ class CirculationTests(MinutesTestCase):
 
     def test_rejecting_a_request_needs_a_reason_and_a_request_is_decided_once(self):
         self.circulate(self.earlier)
-        request = services.correction_request(
-            minutes=self.earlier,
-            section=self.earlier.sections.get(number=1),
-            text="ชื่อสกุลผิด",
-            agency=self.agency_a,
-            by=self.user_a,
-        )
+        request = self.request_correction("ชื่อสกุลผิด")
         with self.assertRaisesMessage(services.DomainError, "เหตุผลที่ไม่แก้ไข"):
             services.correction_decide(correction=request, accept=False, by=self.secretariat)
         services.correction_decide(correction=request, accept=True, by=self.secretariat)
@@ -291,13 +289,7 @@ class CertificationTests(MinutesTestCase):
 
     def test_pending_requests_must_be_decided_first(self):
         self.circulate(self.earlier)
-        services.correction_request(
-            minutes=self.earlier,
-            section=self.earlier.sections.get(number=1),
-            text="แก้",
-            agency=self.agency_a,
-            by=self.user_a,
-        )
+        self.request_correction("แก้")
         with self.assertRaisesMessage(services.DomainError, "รอพิจารณา"):
             services.minutes_certify(minutes=self.earlier, at_meeting=self.next_meeting, by=self.secretariat)
 
@@ -318,13 +310,7 @@ class CertificationTests(MinutesTestCase):
 
     def test_accepted_corrections_show_in_the_resolution(self):
         self.circulate(self.earlier)
-        request = services.correction_request(
-            minutes=self.earlier,
-            section=self.earlier.sections.get(number=1),
-            text="แก้",
-            agency=self.agency_a,
-            by=self.user_a,
-        )
+        request = self.request_correction("แก้")
         services.correction_decide(correction=request, accept=True, by=self.secretariat)
         later = services.minutes_start(meeting=self.next_meeting, by=self.secretariat)
         services.minutes_certify(minutes=self.earlier, at_meeting=self.next_meeting, by=self.secretariat)
