@@ -569,3 +569,18 @@ class MinutesPageQueryTests(MinutesTestCase):
         )
         with self.assertNumQueries(len(before.captured_queries)):
             self.client.get(url)
+
+    def test_the_attendance_page_does_not_grow_queries_with_people(self):
+        self.login(self.secretariat)
+        url = f"/meetings/{self.meeting.pk}/minutes/attendees/"
+        with self.assertNumQueries(9) as before:
+            self.client.get(url)
+        services.attendees_add_lines(
+            minutes=self.earlier,
+            text="\n".join(f"นาย ค{n}\tง\tตำแหน่ง" for n in range(15)),
+            kind="present",
+            by=self.secretariat,
+        )
+        services.attendees_add_heads(minutes=self.earlier, agencies=[self.agency_a, self.agency_b], by=self.secretariat)
+        with self.assertNumQueries(len(before.captured_queries)):
+            self.client.get(url)
