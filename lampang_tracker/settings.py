@@ -107,6 +107,9 @@ TEMPLATES = [
 WSGI_APPLICATION = "lampang_tracker.wsgi.application"
 
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+# The database file and uploads live here; git ignores the folder, so a fresh clone
+# does not have it and SQLite cannot create its file inside a missing folder.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
