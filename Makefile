@@ -17,7 +17,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libthai0
 BROWSER_PACKAGES := chromium chromium-driver fonts-thai-tlwg $(if $(shell command -v npm 2>/dev/null),,npm)
 E2E := tests/e2e
 
-.PHONY: run test install system-deps test-deps browser-deps migrate demo lint format bench clean
+.PHONY: run serve test install system-deps test-deps browser-deps migrate demo lint format bench clean
 
 # Install the Debian packages of $(1) that are missing when we may (root with apt-get),
 # otherwise name them and stop.
@@ -68,6 +68,14 @@ run: install
 	@echo "    (and one user per agency of meeting ๑๐/๒๕๖๐: see README.md)"
 	@echo ""
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production serving (README "Running on a server"): DEBUG off, the settings from the
+# environment (SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, ...), then migrate, collect the
+# static files (whitenoise, compressed + hashed names) and start gunicorn (gunicorn.conf.py).
+serve: install
+	DEBUG=0 $(PY) manage.py migrate --noinput
+	DEBUG=0 $(PY) manage.py collectstatic --noinput
+	DEBUG=0 GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} $(VENV)/bin/gunicorn --config gunicorn.conf.py lampang_tracker.wsgi
 
 test: install test-deps
 	DEBUG=0 STATIC_MANIFEST=0 SECRET_KEY=test-only $(PY) manage.py test --noinput --parallel auto $(TESTS)

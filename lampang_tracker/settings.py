@@ -4,6 +4,7 @@ The typed helpers below fail loudly on a value they cannot read, so a typo in
 production configuration stops the process instead of silently falling back.
 """
 
+import json
 import os
 import warnings
 from pathlib import Path
@@ -127,6 +128,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+TEST_RUNNER = "lampang_tracker.test_runner.TestRunner"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -159,6 +161,17 @@ STORAGES = {
         )
     },
 }
+# Uploads on object storage (docs/scaling.md): any django-storages backend, e.g.
+# STORAGE_BACKEND=storages.backends.s3.S3Storage with STORAGE_OPTIONS as a JSON object
+# ({"bucket_name": "…", "endpoint_url": "…"}); boto3 is installed only where it is used.
+if os.environ.get("STORAGE_BACKEND"):
+    try:
+        storage_options = json.loads(os.environ.get("STORAGE_OPTIONS") or "{}")
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"STORAGE_OPTIONS must be a JSON object: {exc}") from exc
+    if not isinstance(storage_options, dict):
+        raise ImproperlyConfigured("STORAGE_OPTIONS must be a JSON object")
+    STORAGES["default"] = {"BACKEND": os.environ["STORAGE_BACKEND"], "OPTIONS": storage_options}
 # Tests and `runserver` serve static files from the app folders; only a deployment
 # runs collectstatic, so a missing STATIC_ROOT is expected elsewhere.
 warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
@@ -178,6 +191,21 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
 X_FRAME_OPTIONS = "DENY"
+
+# HTTPS (deploy/README: nginx terminates TLS). Safe defaults when DEBUG is off; the test
+# runner (lampang_tracker.test_runner) turns the redirect off for the plain-HTTP test client.
+# A reverse proxy names the scheme in a header: SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    proxy_header = envlist("SECURE_PROXY_SSL_HEADER", "")
+    if len(proxy_header) != 2:
+        raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be HEADER,value (e.g. HTTP_X_FORWARDED_PROTO,https)")
+    SECURE_PROXY_SSL_HEADER = tuple(proxy_header)
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+# A load balancer probes the app server directly over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
