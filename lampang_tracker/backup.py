@@ -105,11 +105,15 @@ def postgres_counts(cursor) -> dict[str, int]:
 
 
 def database_counts(settings_dict: dict) -> dict[str, int]:
-    if engine_of(settings_dict) == "sqlite":
-        return sqlite_counts(Path(settings_dict["NAME"]))
     wrapper = open_wrapper(settings_dict)
+    if engine_of(settings_dict) == "sqlite" and not wrapper.is_in_memory_db():
+        # A plain file: read it without creating it (a missing file is an empty database).
+        return sqlite_counts(Path(settings_dict["NAME"]))
     try:
         with wrapper.cursor() as cursor:
+            if wrapper.vendor == "sqlite":
+                cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                return count_rows(cursor, {row[0] for row in cursor.fetchall()})
             return postgres_counts(cursor)
     finally:
         wrapper.close()
