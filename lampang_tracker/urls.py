@@ -2,6 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from lampang_tracker.auth import admin_login
+
+# The admin signs people in through the app's login page (throttled, in Thai).
+admin.site.login = admin_login
+
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
