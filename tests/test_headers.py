@@ -12,9 +12,10 @@ from django.contrib.auth.models import User
 from django.test import SimpleTestCase
 from django.urls import reverse
 
+from directives.models import Attachment, Status
 from minutes import services as minutes_services
 from minutes.models import Section
-from tests.base import TrackerTestCase
+from tests.base import TempMediaMixin, TrackerTestCase, png_upload
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # Printed documents: WeasyPrint renders these to PDF on the server, no browser sees them.
@@ -132,6 +133,24 @@ class PageHeaderTests(TrackerTestCase):
         html = self.client.get(reverse("minutes_detail", args=[self.meeting.pk])).content.decode()
         self.assertRegex(html, r'<form [^>]*data-confirm="ลบเรื่อง [^"]+"')
         self.assertIn("data-confirm", (TEMPLATES.parent / "static" / "js" / "app.js").read_text(encoding="utf-8"))
+
+
+class UploadPolicyTests(TempMediaMixin, TrackerTestCase):
+    def test_an_uploaded_file_is_shown_sandboxed_with_no_script_at_all(self):
+        self.login(self.user_a)
+        self.client.post(
+            reverse("assignment_detail", args=[self.assignment_a.pk]),
+            {"status": Status.IN_PROGRESS, "text": "แนบภาพ", "files": [png_upload()]},
+        )
+        response = self.client.get(reverse("attachment_download", args=[Attachment.objects.get().pk]))
+        self.assertEqual(response.status_code, 200)
+        b"".join(response.streaming_content)
+        directives = policy(response)
+        self.assertEqual(directives["default-src"], "'none'")
+        self.assertEqual(directives["img-src"], "'self'")
+        self.assertIn("sandbox", directives)
+        self.assertNotIn("script-src", directives)
+        self.assertEqual(response["X-Content-Type-Options"], "nosniff")
 
 
 class TemplateTests(SimpleTestCase):
