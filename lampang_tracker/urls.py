@@ -3,6 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
+from lampang_tracker.auth import admin_login
+
+# The admin signs people in through the app's login page (throttled, in Thai).
+admin.site.login = admin_login
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -79,6 +79,8 @@ def start_chromium() -> webdriver.Chrome:
     options.binary_location = CHROMIUM
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
+    # The console, so a test can see what the Content-Security-Policy refused.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_script_timeout(30)
     driver.set_page_load_timeout(60)
@@ -114,6 +116,8 @@ class BrowserTestCase(StaticLiveServerTestCase):
         # Whatever the browser shows when a test ends, passed or failed: the first
         # thing to look at when one fails.
         self.addCleanup(self.screenshot, f"last-page-{self._testMethodName}")
+        self.driver.get_log("browser")  # forget what an earlier test left in the console
+        self.addCleanup(self.assertNothingRefusedByPolicy)
 
     # -- the cast ------------------------------------------------------------
 
@@ -243,6 +247,12 @@ class BrowserTestCase(StaticLiveServerTestCase):
         path = self.shots / f"{cls.shot_number:02d}-{name}.png"
         path.write_bytes(base64.b64decode(shot["data"]))
         return path
+
+    def assertNothingRefusedByPolicy(self) -> None:
+        """No page of the test had a script, style or form the Content-Security-Policy
+        refused (Chromium reports each refusal on the console)."""
+        refused = [e["message"] for e in self.driver.get_log("browser") if "Content Security Policy" in e["message"]]
+        self.assertEqual(refused, [], "the Content-Security-Policy refused something")
 
     def assertAccessible(self, page: str) -> None:
         """axe-core finds no serious or critical problem on the current page.
