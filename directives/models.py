@@ -14,7 +14,9 @@ from agencies.models import Agency, AgencyGroup
 from lampang_tracker import thai
 from meetings.models import Meeting
 
-NUMBER_RE = re.compile(r"^\d{1,3}(\.\d{1,3}){0,3}$")
+# ASCII digits only: Thai digits are turned into Arabic ones before the check, and
+# other scripts' digits ("١", "²" is not even a digit to int()) are refused.
+NUMBER_RE = re.compile(r"^\d{1,3}(\.\d{1,3}){0,3}$", re.ASCII)
 
 
 def sort_key_for(number: str) -> str:

@@ -453,7 +453,8 @@ def item_to_directive(*, item: AgendaItem, parties: Sequence[Party], by, **direc
 
 def next_directive_number(meeting: Meeting) -> str:
     numbers = Directive.objects.filter(meeting=meeting, parent=None).values_list("number", flat=True)
-    return str(max((int(n) for n in numbers if n.isdigit()), default=0) + 1)
+    # Numbers are digits and dots (NUMBER_RE); "7.1" entered without a parent is skipped.
+    return str(max((int(n) for n in numbers if "." not in n), default=0) + 1)
 
 
 # ---------------------------------------------------------------------------
