@@ -16,6 +16,7 @@ from django_tables2.export import ExportMixin
 from agencies.access import require_known_role
 from agencies.models import Agency
 from agencies.roles import actor_for
+from lampang_tracker.exports import SafeTableExport
 from lampang_tracker.forms import errors_to_form
 from lampang_tracker.query import BoundedPaginator, parse_id
 from meetings.access import get_meeting_for_user
@@ -32,7 +33,7 @@ from .access import (
 from .filters import DirectiveFilter
 from .forms import CloseForm, DirectiveForm, ExtensionForm, ReportForm, ReviewForm
 from .models import Assignment, Directive, ProgressReport, today
-from .tables import DirectiveTable, ExcelFriendlyExport
+from .tables import DirectiveTable
 
 INBOX_BUCKET_SIZE = 30
 
@@ -73,7 +74,7 @@ class DirectiveListView(SingleTableMixin, ExportMixin, FilterView):
     filterset_class = DirectiveFilter
     template_name = "directives/directive_list.html"
     table_pagination = {"per_page": BoundedPaginator.DEFAULT_PER_PAGE, "paginator_class": BoundedPaginator}
-    export_class = ExcelFriendlyExport
+    export_class = SafeTableExport
     export_formats = ("csv", "xlsx")
     export_name = "directives"
     http_method_names = ["get"]
