@@ -139,6 +139,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "th"
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
+# Thai for the messages Django and the libraries leave in English (validation errors).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
