@@ -3,7 +3,8 @@ from django import forms
 from django.db.models import Q
 
 from agencies.models import Agency
-from lampang_tracker.forms import ThaiDateField
+from lampang_tracker import limits
+from lampang_tracker.forms import BoundedTextMixin, ThaiDateField
 from meetings.models import Meeting, MeetingSeries
 
 from .models import Directive, Status, today
@@ -16,6 +17,10 @@ def agency_choices() -> list[tuple[int, str]]:
 
 class ThaiDateFilter(django_filters.DateFilter):
     field_class = ThaiDateField
+
+
+class FilterForm(BoundedTextMixin, forms.Form):
+    text_limits = {"q": limits.SEARCH}
 
 
 class DirectiveFilter(django_filters.FilterSet):
@@ -43,6 +48,7 @@ class DirectiveFilter(django_filters.FilterSet):
     class Meta:
         model = Directive
         fields = []
+        form = FilterForm
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,10 +3,17 @@ from __future__ import annotations
 from django import forms
 
 from agencies.models import Agency, AgencyGroup
-from lampang_tracker.forms import MultipleFileField, MultipleFileInput, ThaiDateField, ThaiIntegerField
+from lampang_tracker import limits
+from lampang_tracker.forms import (
+    BoundedTextMixin,
+    MultipleFileField,
+    MultipleFileInput,
+    ThaiDateField,
+    ThaiIntegerField,
+)
 from lampang_tracker.thai import arabic_digits, thai_digits
 
-from .models import AGENCY_STATUSES, NUMBER_RE, Directive, Status, Strategy
+from .models import AGENCY_STATUSES, NUMBER_RE, Directive, ResponsibleParty, Status, Strategy
 from .services import DomainError, Party, check_upload, parties_from
 
 
@@ -30,7 +37,9 @@ class PartiesField(forms.MultipleChoiceField):
         return [("กลุ่มหน่วยงาน", groups), *by_kind.items()]
 
 
-class DirectiveForm(forms.Form):
+class DirectiveForm(BoundedTextMixin, forms.Form):
+    text_limits = {"text": limits.DIRECTIVE_TEXT, "free_parties": limits.FREE_PARTIES}
+
     number = forms.CharField(label="ลำดับ", max_length=20, help_text="เช่น 1 หรือ 7.1 (พิมพ์เลขไทยได้)")
     heading = forms.CharField(label="หัวข้อ (พิมพ์ขีดเส้นใต้)", max_length=500, required=False)
     text = forms.CharField(label="ประเด็น / ข้อสั่งการ", required=False, widget=forms.Textarea(attrs={"rows": 6}))
@@ -91,6 +100,16 @@ class DirectiveForm(forms.Form):
             raise forms.ValidationError(f"ลำดับ {thai_digits(number)} มีอยู่แล้วในการประชุมนี้")
         return number
 
+    def clean_free_parties(self) -> str:
+        text = self.cleaned_data["free_parties"]
+        limit = ResponsibleParty._meta.get_field("label").max_length
+        for line in text.splitlines():
+            if len(line.strip()) > limit:
+                raise forms.ValidationError(
+                    f"หน่วยงานแต่ละบรรทัดยาวได้ไม่เกิน {limits.number(limit)} ตัวอักษร: “{line.strip()[:40]}…”"
+                )
+        return text
+
     def clean(self):
         data = super().clean()
         if not data.get("heading", "").strip() and not data.get("text", "").strip():
@@ -130,7 +149,9 @@ class DirectiveForm(forms.Form):
         }
 
 
-class ReportForm(forms.Form):
+class ReportForm(BoundedTextMixin, forms.Form):
+    text_limits = {"text": limits.REPORT_TEXT}
+
     status = forms.ChoiceField(
         label="สถานะ",
         choices=[(s.value, s.label) for s in AGENCY_STATUSES if s != Status.EXTENSION],
@@ -160,12 +181,16 @@ class ReportForm(forms.Form):
         return files
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(BoundedTextMixin, forms.Form):
+    text_limits = {"reason": limits.NOTE}
+
     new_due_date = ThaiDateField(label="ขอขยายเวลาถึงวันที่")
     reason = forms.CharField(label="เหตุผลที่ขอขยายเวลา", widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(BoundedTextMixin, forms.Form):
+    text_limits = {"comment": limits.NOTE}
+
     decision = forms.ChoiceField(label="ผลการตรวจ", choices=[("accept", "รับรายงาน"), ("return", "ส่งกลับให้แก้ไข")])
     comment = forms.CharField(label="ความเห็น", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -176,5 +201,7 @@ class ReviewForm(forms.Form):
         return data
 
 
-class CloseForm(forms.Form):
+class CloseForm(BoundedTextMixin, forms.Form):
+    text_limits = {"note": limits.NOTE}
+
     note = forms.CharField(label="เหตุผลการปิดประเด็น", widget=forms.Textarea(attrs={"rows": 2}))

@@ -11,10 +11,12 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, AgencyGroup
-from lampang_tracker import thai
+from lampang_tracker import limits, thai
 from meetings.models import Meeting
 
-NUMBER_RE = re.compile(r"^\d{1,3}(\.\d{1,3}){0,3}$")
+# ASCII digits only: Thai digits are turned into Arabic ones before the check, and
+# other scripts' digits ("١", "²" is not even a digit to int()) are refused.
+NUMBER_RE = re.compile(r"^\d{1,3}(\.\d{1,3}){0,3}$", re.ASCII)
 
 
 def sort_key_for(number: str) -> str:
@@ -177,6 +179,9 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
             errors["parent"] = "ข้อหลักต้องอยู่ในการประชุมเดียวกัน"
         if self.report_until and self.due_date is None and self.report_day is None:
             errors["report_day"] = "กรุณาระบุวันที่รายงาน"
+        for name, limit in (("text", limits.DIRECTIVE_TEXT), ("close_note", limits.NOTE)):
+            if len(getattr(self, name)) > limit:
+                errors[name] = limits.too_long(len(getattr(self, name)), limit)
         if errors:
             raise ValidationError(errors)
 
@@ -366,6 +371,9 @@ class ProgressReport(models.Model):  # รายงานผลการดำ�
 
     def __str__(self) -> str:
         return f"รายงาน {self.assignment} {self.created_at:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        limits.check_lengths(self, text=limits.REPORT_TEXT, review_comment=limits.NOTE)
 
 
 ALLOWED_UPLOAD_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "docx", "xlsx")

@@ -9,15 +9,16 @@ from django.views.decorators.http import require_GET
 
 from agencies.access import get_agency_for_user, require_known_role
 from lampang_tracker import thai
+from lampang_tracker.forms import BoundedTextMixin
 from meetings.access import get_meeting_for_user
 
 from . import documents
 
 
-class AsOfForm(forms.Form):
+class AsOfForm(BoundedTextMixin, forms.Form):
     """?as_of= as a browser date picker sends it (2017-12-20) or as typed (20/12/2560)."""
 
-    as_of = forms.CharField(required=False)
+    as_of = forms.CharField(required=False, max_length=40)
 
     def clean_as_of(self):
         value = self.cleaned_data["as_of"].strip()

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyGroup
+from lampang_tracker import limits
 from meetings.models import Meeting
 
 from .models import (
@@ -225,7 +226,9 @@ def directive_close(*, directive: Directive, note: str, by) -> Directive:
     if directive.is_closed:
         raise DomainError("ข้อนี้ปิดประเด็นไปแล้ว")
     if not note.strip():
-        raise DomainError("กรุณาระบุเหตุผลการปิดประเด็น")
+        raise DomainError("กรุณาระบุเหตุผลการปิดประเด็น", field="note")
+    if len(note) > limits.NOTE:
+        raise DomainError(limits.too_long(len(note), limits.NOTE), field="note")
     directive.closed_at = timezone.now()
     directive.closed_by = by
     directive.close_note = note.strip()
@@ -344,7 +347,9 @@ def report_review(*, report: ProgressReport, accept: bool, comment: str = "", by
     if report.review != ProgressReport.Review.PENDING:
         raise DomainError("รายงานนี้ตรวจไปแล้ว")
     if not accept and not comment.strip():
-        raise DomainError("กรุณาระบุเหตุผลที่ส่งกลับ เพื่อให้หน่วยงานแก้ไขได้ถูกต้อง")
+        raise DomainError("กรุณาระบุเหตุผลที่ส่งกลับ เพื่อให้หน่วยงานแก้ไขได้ถูกต้อง", field="comment")
+    if len(comment) > limits.NOTE:
+        raise DomainError(limits.too_long(len(comment), limits.NOTE), field="comment")
     report.review = ProgressReport.Review.ACCEPTED if accept else ProgressReport.Review.RETURNED
     report.reviewed_by = by
     report.reviewed_at = timezone.now()

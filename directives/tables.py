@@ -1,7 +1,6 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django_tables2.export import TableExport
 
 from lampang_tracker import thai
 
@@ -61,13 +60,3 @@ class DirectiveTable(tables.Table):
     def value_state(self, record):
         label = Status(record.state).label
         return f"{label} (เกินกำหนด)" if record.is_overdue() else label
-
-
-class ExcelFriendlyExport(TableExport):
-    """CSV with a byte-order mark, so Excel opens the Thai text as UTF-8."""
-
-    def export(self):
-        data = super().export()
-        if self.format == self.CSV:
-            return "\ufeff" + data if isinstance(data, str) else b"\xef\xbb\xbf" + data
-        return data

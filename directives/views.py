@@ -18,7 +18,9 @@ from django_tables2.export import ExportMixin
 from agencies.access import require_known_role
 from agencies.models import Agency
 from agencies.roles import actor_for
+from lampang_tracker.exports import SafeTableExport
 from lampang_tracker.forms import errors_to_form
+from lampang_tracker.query import BoundedPaginator, parse_id
 from meetings.access import get_meeting_for_user
 
 from . import services
@@ -33,7 +35,7 @@ from .access import (
 from .filters import DirectiveFilter
 from .forms import CloseForm, DirectiveForm, ExtensionForm, ReportForm, ReviewForm
 from .models import Assignment, Directive, ProgressReport, today
-from .tables import DirectiveTable, ExcelFriendlyExport
+from .tables import DirectiveTable
 
 INBOX_BUCKET_SIZE = 30
 
@@ -73,8 +75,8 @@ class DirectiveListView(SingleTableMixin, ExportMixin, FilterView):
     table_class = DirectiveTable
     filterset_class = DirectiveFilter
     template_name = "directives/directive_list.html"
-    table_pagination = {"per_page": 25}
-    export_class = ExcelFriendlyExport
+    table_pagination = {"per_page": BoundedPaginator.DEFAULT_PER_PAGE, "paginator_class": BoundedPaginator}
+    export_class = SafeTableExport
     export_formats = ("csv", "xlsx")
     export_name = "directives"
     http_method_names = ["get"]
@@ -118,8 +120,8 @@ def directive_detail(request, pk: int):
 def directive_create(request, meeting_pk: int):
     meeting = get_meeting_for_user(request, meeting_pk, write=True)
     parent = None
-    if parent_pk := request.GET.get("parent"):
-        parent = get_object_or_404(Directive, pk=parent_pk if parent_pk.isdigit() else 0, meeting=meeting)
+    if request.GET.get("parent"):
+        parent = get_object_or_404(Directive, pk=parse_id(request.GET["parent"]), meeting=meeting)
     form = DirectiveForm(request.POST or None, meeting=meeting, parent=parent)
     if request.method == "POST" and form.is_valid():
         try:

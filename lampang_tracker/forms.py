@@ -5,9 +5,42 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 
-from lampang_tracker import thai
+from lampang_tracker import limits, thai
+
+
+class ThaiMaxLengthValidator(validators.MaxLengthValidator):
+    """Django's length check with the limit in Thai digits: "ข้อความยาวได้ไม่เกิน ๒๐,๐๐๐ ตัวอักษร …"."""
+
+    def __call__(self, value):
+        if len(value) > self.limit_value:
+            raise ValidationError(limits.too_long(len(value), self.limit_value), code=self.code)
+
+
+class BoundedTextMixin:
+    """Every text box of the form has a length limit, told in Thai next to the field.
+
+    The limit is ``text_limits[name]``, else the model field's ``max_length``, else
+    ``limits.TEXT``. Applied when the form is cleaned, so that fields added in a
+    subclass's ``__init__`` (the amendment reason) are bounded too. Text areas get no
+    ``maxlength`` attribute: a browser would cut a long paste silently, while the
+    server's message says what is too long and keeps the text for the user to shorten.
+    """
+
+    text_limits: dict[str, int] = {}
+
+    def full_clean(self):
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.CharField):
+                continue
+            limit = self.text_limits.get(name) or field.max_length or limits.TEXT
+            field.max_length = limit
+            field.validators = [v for v in field.validators if not isinstance(v, validators.MaxLengthValidator)] + [
+                ThaiMaxLengthValidator(limit)
+            ]
+        super().full_clean()
 
 
 class ThaiDateInput(forms.TextInput):

@@ -172,6 +172,8 @@ SESSION_SAVE_EVERY_REQUEST = True
 LANGUAGE_CODE = "th"
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
+# Thai for the messages Django and the libraries leave in English (validation errors).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -1,11 +1,11 @@
 from django import forms
 
-from lampang_tracker.forms import ThaiDateField, ThaiIntegerField, ThaiTimeField
+from lampang_tracker.forms import BoundedTextMixin, ThaiDateField, ThaiIntegerField, ThaiTimeField
 
 from .models import Meeting, MeetingSeries
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(BoundedTextMixin, forms.ModelForm):
     number = ThaiIntegerField(label="ครั้งที่", min_value=1, error_messages={"min_value": "ครั้งที่ต้องมากกว่า ๐"})
     year_be = ThaiIntegerField(label="ปี พ.ศ.", required=False, help_text="เว้นว่างได้ ระบบใช้ปี พ.ศ. ของวันที่ประชุม")
     date = ThaiDateField(label="วันที่ประชุม")

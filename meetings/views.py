@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies.access import require_known_role, require_secretariat
 from agencies.roles import actor_for
+from lampang_tracker.query import parse_id
 
 from .access import get_meeting_for_user
 from .forms import MeetingForm
@@ -16,8 +17,9 @@ from .services import meeting_create, meeting_update
 def meeting_list(request):
     require_known_role(request)
     meetings = Meeting.objects.active().select_related("series")
-    if series := request.GET.get("series", ""):
-        meetings = meetings.filter(series_id=series if series.isdigit() else 0)
+    if request.GET.get("series"):
+        # A series that is not a number (², -1, …) matches no meeting.
+        meetings = meetings.filter(series_id=parse_id(request.GET["series"]) or 0)
     page = Paginator(meetings, 30).get_page(request.GET.get("page"))
     return render(request, "meetings/meeting_list.html", {"page": page})
 

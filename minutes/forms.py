@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 
 from agencies.models import Agency
-from lampang_tracker.forms import ThaiDateField, ThaiTimeField
+from lampang_tracker import limits
+from lampang_tracker.forms import BoundedTextMixin, ThaiDateField, ThaiTimeField
 from lampang_tracker.thai import arabic_digits
 
 from .models import AgendaItem, AgendaSection, Attendee, Minutes
@@ -11,13 +12,16 @@ from .models import AgendaItem, AgendaSection, Attendee, Minutes
 REASON_HELP = "รายงานการประชุมรับรองแล้ว: การแก้ไขจะบันทึกเป็นการแก้ไขหลังรับรอง พร้อมผู้แก้ไข เวลา และเหตุผลนี้"
 
 
-class AmendmentReasonMixin:
+class AmendmentReasonMixin(BoundedTextMixin):
     """Adds "เหตุผลการแก้ไข" when the minutes are locked; the service insists on it."""
 
     def add_reason_field(self, minutes: Minutes) -> None:
         if minutes.is_locked():
             self.fields["reason"] = forms.CharField(
-                label="เหตุผลการแก้ไข", help_text=REASON_HELP, widget=forms.Textarea(attrs={"rows": 2})
+                label="เหตุผลการแก้ไข",
+                help_text=REASON_HELP,
+                max_length=limits.NOTE,
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
 
     @property
@@ -65,7 +69,7 @@ class MinutesForm(AmendmentReasonMixin, ServiceValuesMixin, forms.ModelForm):
         return data
 
 
-class LetterForm(ServiceValuesMixin, forms.ModelForm):
+class LetterForm(BoundedTextMixin, ServiceValuesMixin, forms.ModelForm):
     letter_date = ThaiDateField(label="ลงวันที่", required=False)
 
     class Meta:
@@ -86,7 +90,7 @@ class LetterForm(ServiceValuesMixin, forms.ModelForm):
         }
 
 
-class AttendeeForm(ServiceValuesMixin, forms.ModelForm):
+class AttendeeForm(BoundedTextMixin, ServiceValuesMixin, forms.ModelForm):
     class Meta:
         model = Attendee
         fields = ["kind", "position_order", "name", "position", "substitute_for", "reason"]
@@ -117,6 +121,8 @@ class ReasonForm(AmendmentReasonMixin, forms.Form):
 
 
 class AttendeeLinesForm(ReasonForm):
+    text_limits = {"lines": limits.ATTENDEE_LINES}
+
     kind = forms.ChoiceField(label="เพิ่มเป็น", choices=Attendee.Kind.choices, initial=Attendee.Kind.PRESENT)
     lines = forms.CharField(
         label="วางรายชื่อ บรรทัดละหนึ่งคน",
@@ -143,6 +149,8 @@ class HeadsForm(ReasonForm):
 
 
 class SectionForm(AmendmentReasonMixin, ServiceValuesMixin, forms.ModelForm):
+    text_limits = {"body": limits.MINUTES_BODY, "resolution": limits.RESOLUTION}
+
     class Meta:
         model = AgendaSection
         fields = ["title", "body", "resolution"]
@@ -154,6 +162,8 @@ class SectionForm(AmendmentReasonMixin, ServiceValuesMixin, forms.ModelForm):
 
 
 class ItemForm(AmendmentReasonMixin, ServiceValuesMixin, forms.ModelForm):
+    text_limits = {"body": limits.MINUTES_BODY, "resolution": limits.RESOLUTION}
+
     class Meta:
         model = AgendaItem
         fields = ["number", "presenter_agency", "presenter", "title", "body", "resolution"]
@@ -179,15 +189,17 @@ class ItemForm(AmendmentReasonMixin, ServiceValuesMixin, forms.ModelForm):
         return data
 
 
-class CirculateForm(forms.Form):
+class CirculateForm(BoundedTextMixin, forms.Form):
     deadline = ThaiDateField(label="รับรองภายในวันที่", help_text="พ้นกำหนดโดยไม่มีคำขอแก้ไข ถือว่ารับรอง")
 
 
-class CertifyForm(forms.Form):
+class CertifyForm(BoundedTextMixin, forms.Form):
     note = forms.CharField(label="มติที่ประชุม", required=False, max_length=300, help_text="เว้นว่างได้: ระบบบันทึกว่า “รับรอง”")
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(BoundedTextMixin, forms.Form):
+    text_limits = {"text": limits.NOTE}
+
     section = forms.ModelChoiceField(label="ระเบียบวาระ", queryset=AgendaSection.objects.none(), empty_label=None)
     item = forms.ModelChoiceField(
         label="เรื่อง (ถ้ามี)", queryset=AgendaItem.objects.none(), required=False, empty_label="— ทั้งระเบียบวาระ —"
@@ -213,7 +225,9 @@ class CorrectionForm(forms.Form):
         return data
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(BoundedTextMixin, forms.Form):
+    text_limits = {"note": limits.NOTE}
+
     decision = forms.ChoiceField(
         label="ผลการพิจารณา",
         choices=[("accept", "แก้ไขตามคำขอแล้ว"), ("reject", "ไม่แก้ไข")],

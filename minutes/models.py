@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
 from directives.models import NUMBER_RE, Directive, sort_key_for, today
-from lampang_tracker import thai
+from lampang_tracker import limits, thai
 from meetings.models import Meeting
 
 
@@ -122,6 +122,9 @@ class Minutes(models.Model):  # รายงานการประชุม
     def __str__(self) -> str:
         return f"{self.title} ครั้งที่ {self.meeting.number_label}"
 
+    def clean(self) -> None:
+        limits.check_lengths(self, opening_note=limits.TEXT, letter_office=limits.TEXT, letter_contact=limits.TEXT)
+
     def standing(self, on: datetime.date | None = None) -> Standing:
         if self.state == State.DRAFT:
             return Standing.DRAFT
@@ -205,6 +208,9 @@ class AgendaSection(models.Model):  # ระเบียบวาระที่
     def __str__(self) -> str:
         return self.heading
 
+    def clean(self) -> None:
+        limits.check_lengths(self, body=limits.MINUTES_BODY, resolution=limits.RESOLUTION)
+
     @property
     def heading(self) -> str:
         if self.number == Section.PRELIMINARY:
@@ -242,6 +248,9 @@ class AgendaItem(models.Model):  # เรื่อง ๔.๑, ๔.๒ … ภ�
     def save(self, *args, **kwargs):
         self.sort_key = sort_key_for(self.number)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        limits.check_lengths(self, body=limits.MINUTES_BODY, resolution=limits.RESOLUTION)
 
     @property
     def number_label(self) -> str:

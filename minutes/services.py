@@ -29,7 +29,7 @@ from directives import services as directive_services
 from directives.documents import open_item_rows
 from directives.models import Directive, today
 from directives.services import DomainError, Party
-from lampang_tracker import thai
+from lampang_tracker import limits, thai
 from meetings.models import Meeting
 
 from .models import (
@@ -260,6 +260,8 @@ def _add_attendees(minutes: Minutes, rows: Iterable[Attendee], *, reason: str, b
 
 @transaction.atomic
 def attendees_add_lines(*, minutes: Minutes, text: str, kind: str, reason: str = "", by) -> list[Attendee]:
+    if len(text) > limits.ATTENDEE_LINES:
+        raise DomainError(limits.too_long(len(text), limits.ATTENDEE_LINES), field="lines")
     rows = []
     for line in text.splitlines():
         parsed = parse_attendee_line(line)
@@ -453,7 +455,8 @@ def item_to_directive(*, item: AgendaItem, parties: Sequence[Party], by, **direc
 
 def next_directive_number(meeting: Meeting) -> str:
     numbers = Directive.objects.filter(meeting=meeting, parent=None).values_list("number", flat=True)
-    return str(max((int(n) for n in numbers if n.isdigit()), default=0) + 1)
+    # Numbers are digits and dots (NUMBER_RE); "7.1" entered without a parent is skipped.
+    return str(max((int(n) for n in numbers if "." not in n), default=0) + 1)
 
 
 # ---------------------------------------------------------------------------
@@ -609,6 +612,8 @@ def correction_request(
         raise DomainError("ระเบียบวาระไม่อยู่ในรายงานการประชุมนี้")
     if not text.strip():
         raise DomainError("กรุณาระบุข้อความที่ขอแก้ไข", field="text")
+    if len(text) > limits.NOTE:
+        raise DomainError(limits.too_long(len(text), limits.NOTE), field="text")
     return CorrectionRequest.objects.create(
         minutes=minutes, section=section, item=item, text=text.strip(), agency=agency, requested_by=by
     )
@@ -622,6 +627,8 @@ def correction_decide(*, correction: CorrectionRequest, accept: bool, note: str 
         raise DomainError("รายงานการประชุมรับรองแล้ว")
     if not accept and not note.strip():
         raise DomainError("กรุณาระบุเหตุผลที่ไม่แก้ไข", field="note")
+    if len(note) > limits.NOTE:
+        raise DomainError(limits.too_long(len(note), limits.NOTE), field="note")
     correction.status = CorrectionRequest.Status.ACCEPTED if accept else CorrectionRequest.Status.REJECTED
     correction.decided_by = by
     correction.decided_at = timezone.now()

@@ -16,6 +16,7 @@ from agencies.roles import actor_for
 from directives.forms import DirectiveForm
 from directives.models import today
 from lampang_tracker.forms import errors_to_form
+from lampang_tracker.query import parse_id
 from meetings.access import get_meeting_for_user
 
 from . import services
@@ -268,8 +269,8 @@ def minutes_item_create(request, pk: int, number: int):
     section = get_section_for_user(request, pk, number)
     minutes = section.minutes
     parent = None
-    if parent_pk := request.GET.get("parent"):
-        parent = get_object_or_404(AgendaItem, section=section, pk=parent_pk if parent_pk.isdigit() else 0)
+    if request.GET.get("parent"):
+        parent = get_object_or_404(AgendaItem, section=section, pk=parse_id(request.GET["parent"]))
     initial = {"number": services.next_item_number(section, parent)}
     form = ItemForm(request.POST or None, minutes=minutes, initial=initial)
     if request.method == "POST" and form.is_valid():

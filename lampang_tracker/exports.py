@@ -1,0 +1,48 @@
+"""Spreadsheet exports (CSV, XLSX) that a clerk's Excel opens safely.
+
+A cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+is read by Excel and LibreOffice as a formula (``=HYPERLINK(…)``,
+``=cmd|' /C calc'!A0``): text typed by a user must never reach a spreadsheet that
+way. Every export goes through :func:`neutralise_cell`, which prefixes such text
+with an apostrophe, the customary "this is text" mark; in XLSX the cell is then a
+string (openpyxl stores a value as a formula only when it starts with ``=``).
+"""
+
+from __future__ import annotations
+
+from django_tables2.export import TableExport
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# Placeholders the office writes for "nothing" ("-", "--") are left as they are:
+# an operator with nothing to work on is not a formula, Excel and LibreOffice show
+# it as text, and "'-" would look odd in a printed table.
+HARMLESS = {"-", "--", "---"}
+
+
+def neutralise_cell(value: object) -> object:
+    """``value`` as a spreadsheet may take it: text that would start a formula gets
+    a leading apostrophe; anything else (numbers, dates, ordinary text) is unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and value.strip() not in HARMLESS:
+        return "'" + value
+    return value
+
+
+class SafeTableExport(TableExport):
+    """django-tables2's export with every cell neutralised, and a byte-order mark
+    on CSV so that Excel opens the Thai text as UTF-8."""
+
+    def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
+        dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
+        safe = dataset.__class__(title=dataset.title)
+        if dataset.headers:
+            safe.headers = [neutralise_cell(header) for header in dataset.headers]
+        for row in dataset:
+            safe.append([neutralise_cell(cell) for cell in row])
+        return safe
+
+    def export(self):
+        data = super().export()
+        if self.format == self.CSV:
+            return "\ufeff" + data if isinstance(data, str) else b"\xef\xbb\xbf" + data
+        return data
