@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from agencies.models import Agency, AgencyGroup
+from lampang_tracker.conflicts import VersionedFormMixin
 from lampang_tracker.forms import MultipleFileField, MultipleFileInput, ThaiDateField, ThaiIntegerField
 from lampang_tracker.thai import arabic_digits, thai_digits
 
@@ -30,7 +31,7 @@ class PartiesField(forms.MultipleChoiceField):
         return [("กลุ่มหน่วยงาน", groups), *by_kind.items()]
 
 
-class DirectiveForm(forms.Form):
+class DirectiveForm(VersionedFormMixin, forms.Form):
     number = forms.CharField(label="ลำดับ", max_length=20, help_text="เช่น 1 หรือ 7.1 (พิมพ์เลขไทยได้)")
     heading = forms.CharField(label="หัวข้อ (พิมพ์ขีดเส้นใต้)", max_length=500, required=False)
     text = forms.CharField(label="ประเด็น / ข้อสั่งการ", required=False, widget=forms.Textarea(attrs={"rows": 6}))
@@ -59,6 +60,14 @@ class DirectiveForm(forms.Form):
         if instance is not None:
             kwargs.setdefault("initial", self.initial_for(instance))
         super().__init__(*args, **kwargs)
+        if instance is not None:
+            self.add_version_field(instance)
+
+    # The agency lines are rows of their own, not columns of the directive's history.
+    not_in_history = ("parties", "free_parties")
+
+    def stored_values(self, instance: Directive) -> dict:
+        return self.initial_for(instance)
 
     @staticmethod
     def initial_for(directive: Directive) -> dict:
