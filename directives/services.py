@@ -53,10 +53,7 @@ class EditConflict(DomainError):
     so a page can show which fields the other person changed."""
 
     def __init__(self, *, current: models.Model, version_field: str = "version", expected: int):
-        super().__init__(
-            "มีผู้อื่นบันทึกการแก้ไขหลังจากที่ท่านเปิดแบบฟอร์มนี้ ระบบยังไม่ได้บันทึกสิ่งที่ท่านพิมพ์"
-            " กรุณาตรวจสอบค่าที่ผู้อื่นบันทึกไว้ แล้วกดบันทึกอีกครั้งหากต้องการใช้ค่าที่ท่านพิมพ์"
-        )
+        super().__init__("มีผู้อื่นบันทึกการแก้ไขหลังจากที่ท่านเปิดแบบฟอร์มนี้ ระบบจึงยังไม่ได้บันทึกสิ่งที่ท่านพิมพ์")
         self.current = current
         self.version = getattr(current, version_field)
         history = getattr(current, "history", None)

@@ -153,7 +153,11 @@ class VersionedFormMixin:
             label = str(self.fields[name].label)
             rows.append(ConflictRow(name, label, self.shown(name, theirs.get(name)), self.shown(name, yours)))
         for row in rows:
-            self.add_error(row.name, "ผู้อื่นแก้ไขช่องนี้หลังจากที่ท่านเปิดแบบฟอร์ม (ดูค่าที่ผู้อื่นบันทึกไว้ด้านบน)")
+            # Marked, not failed: a field error would scroll the page past the
+            # comparison, which is what must be read first.
+            attrs = self.fields[row.name].widget.attrs
+            attrs["class"] = " ".join(filter(None, (attrs.get("class"), "conflicted")))
+            attrs["aria-describedby"] = "edit-conflict"
         self.data = self.data.copy()
         self.data[self.add_prefix("version")] = str(conflict.version)
         saved_at = timezone.localtime(conflict.saved_at) if conflict.saved_at else None

@@ -90,9 +90,8 @@ class DirectiveConflictTests(ConflictTestCase):
             self.rows(response)["text"],
             ("ข้อความที่สมศรีบันทึก", "ข้อความที่ฉันพิมพ์"),
         )
-        # My text stays in the form, next to a note at the field.
-        self.assertRegex(response.content.decode(), r"<textarea[^>]*>\s*ข้อความที่ฉันพิมพ์</textarea>")
-        self.assertContains(response, 'id="id_text_error"', status_code=409)
+        # My text stays in the form, the field marked as the one in conflict.
+        self.assertRegex(response.content.decode(), r'<textarea[^>]*class="conflicted"[^>]*>\s*ข้อความที่ฉันพิมพ์</textarea>')
         self.directive.refresh_from_db()
         self.assertEqual(self.directive.text, "ข้อความที่สมศรีบันทึก")
 
@@ -132,6 +131,16 @@ class DirectiveConflictTests(ConflictTestCase):
         self.directive.refresh_from_db()
         self.assertEqual(self.directive.due_date, datetime.date(2027, 12, 31))
         self.assertNotEqual(self.directive.text, "ข้อความที่ฉันพิมพ์")
+
+    def test_a_save_by_another_that_changed_nothing_i_typed_differently_says_so(self):
+        mine, hers = self.both_open(self.url())
+        self.assertEqual(self.other.post(self.url(), form_data(hers, text="ข้อความเดียวกัน")).status_code, 302)
+
+        response = self.client.post(self.url(), form_data(mine, text="ข้อความเดียวกัน", heading="หัวข้อของฉัน"))
+
+        self.assertContains(response, "ไม่มีช่องใดในแบบฟอร์มนี้ที่ผู้อื่นแก้ไขให้ต่างจากที่ท่านพิมพ์", status_code=409)
+        self.assertEqual(self.rows(response), {})
+        self.assertContains(response, 'value="หัวข้อของฉัน"', status_code=409)
 
     def test_it_shows_changed_agencies_by_name(self):
         mine, hers = self.both_open(self.url())
