@@ -4,6 +4,7 @@ from django import forms
 
 from agencies.models import Agency, AgencyGroup
 from lampang_tracker import limits
+from lampang_tracker.conflicts import VersionedFormMixin
 from lampang_tracker.forms import (
     BoundedTextMixin,
     MultipleFileField,
@@ -37,7 +38,7 @@ class PartiesField(forms.MultipleChoiceField):
         return [("กลุ่มหน่วยงาน", groups), *by_kind.items()]
 
 
-class DirectiveForm(BoundedTextMixin, forms.Form):
+class DirectiveForm(BoundedTextMixin, VersionedFormMixin, forms.Form):
     text_limits = {"text": limits.DIRECTIVE_TEXT, "free_parties": limits.FREE_PARTIES}
 
     number = forms.CharField(label="ลำดับ", max_length=20, help_text="เช่น 1 หรือ 7.1 (พิมพ์เลขไทยได้)")
@@ -68,6 +69,14 @@ class DirectiveForm(BoundedTextMixin, forms.Form):
         if instance is not None:
             kwargs.setdefault("initial", self.initial_for(instance))
         super().__init__(*args, **kwargs)
+        if instance is not None:
+            self.add_version_field(instance)
+
+    # The agency lines are rows of their own, not columns of the directive's history.
+    not_in_history = ("parties", "free_parties")
+
+    def stored_values(self, instance: Directive) -> dict:
+        return self.initial_for(instance)
 
     @staticmethod
     def initial_for(directive: Directive) -> dict:

@@ -99,6 +99,9 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
     )
     close_note = models.TextField("เหตุผลการปิดประเด็น", blank=True)
     is_archived = models.BooleanField("เก็บเข้าคลัง", default=False)
+    # Moves on with every edit through services.directive_update; the edit form
+    # carries the one it was opened at, so a save over someone else's is refused.
+    version = models.PositiveIntegerField("ฉบับที่", default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

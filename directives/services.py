@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyGroup
@@ -41,6 +42,50 @@ class DomainError(Exception):
     def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+
+class EditConflict(DomainError):
+    """Someone else saved the object after this user opened its form.
+
+    ``current`` is the object as it is stored now, ``version`` the edit version the
+    form must carry to overwrite it deliberately, ``saved_by`` and ``saved_at`` who
+    saved that version and when (from the audit history; None when unknown), and
+    ``loaded`` the object as the user opened it (None when the history lacks it),
+    so a page can show which fields the other person changed."""
+
+    def __init__(self, *, current: models.Model, version_field: str = "version", expected: int):
+        super().__init__("มีผู้อื่นบันทึกการแก้ไขหลังจากที่ท่านเปิดแบบฟอร์มนี้ ระบบจึงยังไม่ได้บันทึกสิ่งที่ท่านพิมพ์")
+        self.current = current
+        self.version = getattr(current, version_field)
+        history = getattr(current, "history", None)
+        saved = loaded = None
+        if history is not None:
+            saved = history.filter(**{version_field: self.version}).order_by("history_date", "history_id").first()
+            loaded = history.filter(**{version_field: expected}).order_by("-history_date", "-history_id").first()
+        self.saved_by = saved.history_user if saved else None
+        self.saved_at = saved.history_date if saved else None
+        self.loaded = loaded.instance if loaded else None
+
+
+def claim_version(obj: models.Model, expected: int | None, *, field: str = "version") -> None:
+    """Move ``obj`` to its next edit version, inside the caller's transaction.
+
+    With ``expected`` (the version the user's form was opened at) this is one
+    conditional UPDATE: of two requests that opened the same version, the second
+    waits for the first's row lock (PostgreSQL) or write transaction (SQLite), then
+    matches no row and gets :class:`EditConflict`. ``None`` is for internal callers
+    (imports, the demo, other services): no check, but the version still moves so
+    that forms opened before see the change."""
+    rows = type(obj)._default_manager.filter(pk=obj.pk)
+    if expected is not None:
+        rows = rows.filter(**{field: expected})
+    if not rows.update(**{field: F(field) + 1}):
+        current = type(obj)._default_manager.get(pk=obj.pk)
+        raise EditConflict(current=current, version_field=field, expected=expected)
+    # The row is ours until commit: start from what is stored, so the whole-row save
+    # that follows cannot put back a stale copy of fields this edit does not touch
+    # (the letter's save must not undo a header saved a moment before).
+    obj.refresh_from_db()
 
 
 @dataclass(frozen=True)
@@ -196,12 +241,22 @@ def directive_create(
 
 
 @transaction.atomic
-def directive_update(*, directive: Directive, parties: Sequence[Party] | None = None, by, **fields) -> Directive:
+def directive_update(
+    *,
+    directive: Directive,
+    parties: Sequence[Party] | None = None,
+    expected_version: int | None = None,
+    by,
+    **fields,
+) -> Directive:
     """Change a directive's fields and, if given, its responsible parties.
 
     A new due date moves the assignments that followed the old one; an
-    assignment whose due date was extended keeps its own.
+    assignment whose due date was extended keeps its own. ``expected_version`` is
+    the version the edit form was opened at: if someone else saved since, nothing
+    is written and :class:`EditConflict` says what they saved (None: no check).
     """
+    claim_version(directive, expected_version)
     if directive.is_closed:
         raise DomainError("ข้อนี้ปิดประเด็นแล้ว กรุณาเปิดประเด็นใหม่ก่อนแก้ไข")
     old_due = Directive.objects.values_list("due_date", flat=True).get(pk=directive.pk)

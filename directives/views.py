@@ -142,18 +142,26 @@ def directive_create(request, meeting_pk: int):
 def directive_edit(request, pk: int):
     directive = get_directive_for_user(request, pk, write=True)
     form = DirectiveForm(request.POST or None, meeting=directive.meeting, instance=directive)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.directive_update(
-                directive=directive, parties=form.party_list(), by=request.user, **form.directive_fields()
+                directive=directive,
+                parties=form.party_list(),
+                expected_version=form.loaded_version,
+                by=request.user,
+                **form.directive_fields(),
             )
+        except services.EditConflict as conflict:
+            form.show_conflict(conflict)
+            status = 409
         except (ValidationError, services.DomainError) as error:
             errors_to_form(form, error)
         else:
             messages.success(request, f"บันทึกการแก้ไขข้อ {directive.number_label} แล้ว")
             return redirect("directive_detail", pk=directive.pk)
     context = {"form": form, "meeting": directive.meeting, "parent": directive.parent, "directive": directive}
-    return render(request, "directives/directive_form.html", context)
+    return render(request, "directives/directive_form.html", context, status=status)
 
 
 @require_POST

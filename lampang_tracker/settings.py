@@ -4,8 +4,8 @@ The typed helpers below fail loudly on a value they cannot read, so a typo in
 production configuration stops the process instead of silently falling back.
 """
 
-import json
 import datetime
+import json
 import os
 import warnings
 from pathlib import Path

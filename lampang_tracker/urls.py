@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
 from lampang_tracker.auth import admin_login
+
+from . import views
 
 # The admin signs people in through the app's login page (throttled, in Thai).
 admin.site.login = admin_login

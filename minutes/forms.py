@@ -4,6 +4,7 @@ from django import forms
 
 from agencies.models import Agency
 from lampang_tracker import limits
+from lampang_tracker.conflicts import VersionedFormMixin
 from lampang_tracker.forms import BoundedTextMixin, ThaiDateField, ThaiTimeField
 from lampang_tracker.thai import arabic_digits
 
@@ -40,7 +41,7 @@ class ServiceValuesMixin:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
-class MinutesForm(AmendmentReasonMixin, ServiceValuesMixin, forms.ModelForm):
+class MinutesForm(AmendmentReasonMixin, ServiceValuesMixin, VersionedFormMixin, forms.ModelForm):
     started_at = ThaiTimeField(label="เริ่มประชุมเวลา", required=False)
     ended_at = ThaiTimeField(label="เลิกประชุมเวลา", required=False)
 
@@ -61,6 +62,7 @@ class MinutesForm(AmendmentReasonMixin, ServiceValuesMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_reason_field(self.instance)
+        self.add_version_field(self.instance)
 
     def clean(self):
         data = super().clean()
@@ -69,7 +71,9 @@ class MinutesForm(AmendmentReasonMixin, ServiceValuesMixin, forms.ModelForm):
         return data
 
 
-class LetterForm(BoundedTextMixin, ServiceValuesMixin, forms.ModelForm):
+class LetterForm(BoundedTextMixin, ServiceValuesMixin, VersionedFormMixin, forms.ModelForm):
+    version_attr = "letter_version"
+
     letter_date = ThaiDateField(label="ลงวันที่", required=False)
 
     class Meta:
@@ -88,6 +92,10 @@ class LetterForm(BoundedTextMixin, ServiceValuesMixin, forms.ModelForm):
             "letter_office": forms.Textarea(attrs={"rows": 2}),
             "letter_contact": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_version_field(self.instance)
 
 
 class AttendeeForm(BoundedTextMixin, ServiceValuesMixin, forms.ModelForm):
@@ -148,7 +156,7 @@ class HeadsForm(ReasonForm):
         return sorted(Agency.objects.filter(pk__in=ids), key=lambda a: (a.print_order, a.name))
 
 
-class SectionForm(AmendmentReasonMixin, ServiceValuesMixin, forms.ModelForm):
+class SectionForm(AmendmentReasonMixin, ServiceValuesMixin, VersionedFormMixin, forms.ModelForm):
     text_limits = {"body": limits.MINUTES_BODY, "resolution": limits.RESOLUTION}
 
     class Meta:
@@ -159,9 +167,10 @@ class SectionForm(AmendmentReasonMixin, ServiceValuesMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_reason_field(self.instance.minutes)
+        self.add_version_field(self.instance)
 
 
-class ItemForm(AmendmentReasonMixin, ServiceValuesMixin, forms.ModelForm):
+class ItemForm(AmendmentReasonMixin, ServiceValuesMixin, VersionedFormMixin, forms.ModelForm):
     text_limits = {"body": limits.MINUTES_BODY, "resolution": limits.RESOLUTION}
 
     class Meta:
@@ -176,6 +185,7 @@ class ItemForm(AmendmentReasonMixin, ServiceValuesMixin, forms.ModelForm):
         self.fields["presenter_agency"].empty_label = "— ไม่ระบุ —"
         self.fields["number"].help_text = "เช่น 4.1 หรือ 4.1.2 (พิมพ์เลขไทยได้)"
         self.add_reason_field(minutes)
+        self.add_version_field(self.instance)
 
     def clean_number(self) -> str:
         return arabic_digits(self.cleaned_data["number"]).strip().rstrip(".")

@@ -95,6 +95,11 @@ class Minutes(models.Model):  # รายงานการประชุม
     letter_signer_name = models.CharField("ผู้ลงนาม", max_length=200, blank=True)
     letter_signer_position = models.CharField("ตำแหน่งผู้ลงนาม", max_length=200, blank=True)
     letter_contact = models.TextField("ส่วนราชการเจ้าของเรื่อง / โทร.", blank=True, help_text="บรรทัดละหนึ่งบรรทัด")
+    # Edit versions (see directives.models.Directive.version): the header and the
+    # cover letter are two forms, each with its own, so saving one never makes the
+    # other look stale.
+    version = models.PositiveIntegerField("ฉบับที่", default=1, editable=False)
+    letter_version = models.PositiveIntegerField("ฉบับที่ของหนังสือนำส่ง", default=1, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -195,6 +200,7 @@ class AgendaSection(models.Model):  # ระเบียบวาระที่
     title = models.CharField("ชื่อวาระ", max_length=300)
     body = models.TextField("รายละเอียด", blank=True)
     resolution = models.TextField("มติที่ประชุม", blank=True)
+    version = models.PositiveIntegerField("ฉบับที่", default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -232,6 +238,7 @@ class AgendaItem(models.Model):  # เรื่อง ๔.๑, ๔.๒ … ภ�
     title = models.CharField("เรื่อง", max_length=500, blank=True)
     body = models.TextField("สาระสำคัญ", blank=True)
     resolution = models.TextField("มติที่ประชุม", blank=True)
+    version = models.PositiveIntegerField("ฉบับที่", default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -28,7 +28,7 @@ from agencies.models import Agency
 from directives import services as directive_services
 from directives.documents import open_item_rows
 from directives.models import Directive, today
-from directives.services import DomainError, Party
+from directives.services import DomainError, Party, claim_version
 from lampang_tracker import limits, thai
 from meetings.models import Meeting
 
@@ -181,22 +181,28 @@ LETTER_FIELDS = (
 
 
 @transaction.atomic
-def minutes_update(*, minutes: Minutes, by, reason: str = "", **fields) -> Minutes:
+def minutes_update(*, minutes: Minutes, by, reason: str = "", expected_version: int | None = None, **fields) -> Minutes:
+    """The header of the minutes. ``expected_version``, as in every update here, is
+    the version its form was opened at (None: no check); a save over someone
+    else's raises ``EditConflict`` and writes nothing."""
     unknown = set(fields) - set(MINUTES_FIELDS)
     if unknown:
         raise TypeError(f"not minutes fields: {sorted(unknown)}")
     if fields.get("started_at") and fields.get("ended_at") and fields["ended_at"] <= fields["started_at"]:
         raise DomainError("เวลาเลิกประชุมต้องหลังเวลาเริ่มประชุม")
+    claim_version(minutes, expected_version)
     _apply(minutes, fields, minutes=minutes, what="ส่วนหัวรายงาน", reason=reason, by=by)
     return minutes
 
 
 @transaction.atomic
-def letter_update(*, minutes: Minutes, by, **fields) -> Minutes:
-    """The cover letter is a separate document: it never locks."""
+def letter_update(*, minutes: Minutes, by, expected_version: int | None = None, **fields) -> Minutes:
+    """The cover letter is a separate document: it never locks, and has its own
+    edit version (``letter_version``)."""
     unknown = set(fields) - set(LETTER_FIELDS)
     if unknown:
         raise TypeError(f"not letter fields: {sorted(unknown)}")
+    claim_version(minutes, expected_version, field="letter_version")
     for name, value in fields.items():
         setattr(minutes, name, value)
     minutes.full_clean()
@@ -360,10 +366,13 @@ def attendees_save(
 
 
 @transaction.atomic
-def section_update(*, section: AgendaSection, by, reason: str = "", **fields) -> AgendaSection:
+def section_update(
+    *, section: AgendaSection, by, reason: str = "", expected_version: int | None = None, **fields
+) -> AgendaSection:
     allowed = {"title", "body", "resolution"}
     if set(fields) - allowed:
         raise TypeError(f"not section fields: {sorted(set(fields) - allowed)}")
+    claim_version(section, expected_version)
     _apply(section, fields, minutes=section.minutes, what=section.heading, reason=reason, by=by)
     return section
 
@@ -418,9 +427,10 @@ def item_create(
 
 
 @transaction.atomic
-def item_update(*, item: AgendaItem, by, reason: str = "", **fields) -> AgendaItem:
+def item_update(*, item: AgendaItem, by, reason: str = "", expected_version: int | None = None, **fields) -> AgendaItem:
     if set(fields) - set(ITEM_FIELDS):
         raise TypeError(f"not item fields: {sorted(set(fields) - set(ITEM_FIELDS))}")
+    claim_version(item, expected_version)
     if "number" in fields:
         _check_item_number(item.section, item.parent, fields["number"], item)
         if fields["number"] != item.number and item.children.exists():

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from agencies.roles import actor_for
 from directives.forms import DirectiveForm
 from directives.models import today
+from directives.services import EditConflict
 from lampang_tracker.forms import errors_to_form
 from lampang_tracker.query import parse_id
 from meetings.access import get_meeting_for_user
@@ -148,31 +149,48 @@ def minutes_start(request, pk: int):
 def minutes_edit(request, pk: int):
     minutes = get_minutes_for_user(request, pk, write=True)
     form = MinutesForm(request.POST or None, instance=minutes)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.minutes_update(minutes=minutes, by=request.user, reason=form.reason, **form.values())
+            services.minutes_update(
+                minutes=minutes,
+                by=request.user,
+                reason=form.reason,
+                expected_version=form.loaded_version,
+                **form.values(),
+            )
+        except EditConflict as conflict:
+            form.show_conflict(conflict)
+            status = 409
         except (ValidationError, services.DomainError) as error:
             errors_to_form(form, error)
         else:
             messages.success(request, "บันทึกแล้ว")
             return _to_detail(minutes)
-    return render(request, "minutes/minutes_form.html", {"form": form, "minutes": minutes, "title": "ส่วนหัวรายงาน"})
+    context = {"form": form, "minutes": minutes, "title": "ส่วนหัวรายงาน"}
+    return render(request, "minutes/minutes_form.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def minutes_letter(request, pk: int):
     minutes = get_minutes_for_user(request, pk, write=True)
     form = LetterForm(request.POST or None, instance=minutes)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.letter_update(minutes=minutes, by=request.user, **form.values())
+            services.letter_update(
+                minutes=minutes, by=request.user, expected_version=form.loaded_version, **form.values()
+            )
+        except EditConflict as conflict:
+            form.show_conflict(conflict)
+            status = 409
         except (ValidationError, services.DomainError) as error:
             errors_to_form(form, error)
         else:
             messages.success(request, "บันทึกหนังสือนำส่งแล้ว")
             return _to_detail(minutes, "letter")
     context = {"form": form, "minutes": minutes, "title": "หนังสือนำส่งรายงานการประชุม"}
-    return render(request, "minutes/minutes_form.html", context)
+    return render(request, "minutes/minutes_form.html", context, status=status)
 
 
 def _attendees_page(request, minutes: Minutes, **forms):
@@ -252,16 +270,26 @@ def minutes_attendees_add(request, pk: int):
 def minutes_section_edit(request, pk: int, number: int):
     section = get_section_for_user(request, pk, number)
     form = SectionForm(request.POST or None, instance=section)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.section_update(section=section, by=request.user, reason=form.reason, **form.values())
+            services.section_update(
+                section=section,
+                by=request.user,
+                reason=form.reason,
+                expected_version=form.loaded_version,
+                **form.values(),
+            )
+        except EditConflict as conflict:
+            form.show_conflict(conflict)
+            status = 409
         except (ValidationError, services.DomainError) as error:
             errors_to_form(form, error)
         else:
             messages.success(request, f"บันทึก{section.heading}แล้ว")
             return _to_detail(section.minutes, f"section-{section.number}")
     context = {"form": form, "minutes": section.minutes, "title": section.heading}
-    return render(request, "minutes/minutes_form.html", context)
+    return render(request, "minutes/minutes_form.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -295,16 +323,22 @@ def minutes_item_edit(request, pk: int):
     item = get_item_for_user(request, pk)
     minutes = item.section.minutes
     form = ItemForm(request.POST or None, instance=item, minutes=minutes)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.item_update(item=item, by=request.user, reason=form.reason, **form.values())
+            services.item_update(
+                item=item, by=request.user, reason=form.reason, expected_version=form.loaded_version, **form.values()
+            )
+        except EditConflict as conflict:
+            form.show_conflict(conflict)
+            status = 409
         except (ValidationError, services.DomainError) as error:
             errors_to_form(form, error)
         else:
             messages.success(request, f"บันทึกเรื่อง {item.number_label} แล้ว")
             return _to_detail(minutes, f"item-{item.pk}")
     context = {"form": form, "minutes": minutes, "title": f"แก้ไขเรื่อง {item.number_label}", "item": item}
-    return render(request, "minutes/minutes_form.html", context)
+    return render(request, "minutes/minutes_form.html", context, status=status)
 
 
 @require_POST
