@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, AgencyGroup
 from lampang_tracker import thai
-from meetings.models import Meeting
+from meetings.models import Letter, Meeting
 
 NUMBER_RE = re.compile(r"^\d{1,3}(\.\d{1,3}){0,3}$")
 
@@ -70,7 +70,13 @@ class DirectiveQuerySet(models.QuerySet):
 
 
 class Directive(models.Model):  # ประเด็น / ข้อสั่งการ
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="directives", verbose_name="การประชุม")
+    # A directive comes from a meeting or from a letter, never both (see source).
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="directives", verbose_name="การประชุม"
+    )
+    letter = models.ForeignKey(
+        Letter, on_delete=models.PROTECT, null=True, blank=True, related_name="directives", verbose_name="หนังสือสั่งการ"
+    )
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="อยู่ภายใต้ข้อ"
     )
@@ -109,12 +115,24 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
     class Meta:
         verbose_name = "ข้อสั่งการ"
         verbose_name_plural = "ข้อสั่งการ"
-        ordering = ["meeting", "sort_key"]
+        ordering = ["meeting", "letter", "sort_key"]
         constraints = [
+            models.CheckConstraint(
+                name="directive_one_source",
+                condition=models.Q(meeting__isnull=False, letter__isnull=True)
+                | models.Q(meeting__isnull=True, letter__isnull=False),
+                violation_error_message="ข้อสั่งการต้องมาจากการประชุมหรือหนังสือสั่งการอย่างใดอย่างหนึ่ง",
+            ),
+            # NULLs are distinct, so each constraint binds only directives of its own source.
             models.UniqueConstraint(
                 fields=["meeting", "number"],
                 name="directive_number_unique_in_meeting",
                 violation_error_message="ลำดับนี้มีอยู่แล้วในการประชุมนี้",
+            ),
+            models.UniqueConstraint(
+                fields=["letter", "number"],
+                name="directive_number_unique_in_letter",
+                violation_error_message="ลำดับนี้มีอยู่แล้วในหนังสือฉบับนี้",
             ),
             models.CheckConstraint(
                 name="directive_has_heading_or_text",
@@ -134,6 +152,7 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
         ]
         indexes = [
             models.Index(fields=["meeting", "sort_key"]),
+            models.Index(fields=["letter", "sort_key"]),
             models.Index(fields=["state", "open_due_date"]),
             models.Index(fields=["due_date"]),
         ]
@@ -148,6 +167,15 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
     @property
     def number_label(self) -> str:
         return thai.thai_digits(self.number)
+
+    @property
+    def source(self) -> Meeting | Letter | None:
+        """The meeting or the letter this directive came from."""
+        return self.meeting if self.meeting_id else self.letter
+
+    @property
+    def is_from_letter(self) -> bool:
+        return self.letter_id is not None
 
     @property
     def is_closed(self) -> bool:
@@ -173,8 +201,16 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
             errors["number"] = (
                 f"ลำดับของข้อย่อยต้องขึ้นต้นด้วย {self.parent.number_label}. เช่น {thai.thai_digits(self.parent.number + '.1')}"
             )
-        if self.parent_id and self.parent and self.parent.meeting_id != self.meeting_id:
-            errors["parent"] = "ข้อหลักต้องอยู่ในการประชุมเดียวกัน"
+        if (
+            self.parent_id
+            and self.parent
+            and (self.parent.meeting_id, self.parent.letter_id)
+            != (
+                self.meeting_id,
+                self.letter_id,
+            )
+        ):
+            errors["parent"] = "ข้อหลักต้องอยู่ในหนังสือฉบับเดียวกัน" if self.letter_id else "ข้อหลักต้องอยู่ในการประชุมเดียวกัน"
         if self.report_until and self.due_date is None and self.report_day is None:
             errors["report_day"] = "กรุณาระบุวันที่รายงาน"
         if errors:
