@@ -48,7 +48,7 @@ class LetterListView(SingleTableMixin, FilterView):
 
     def get_queryset(self):
         require_known_role(self.request)
-        return letters_with_counts().order_by("-date", "-id")
+        return letters_with_counts().defer("body", "reference", "enclosures").order_by("-date", "-id")
 
 
 letter_list = LetterListView.as_view()
