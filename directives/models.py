@@ -7,12 +7,14 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, AgencyGroup
 from lampang_tracker import limits, thai
-from meetings.models import Meeting
+from meetings.models import Letter, Meeting
 
 # ASCII digits only: Thai digits are turned into Arabic ones before the check, and
 # other scripts' digits ("١", "²" is not even a digit to int()) are refused.
@@ -70,9 +72,34 @@ class DirectiveQuerySet(models.QuerySet):
     def in_print_order(self) -> DirectiveQuerySet:
         return self.order_by("sort_key")
 
+    def from_meetings(self) -> DirectiveQuerySet:
+        return self.filter(meeting__isnull=False)
+
+    def from_letters(self) -> DirectiveQuerySet:
+        return self.filter(letter__isnull=False)
+
+    def source_active(self) -> DirectiveQuerySet:
+        """Directives whose meeting or letter is not archived."""
+        return self.exclude(meeting__is_archived=True).exclude(letter__is_archived=True)
+
+    def with_source_date(self) -> DirectiveQuerySet:
+        """``source_date``: the day of the meeting or of the letter, to sort both kinds together."""
+        return self.annotate(source_date=Coalesce("meeting__date", "letter__date"))
+
+    def newest_source_first(self) -> DirectiveQuerySet:
+        return self.with_source_date().order_by(
+            "-source_date", "-meeting__number", "-letter_id", "-meeting_id", "sort_key"
+        )
+
 
 class Directive(models.Model):  # ประเด็น / ข้อสั่งการ
-    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="directives", verbose_name="การประชุม")
+    # A directive comes from a meeting or from a letter, never both (see source).
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="directives", verbose_name="การประชุม"
+    )
+    letter = models.ForeignKey(
+        Letter, on_delete=models.PROTECT, null=True, blank=True, related_name="directives", verbose_name="หนังสือสั่งการ"
+    )
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="อยู่ภายใต้ข้อ"
     )
@@ -114,12 +141,24 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
     class Meta:
         verbose_name = "ข้อสั่งการ"
         verbose_name_plural = "ข้อสั่งการ"
-        ordering = ["meeting", "sort_key"]
+        ordering = ["meeting", "letter", "sort_key"]
         constraints = [
+            models.CheckConstraint(
+                name="directive_one_source",
+                condition=models.Q(meeting__isnull=False, letter__isnull=True)
+                | models.Q(meeting__isnull=True, letter__isnull=False),
+                violation_error_message="ข้อสั่งการต้องมาจากการประชุมหรือหนังสือสั่งการอย่างใดอย่างหนึ่ง",
+            ),
+            # NULLs are distinct, so each constraint binds only directives of its own source.
             models.UniqueConstraint(
                 fields=["meeting", "number"],
                 name="directive_number_unique_in_meeting",
                 violation_error_message="ลำดับนี้มีอยู่แล้วในการประชุมนี้",
+            ),
+            models.UniqueConstraint(
+                fields=["letter", "number"],
+                name="directive_number_unique_in_letter",
+                violation_error_message="ลำดับนี้มีอยู่แล้วในหนังสือฉบับนี้",
             ),
             models.CheckConstraint(
                 name="directive_has_heading_or_text",
@@ -139,6 +178,7 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
         ]
         indexes = [
             models.Index(fields=["meeting", "sort_key"]),
+            models.Index(fields=["letter", "sort_key"]),
             models.Index(fields=["state", "open_due_date"]),
             models.Index(fields=["due_date"]),
         ]
@@ -153,6 +193,26 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
     @property
     def number_label(self) -> str:
         return thai.thai_digits(self.number)
+
+    @property
+    def source(self) -> Meeting | Letter | None:
+        """The meeting or the letter this directive came from."""
+        return self.meeting if self.meeting_id else self.letter
+
+    @property
+    def is_from_letter(self) -> bool:
+        return self.letter_id is not None
+
+    @property
+    def source_label(self) -> str:
+        """ "การประชุม… ครั้งที่ ๑๐/๒๕๖๐" or "หนังสือ ที่ มท ๐๘๑๐.๖/ว ๑๒๕๐๕ ลงวันที่ …"."""
+        return str(self.source)
+
+    @property
+    def source_url(self) -> str:
+        if self.letter_id:
+            return reverse("letter_detail", args=[self.letter_id])
+        return reverse("meeting_detail", args=[self.meeting_id])
 
     @property
     def is_closed(self) -> bool:
@@ -178,8 +238,16 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
             errors["number"] = (
                 f"ลำดับของข้อย่อยต้องขึ้นต้นด้วย {self.parent.number_label}. เช่น {thai.thai_digits(self.parent.number + '.1')}"
             )
-        if self.parent_id and self.parent and self.parent.meeting_id != self.meeting_id:
-            errors["parent"] = "ข้อหลักต้องอยู่ในการประชุมเดียวกัน"
+        if (
+            self.parent_id
+            and self.parent
+            and (self.parent.meeting_id, self.parent.letter_id)
+            != (
+                self.meeting_id,
+                self.letter_id,
+            )
+        ):
+            errors["parent"] = "ข้อหลักต้องอยู่ในหนังสือฉบับเดียวกัน" if self.letter_id else "ข้อหลักต้องอยู่ในการประชุมเดียวกัน"
         if self.report_until and self.due_date is None and self.report_day is None:
             errors["report_day"] = "กรุณาระบุวันที่รายงาน"
         for name, limit in (("text", limits.DIRECTIVE_TEXT), ("close_note", limits.NOTE)):

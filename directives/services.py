@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, AgencyGroup
 from lampang_tracker import limits
-from meetings.models import Meeting
+from meetings.models import Letter, Meeting
 
 from .models import (
     ALLOWED_UPLOAD_EXTENSIONS,
@@ -206,7 +206,8 @@ def _set_parties(*, directive: Directive, parties: Sequence[Party], by) -> None:
 @transaction.atomic
 def directive_create(
     *,
-    meeting: Meeting,
+    meeting: Meeting | None = None,
+    letter: Letter | None = None,
     number: str,
     text: str = "",
     heading: str = "",
@@ -219,8 +220,14 @@ def directive_create(
     parties_bulleted: bool = False,
     by,
 ) -> Directive:
+    """A directive of a meeting or of a letter (exactly one of them)."""
+    if meeting is None and letter is None:
+        raise DomainError("กรุณาระบุการประชุมหรือหนังสือสั่งการที่เป็นที่มาของข้อสั่งการ")
+    if meeting is not None and letter is not None:
+        raise DomainError("ข้อสั่งการมาจากการประชุมหรือหนังสือสั่งการได้เพียงอย่างเดียว")
     directive = Directive(
         meeting=meeting,
+        letter=letter,
         parent=parent,
         number=number,
         heading=heading,

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Meeting, MeetingSeries
+from .models import Letter, Meeting, MeetingSeries
 
 
 @admin.register(MeetingSeries)
@@ -13,3 +13,10 @@ class MeetingSeriesAdmin(SimpleHistoryAdmin):
 class MeetingAdmin(SimpleHistoryAdmin):
     list_display = ["series", "number", "year_be", "date", "venue", "is_archived"]
     list_filter = ["series", "year_be", "is_archived"]
+
+
+@admin.register(Letter)
+class LetterAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "date", "subject", "sender", "is_archived"]
+    list_filter = ["is_archived"]
+    search_fields = ["number", "subject"]

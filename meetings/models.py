@@ -106,3 +106,83 @@ class Meeting(models.Model):  # การประชุม
     def clean(self) -> None:
         if self.start_time and self.end_time and self.end_time <= self.start_time:
             raise ValidationError({"end_time": "เวลาเลิกประชุมต้องหลังเวลาเริ่มประชุม"})
+
+
+class Urgency(models.TextChoices):  # ชั้นความเร็ว
+    NONE = "", "—"
+    MOST_URGENT = "ด่วนที่สุด", "ด่วนที่สุด"
+    VERY_URGENT = "ด่วนมาก", "ด่วนมาก"
+    URGENT = "ด่วน", "ด่วน"
+
+
+class LetterQuerySet(models.QuerySet):
+    def active(self) -> LetterQuerySet:
+        return self.filter(is_archived=False)
+
+    def same_as(self, *, number: str, date) -> LetterQuerySet:
+        """The letter already entered with this ที่ and ลงวันที่ (digits and spaces aside)."""
+        return self.filter(number_key=Letter.key_for(number), date=date)
+
+
+class Letter(models.Model):  # หนังสือสั่งการ
+    """An official letter (หนังสือราชการ) whose body lists numbered directives.
+
+    A letter is a source of directives just as a meeting is (Directive.letter).
+    """
+
+    number = models.CharField("ที่", max_length=100, help_text="เช่น มท ๐๘๑๐.๖/ว ๑๒๕๐๕")
+    # The number with ASCII digits and single spaces: "มท 0810.6/ว 12505" and
+    # "มท ๐๘๑๐.๖/ว ๑๒๕๐๕" are the same letter.
+    number_key = models.CharField(max_length=100, editable=False, db_index=True)
+    date = models.DateField("ลงวันที่")
+    subject = models.CharField("เรื่อง", max_length=500)
+    sender = models.CharField("จาก", max_length=300, blank=True, help_text="เช่น กระทรวงมหาดไทย")
+    recipient = models.CharField("เรียน", max_length=300, blank=True, help_text="เช่น ผู้ว่าราชการจังหวัด ทุกจังหวัด")
+    reference = models.TextField("อ้างถึง", blank=True)
+    enclosures = models.TextField("สิ่งที่ส่งมาด้วย", blank=True)
+    urgency = models.CharField("ชั้นความเร็ว", max_length=30, blank=True, choices=Urgency.choices)
+    body = models.TextField("เนื้อความ", blank=True, help_text="ข้อความของหนังสือตามที่ได้รับ")
+    signer = models.CharField("ผู้ลงนาม", max_length=300, blank=True)
+    is_archived = models.BooleanField("เก็บเข้าคลัง", default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = LetterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "หนังสือสั่งการ"
+        verbose_name_plural = "หนังสือสั่งการ"
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number_key", "date"],
+                name="letter_number_unique_per_date",
+                violation_error_message="มีหนังสือที่และลงวันที่นี้อยู่ในระบบแล้ว",
+            ),
+        ]
+        indexes = [models.Index(fields=["-date", "-id"])]
+
+    def __str__(self) -> str:
+        if not self.date:
+            return f"หนังสือ ที่ {self.number_label}"
+        return f"หนังสือ ที่ {self.number_label} ลงวันที่ {thai.date_long(self.date)}"
+
+    def save(self, *args, **kwargs):
+        self.number_key = self.key_for(self.number)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def key_for(number: str) -> str:
+        return " ".join(thai.arabic_digits(number or "").split())
+
+    @property
+    def number_label(self) -> str:
+        """The ที่ as printed: Thai digits."""
+        return thai.thai_digits(self.number)
+
+    def clean(self) -> None:
+        self.number_key = self.key_for(self.number)
