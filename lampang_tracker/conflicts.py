@@ -28,7 +28,7 @@ EMPTY = "(ว่าง)"
 MAX_VERSION = 2**31 - 1
 
 
-class VersionField(forms.CharField):
+class VersionField(forms.Field):
     """The hidden edit version. Missing (a form opened before versions existed, a
     script) is None: the service then saves without the check, as it did before.
     Anything that is not a plain version number is 0, which no object has, so the
@@ -42,7 +42,9 @@ class VersionField(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value) -> int | None:
-        value = super().to_python(value)
+        # A plain Field, not a CharField: the version is a number, so the text
+        # length limits of BoundedTextMixin do not apply to it.
+        value = str(value).strip() if value is not None else ""
         if not value:
             return None
         try:
