@@ -281,6 +281,12 @@ class LetterDirectiveFlowTests(LetterTestCase):
         self.assertEqual(directive.assignments.get().agency, self.district)
         self.assertEqual((directive.report_day, directive.due_date), (25, datetime.date(2025, 9, 30)))
 
+    def test_it_comes_back_to_the_letters_form_to_add_the_next_item(self):
+        self.login(self.secretariat)
+        url = f"/letters/{self.letter.pk}/directives/new/"
+        response = self.client.post(url, {"number": "2", "text": "ข้อถัดไป", "add_another": "1"})
+        self.assertRedirects(response, url, fetch_redirect_response=False)
+
     def test_it_says_a_number_is_taken_in_this_letter_only(self):
         self.login(self.secretariat)
         response = self.client.post(f"/letters/{self.letter.pk}/directives/new/", {"number": "1", "text": "ซ้ำ"})
@@ -355,6 +361,8 @@ class DirectiveListBySourceTests(LetterTestCase):
         self.assertEqual(set(self.listed({"source": "meeting"})), {self.directive, self.directive_b})
         self.assertEqual(len(self.listed({})), 3)
         self.assertEqual(self.listed({"letter": self.letter.pk}), [self.letter_directive])
+        page = self.client.get("/directives/", {"letter": self.letter.pk})
+        self.assertContains(page, f'เฉพาะข้อสั่งการตาม<a href="/letters/{self.letter.pk}/">หนังสือ ที่ มท ๐๘๑๐.๖/ว ๑๒๕๐๕')
         self.assertEqual(self.listed({"letter_number": "๐๘๑๐.๖"}), [self.letter_directive])
         self.assertEqual(self.listed({"source": "nonsense", "letter": "x"}), [])
 
