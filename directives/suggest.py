@@ -2,8 +2,8 @@
 
 The text being typed and each past directive are cut into Thai words with
 pythainlp (``newmm``, offline); two texts are as similar as the words they share,
-each word weighted by how rare it is in the history (an IDF-weighted Jaccard
-index), so "ขอให้" or "จังหวัดลำปาง" count for little and "ท่องเที่ยว" for much.
+each word weighted by how rare it is in the history (IDF), so common words
+count for little and "ท่องเที่ยว" for much.
 The agencies and groups of the most similar directives are then ranked by the
 similarity of the directives that named them.
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db.models import Exists, OuterRef, Q
-from pythainlp.corpus import thai_stopwords
+from pythainlp.corpus import thai_stopwords, thai_words
 from pythainlp.tokenize import word_tokenize
 from pythainlp.util import normalize
 
@@ -29,9 +29,8 @@ from .models import Directive, ResponsibleParty
 MAX_TEXT = 2000  # characters of the typed text that are read; the rest is ignored
 HISTORY = 800  # most recent directives compared against
 TOP_DIRECTIVES = 8  # similar directives whose agencies are offered
-MIN_SIMILARITY = 0.08
-# Thai nominalisers: "การท่องเที่ยว" and "ท่องเที่ยว" are the same subject here.
-_PREFIXES = ("การ", "ความ")
+MIN_SIMILARITY = 0.1  # share of the typed text's weight a past directive must contain
+PART = 0.5  # a compound matched by its core word only counts half
 _WORD = re.compile(r"[\u0E01-\u0E4Ea-zA-Z]")
 
 
@@ -59,40 +58,73 @@ def _stopwords() -> frozenset[str]:
     return frozenset(thai_stopwords()) | {"ขอให้", "ให้", "ดำเนินการ", "จังหวัด", "ลำปาง", "จังหวัดลำปาง"}
 
 
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    return frozenset(thai_words())
+
+
+def _core(word: str) -> str | None:
+    """The longer of the two dictionary words a compound is made of, if it is one:
+    "แหล่งท่องเที่ยว", "นักท่องเที่ยว", "การท่องเที่ยว" -> ท่องเที่ยว. (Both parts
+    would make "พื้นที่" and "พื้นเมือง" alike through พื้น.)"""
+    words = _dictionary()
+    # Parts of three characters or more: "วาระ" is not วา + ระ, nor "ลำปาง" ลำ + ปาง.
+    for cut in range(3, len(word) - 2):
+        head, tail = word[:cut], word[cut:]
+        if head in words and tail in words:
+            return max(head, tail, key=len)
+    return None
+
+
+def _content(word: str) -> bool:
+    return len(word) > 1 and bool(_WORD.search(word)) and word not in _stopwords()
+
+
 @lru_cache(maxsize=8192)
-def tokens(text: str) -> frozenset[str]:
-    """The content words of ``text``: no spaces, digits, punctuation or stop words,
-    nominalisers dropped."""
-    words = set()
+def tokens(text: str) -> tuple[tuple[str, str | None], ...]:
+    """The content words of ``text`` (no spaces, digits, punctuation or stop
+    words), each with its core word when it is a compound."""
+    found: dict[str, str | None] = {}
     for word in word_tokenize(normalize(text[:MAX_TEXT]), engine="newmm", keep_whitespace=False):
         word = word.strip().lower()
-        for prefix in _PREFIXES:
-            if word.startswith(prefix) and len(word) > len(prefix) + 1:
-                word = word.removeprefix(prefix)
-                break
-        if len(word) > 1 and _WORD.search(word) and word not in _stopwords():
-            words.add(word)
-    return frozenset(words)
+        if _content(word) and word not in found:
+            core = _core(word)
+            found[word] = core if core and _content(core) else None
+    return tuple(found.items())
+
+
+def vocabulary(text: str) -> frozenset[str]:
+    """Every word of ``text`` and the core of each of its compounds."""
+    return frozenset(word for pair in tokens(text) for word in pair if word)
 
 
 def rank(text: str, history: Sequence[PastDirective], *, limit: int = 6) -> list[Suggestion]:
-    """Agencies and groups of the past directives most like ``text``, best first."""
+    """Agencies and groups of the past directives most like ``text``, best first.
+
+    A past directive is as similar as the share of the typed text's words it
+    contains, each word weighted by its rarity in the history (IDF); a compound
+    of which only the core is found counts for half ("แหล่งท่องเที่ยว" against a
+    text about "การท่องเที่ยว")."""
     query = tokens(text or "")
     if not query or not history:
         return []
-    documents = [tokens(past.text) for past in history]
+    documents = [vocabulary(past.text) for past in history]
     frequency = Counter(word for words in documents for word in words)
     total = len(documents)
 
     def weight(word: str) -> float:
         return math.log((1 + total) / (1 + frequency[word])) + 1.0
 
+    whole = sum(weight(word) for word, _ in query)
     scored = []
     for past, words in zip(history, documents, strict=True):
-        shared = query & words
-        if not shared:
-            continue
-        similarity = sum(weight(w) for w in shared) / sum(weight(w) for w in query | words)
+        found = 0.0
+        for word, core in query:
+            if word in words:
+                found += weight(word)
+            elif core in words:
+                found += PART * weight(word)
+        similarity = found / whole
         if similarity >= MIN_SIMILARITY:
             scored.append((similarity, past))
     scored.sort(key=lambda pair: pair[0], reverse=True)
