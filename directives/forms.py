@@ -252,7 +252,7 @@ class BulkRowForm(forms.Form):
         label="หน่วยงานรับผิดชอบ",
         max_length=3000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "บรรทัดละหนึ่งหน่วยงาน"}),
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "บรรทัดละหนึ่งหน่วยงาน"}),
     )
     due_date = ThaiDateField(label="กำหนดเสร็จ", required=False)
 
