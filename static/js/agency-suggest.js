@@ -49,7 +49,6 @@
       chip.className = "chip";
       chip.textContent = s.short_name || s.name;
       chip.title = s.name;
-      chip.setAttribute("aria-label", "เลือก " + s.name);
       chip.setAttribute("aria-pressed", chosen(s) ? "true" : "false");
       chip.addEventListener("click", function () {
         chip.setAttribute("aria-pressed", toggle(s) ? "true" : "false");
