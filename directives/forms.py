@@ -356,6 +356,11 @@ class BaseBulkFormSet(forms.BaseFormSet):
     def new_directives(self) -> list[NewDirective]:
         return [form.new_directive() for form in self.filled_forms]
 
+    def unmatched_labels(self) -> list[str]:
+        """The agency lines typed that name no agency or group (kept as written)."""
+        labels = [p.label for row in self.new_directives() for p in row.parties if p.label]
+        return list(dict.fromkeys(labels))
+
 
 BULK_ROWS = 10  # empty rows offered at first (the page works without JavaScript)
 BULK_MORE_ROWS = 5  # rows added by "เพิ่มแถว"

@@ -191,6 +191,8 @@ def directive_bulk(request, meeting_pk: int):
             else:
                 numbers = ", ".join(d.number_label for d in made)
                 messages.success(request, f"บันทึก {thai.thai_digits(len(made))} ข้อแล้ว (ข้อ {numbers})")
+                if unmatched := formset.unmatched_labels():
+                    messages.info(request, "ไม่ตรงกับหน่วยงานในระบบ จึงพิมพ์ตามที่กรอกโดยไม่มอบหมายงาน: " + ", ".join(unmatched))
                 return redirect("meeting_detail", pk=meeting.pk)
     context = {"meeting": meeting, "formset": formset, "matcher": matcher}
     return render(request, "directives/directive_bulk.html", context)

@@ -9,7 +9,7 @@ from django.test import SimpleTestCase
 from django.test.utils import CaptureQueriesContext
 
 from directives import services
-from directives.forms import BULK_MAX_ROWS
+from directives.forms import BULK_MAX_ROWS, PartyMatcher
 from directives.models import Assignment, Directive, ResponsibleParty
 from directives.numbering import following, next_free, next_top_level, parent_number
 from tests.base import SpreadMixin, TrackerTestCase
@@ -48,6 +48,27 @@ class NumberingTests(SimpleTestCase):
         self.assertEqual(next_free("7.1", {"7.2"}), "7.3")
         self.assertEqual(parent_number("7.2"), "7")
         self.assertIsNone(parent_number("7"))
+
+
+class PartyMatcherTests(TrackerTestCase):
+    def test_it_reads_names_short_names_and_groups_and_keeps_the_rest_as_written(self):
+        matcher = PartyMatcher()
+        typed = "สำนักงานวัฒนธรรม จังหวัดลำปาง\n- ศธจ.ลป.\n\nทุกอำเภอ, ส่วนราชการ/หน่วยงานที่เกี่ยวข้อง\nวธ.ลป.\n  "
+        self.assertEqual(
+            matcher.parties(typed),
+            [
+                services.Party(agency=self.agency_a),
+                services.Party(agency=self.agency_b),
+                services.Party(group=self.group),
+                services.Party(label="ส่วนราชการ/หน่วยงานที่เกี่ยวข้อง"),
+            ],
+        )
+        self.assertEqual(matcher.parties(""), [])
+
+    def test_it_does_not_offer_inactive_agencies(self):
+        self.agency_b.is_active = False
+        self.agency_b.save()
+        self.assertEqual(PartyMatcher().parties("ศธจ.ลป."), [services.Party(label="ศธจ.ลป.")])
 
 
 class BulkEntryTests(SpreadMixin, TrackerTestCase):
@@ -116,7 +137,9 @@ class BulkEntryTests(SpreadMixin, TrackerTestCase):
         self.assertEqual(subs[0].due_date, datetime.date(2018, 1, 15))
         self.assertEqual([p.text for p in subs[1].parties.all()], [self.agency_b.name, self.agency_a.name])
         self.assertFalse(Directive.objects.filter(meeting=self.meeting, number="4.3").exists())
-        self.assertContains(self.client.get(response.url), "บันทึก ๔ ข้อแล้ว")
+        page = self.client.get(response.url)
+        self.assertContains(page, "บันทึก ๔ ข้อแล้ว (ข้อ ๓, ๔, ๔.๑, ๔.๒)")
+        self.assertContains(page, "พิมพ์ตามที่กรอกโดยไม่มอบหมายงาน: ส่วนราชการ/หน่วยงานที่เกี่ยวข้อง")
 
     def test_it_links_a_sub_item_typed_above_its_parent_and_to_an_existing_item(self):
         self.login(self.secretariat)
@@ -292,6 +315,12 @@ class NextNumberTests(TrackerTestCase):
         page = self.client.get(response.url)
         self.assertEqual(page.context["form"]["number"].value(), "7.3")
         self.assertContains(page, "เพิ่มข้อย่อยของข้อ ๗")
+
+    def test_it_proposes_the_first_free_sub_number_under_a_parent(self):
+        self.login(self.secretariat)
+        services.directive_create(meeting=self.meeting, number="2.1", text="ข้อย่อยแรก", by=self.secretariat)
+        response = self.client.get(self.url(parent=self.directive.pk))
+        self.assertEqual(response.context["form"]["number"].value(), "2.2")
 
     def test_it_skips_a_number_already_taken(self):
         self.login(self.secretariat)
