@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -139,12 +139,11 @@ def rank(text: str, history: Sequence[PastDirective], *, limit: int = 6) -> list
     return [Suggestion(kind=kind, id=pk, score=round(score, 3)) for (kind, pk), score in best]
 
 
-def history(*, exclude: Iterable[int] = ()) -> list[PastDirective]:
+def history() -> list[PastDirective]:
     """The recent directives that named an agency or a group (two queries)."""
     named = ResponsibleParty.objects.filter(Q(agency__isnull=False) | Q(group__isnull=False))
     rows = list(
         Directive.objects.active()
-        .exclude(pk__in=list(exclude))
         .filter(Exists(named.filter(directive=OuterRef("pk"))))
         .order_by("-created_at", "-pk")
         .values_list("pk", "heading", "text")[:HISTORY]

@@ -12,6 +12,7 @@ from directives import services
 from directives.forms import BULK_MAX_ROWS, PartyMatcher
 from directives.models import Assignment, Directive, ResponsibleParty
 from directives.numbering import following, next_free, next_top_level, parent_number
+from meetings.services import meeting_create
 from tests.base import SpreadMixin, TrackerTestCase
 
 
@@ -331,6 +332,10 @@ class NextNumberTests(TrackerTestCase):
 
     def test_it_ignores_a_previous_item_that_is_not_of_this_meeting(self):
         self.login(self.secretariat)
-        for after in ("abc", "999999", "-1"):
+        other_meeting = meeting_create(
+            by=self.secretariat, series=self.series, number=11, year_be=2560, date=datetime.date(2017, 12, 20)
+        )
+        elsewhere = services.directive_create(meeting=other_meeting, number="8", text="ข้อ ๘", by=self.secretariat)
+        for after in (str(elsewhere.pk), "abc", "999999", "-1", "9" * 30, ""):
             response = self.client.get(self.url(after=after))
             self.assertEqual(response.context["form"]["number"].value(), "3")
