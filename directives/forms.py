@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import re
+
 from django import forms
+from django.forms.utils import ErrorDict
 
 from agencies.models import Agency, AgencyGroup
 from lampang_tracker import limits
@@ -15,7 +18,8 @@ from lampang_tracker.forms import (
 from lampang_tracker.thai import arabic_digits, thai_digits
 
 from .models import AGENCY_STATUSES, NUMBER_RE, Directive, ResponsibleParty, Status, Strategy
-from .services import DomainError, Party, check_upload, parties_from
+from .numbering import next_free, next_top_level
+from .services import DomainError, NewDirective, Party, check_upload, parties_from
 
 
 class PartiesField(forms.MultipleChoiceField):
@@ -229,3 +233,228 @@ class CloseForm(BoundedTextMixin, forms.Form):
     text_limits = {"note": limits.NOTE}
 
     note = forms.CharField(label="เหตุผลการปิดประเด็น", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+# -- Bulk entry: a whole meeting's directives in one table -------------------------
+
+PARTY_SEPARATORS = re.compile(r"[\n\r,]+")
+
+
+def _key(name: str) -> str:
+    """How a typed agency name is compared: spaces, a leading bullet and case ignored."""
+    return "".join(arabic_digits(name).lstrip("-•* ").split()).lower()
+
+
+class PartyMatcher:
+    """Reads the parties typed in a cell, one per line or separated by commas.
+
+    A line that is the name or short name of an active agency or group becomes that
+    agency or group; anything else is kept as a free-text party exactly as written.
+    Built once per page (two queries), whatever the number of rows."""
+
+    def __init__(self):
+        self.groups = list(AgencyGroup.objects.filter(is_active=True))
+        self.agencies = Agency.objects.active().thai_sorted()
+        self._by_key: dict[str, Agency | AgencyGroup] = {}
+        # Names first, so a short name never hides another agency's full name.
+        for record in [*self.groups, *self.agencies]:
+            self._by_key.setdefault(_key(record.name), record)
+        for agency in self.agencies:
+            if agency.short_name:
+                self._by_key.setdefault(_key(agency.short_name), agency)
+
+    def parties(self, typed: str) -> list[Party]:
+        parties, seen = [], set()
+        for line in PARTY_SEPARATORS.split(typed or ""):
+            line = line.strip()
+            if not line:
+                continue
+            record = self._by_key.get(_key(line))
+            if isinstance(record, Agency):
+                party, seen_key = Party(agency=record), ("a", record.pk)
+            elif isinstance(record, AgencyGroup):
+                party, seen_key = Party(group=record), ("g", record.pk)
+            else:
+                party, seen_key = Party(label=line), ("t", line)
+            if seen_key not in seen:
+                seen.add(seen_key)
+                parties.append(party)
+        return parties
+
+
+def _number(value: str) -> str:
+    return arabic_digits(value or "").strip().rstrip(".")
+
+
+class BulkRowForm(forms.Form):
+    """One row of the bulk-entry table. A row with no heading, text or agencies is
+    an unused row and is skipped, whatever number or due date it was offered."""
+
+    CONTENT = ("heading", "text", "parties")
+
+    number = forms.CharField(
+        label="ลำดับ", max_length=20, required=False, widget=forms.TextInput(attrs={"size": 4, "inputmode": "decimal"})
+    )
+    heading = forms.CharField(
+        label="หัวข้อ (ขีดเส้นใต้)", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    text = forms.CharField(label="ประเด็น / ข้อสั่งการ", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    parties = forms.CharField(
+        label="หน่วยงานรับผิดชอบ",
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "บรรทัดละหนึ่งหน่วยงาน"}),
+    )
+    due_date = ThaiDateField(label="กำหนดเสร็จ", required=False)
+
+    def __init__(self, *args, matcher: PartyMatcher, quiet: bool = False, **kwargs):
+        self.matcher, self.quiet = matcher, quiet
+        super().__init__(*args, **kwargs)
+
+    def full_clean(self):
+        if self.quiet:  # re-shown with more rows, not submitted: nothing to complain about yet
+            self._errors, self.cleaned_data = ErrorDict(), {}
+            return
+        super().full_clean()
+
+    def has_changed(self) -> bool:
+        if not self.is_bound:
+            return False
+        return any(str(self.data.get(self.add_prefix(name), "")).strip() for name in self.CONTENT)
+
+    def clean_number(self) -> str:
+        number = _number(self.cleaned_data["number"])
+        if not number:
+            raise forms.ValidationError("กรุณากรอกลำดับ")
+        if not NUMBER_RE.match(number):
+            raise forms.ValidationError("ลำดับต้องเป็นตัวเลข เช่น 7 หรือ 7.1")
+        return number
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("heading", "").strip() and not data.get("text", "").strip():
+            self.add_error("text", "กรุณากรอกข้อความประเด็น หรือหัวข้อ อย่างน้อยหนึ่งอย่าง")
+        return data
+
+    def new_directive(self) -> NewDirective:
+        data = self.cleaned_data
+        return NewDirective(
+            number=data["number"],
+            heading=data["heading"].strip(),
+            text=data["text"].strip(),
+            due_date=data["due_date"],
+            parties=self.matcher.parties(data["parties"]),
+        )
+
+
+class BaseBulkFormSet(forms.BaseFormSet):
+    """The table: numbers unique in the table and in the meeting, sub-items under an
+    item that exists, at least one row filled."""
+
+    default_error_messages = {
+        "missing_management_form": "ข้อมูลตารางไม่ครบ กรุณาเปิดหน้านี้ใหม่แล้วกรอกอีกครั้ง",
+        "too_many_forms": "บันทึกได้ครั้งละไม่เกิน %(num)d แถว",
+        "too_few_forms": "กรุณากรอกอย่างน้อย %(num)d แถว",
+    }
+
+    def __init__(
+        self, *args, meeting, matcher: PartyMatcher, proposals: list[dict] | None = None, quiet: bool = False, **kwargs
+    ):
+        self.meeting, self.matcher, self.proposals, self.quiet = meeting, matcher, proposals or [], quiet
+        super().__init__(*args, **kwargs)
+
+    def full_clean(self):
+        if self.quiet:
+            self._errors, self._non_form_errors = [], self.error_class(error_class="nonform", renderer=self.renderer)
+            return
+        super().full_clean()
+
+    def get_form_kwargs(self, index):
+        kwargs = {**super().get_form_kwargs(index), "matcher": self.matcher, "quiet": self.quiet}
+        if index is not None and index < len(self.proposals):
+            kwargs["initial"] = self.proposals[index]
+        return kwargs
+
+    @property
+    def filled_forms(self) -> list[BulkRowForm]:
+        return [form for form in self.forms if form.has_changed()]
+
+    def clean(self):
+        if not self.management_form.is_valid():
+            return  # Django has said so; there are no rows to speak of
+        filled = self.filled_forms
+        if not filled:
+            raise forms.ValidationError("ยังไม่มีข้อที่กรอก กรุณากรอกประเด็นอย่างน้อยหนึ่งข้อ")
+        existing = set(Directive.objects.filter(meeting=self.meeting).values_list("number", flat=True))
+        # Rows whose number could be read, by number; the first row with a number owns it.
+        numbered = [(row, form) for row, form in enumerate(self.forms, start=1) if form in filled]
+        numbered = [(row, form, form.cleaned_data["number"]) for row, form in numbered if "number" in form.cleaned_data]
+        first_row: dict[str, int] = {}
+        for row, _, number in numbered:
+            first_row.setdefault(number, row)
+        for row, form, number in numbered:
+            label = thai_digits(number)
+            head, dot, _ = number.rpartition(".")
+            if number in existing:
+                form.add_error("number", f"ลำดับ {label} มีอยู่แล้วในการประชุมนี้")
+            elif first_row[number] != row:
+                form.add_error("number", f"ลำดับ {label} ซ้ำกับแถวที่ {thai_digits(first_row[number])}")
+            elif dot and head not in existing and head not in first_row:
+                form.add_error("number", f"ยังไม่มีข้อ {thai_digits(head)} กรุณาเพิ่มข้อ {thai_digits(head)} ก่อนข้อย่อย {label}")
+        if any(form.errors for form in filled):
+            raise forms.ValidationError("ยังบันทึกไม่ได้ กรุณาแก้ไขช่องที่มีข้อความสีแดง ยังไม่มีข้อใดถูกบันทึก")
+
+    def new_directives(self) -> list[NewDirective]:
+        return [form.new_directive() for form in self.filled_forms]
+
+    def unmatched_labels(self) -> list[str]:
+        """The agency lines typed that name no agency or group (kept as written)."""
+        labels = [p.label for row in self.new_directives() for p in row.parties if p.label]
+        return list(dict.fromkeys(labels))
+
+
+BULK_ROWS = 10  # empty rows offered at first (the page works without JavaScript)
+BULK_MORE_ROWS = 5  # rows added by "เพิ่มแถว"
+# Five fields a row: 150 rows stay well under Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1000).
+BULK_MAX_ROWS = 150
+
+BulkFormSet = forms.formset_factory(
+    BulkRowForm,
+    formset=BaseBulkFormSet,
+    extra=BULK_ROWS,
+    max_num=BULK_MAX_ROWS,
+    absolute_max=BULK_MAX_ROWS,
+    validate_max=True,
+)
+
+
+def bulk_proposals(existing: list[str], *, rows: int = BULK_ROWS) -> list[dict]:
+    """Initial rows: the numbers after the meeting's highest top-level item."""
+    first = int(next_top_level(existing))
+    return [{"number": str(first + i)} for i in range(rows)]
+
+
+def bulk_with_more_rows(data, *, existing: list[str], prefix: str = "form", more: int = BULK_MORE_ROWS):
+    """The posted table with ``more`` empty rows appended, for "เพิ่มแถว" without
+    JavaScript: each new row is numbered after the row above and gets its due date."""
+    data = data.copy()
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", ""))
+    except ValueError:
+        total = 0
+    total = max(0, min(total, BULK_MAX_ROWS))
+    last_number, last_due = "", ""
+    numbers = set(existing)
+    for i in range(total):
+        if number := _number(data.get(f"{prefix}-{i}-number", "")):
+            last_number = number
+            numbers.add(number)
+        last_due = data.get(f"{prefix}-{i}-due_date", "").strip() or last_due
+    for i in range(total, min(total + more, BULK_MAX_ROWS)):
+        last_number = next_free(last_number, numbers) if last_number else next_top_level(numbers)
+        numbers.add(last_number)
+        data[f"{prefix}-{i}-number"] = last_number
+        data[f"{prefix}-{i}-due_date"] = last_due
+    data[f"{prefix}-TOTAL_FORMS"] = str(min(total + more, BULK_MAX_ROWS))
+    data.setdefault(f"{prefix}-INITIAL_FORMS", "0")
+    return data

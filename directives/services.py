@@ -14,13 +14,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyGroup
-from lampang_tracker import limits
+from lampang_tracker import limits, thai
 from meetings.models import Letter, Meeting
 
 from .models import (
@@ -32,6 +33,7 @@ from .models import (
     ResponsibleParty,
     Status,
     Strategy,
+    sort_key_for,
 )
 
 
@@ -245,6 +247,62 @@ def directive_create(
     _set_parties(directive=directive, parties=parties, by=by)
     directive_refresh(directive)
     return directive
+
+
+@dataclass(frozen=True)
+class NewDirective:
+    """One row of a meeting entered at once (bulk entry)."""
+
+    number: str
+    heading: str = ""
+    text: str = ""
+    due_date: datetime.date | None = None
+    parties: Sequence[Party] = ()
+
+
+class RowError(DomainError):
+    """``error`` (a ValidationError or DomainError) happened on row ``row`` (0-based)."""
+
+    def __init__(self, row: int, error: Exception):
+        super().__init__(str(error))
+        self.row, self.error = row, error
+
+
+@transaction.atomic
+def directive_create_many(*, meeting: Meeting, rows: Sequence[NewDirective], by) -> list[Directive]:
+    """Save a whole table of directives or none of them.
+
+    Rows are created parents first (๗ before ๗.๑, whatever order they were typed
+    in); a sub-item's parent is the directive numbered as its prefix, entered in
+    the same table or already in the meeting. Raises ``RowError`` naming the row.
+    """
+    by_number = {d.number: d for d in Directive.objects.filter(meeting=meeting)}
+    order = sorted(range(len(rows)), key=lambda i: sort_key_for(rows[i].number))
+    created: dict[int, Directive] = {}
+    for index in order:
+        row = rows[index]
+        head, dot, _ = row.number.rpartition(".")
+        parent = by_number.get(head) if dot else None
+        try:
+            if dot and parent is None:
+                raise DomainError(
+                    f"ยังไม่มีข้อ {thai.thai_digits(head)} ในการประชุมนี้ กรุณาเพิ่มข้อ {thai.thai_digits(head)} ก่อนข้อย่อย",
+                    field="number",
+                )
+            directive = directive_create(
+                meeting=meeting,
+                number=row.number,
+                heading=row.heading,
+                text=row.text,
+                parent=parent,
+                due_date=row.due_date,
+                parties=row.parties,
+                by=by,
+            )
+        except (ValidationError, DomainError) as error:
+            raise RowError(index, error) from error
+        by_number[directive.number] = created[index] = directive
+    return [created[i] for i in range(len(rows))]
 
 
 @transaction.atomic

@@ -8,22 +8,25 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
-from django.http import FileResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from agencies.access import require_known_role
+from agencies.access import require_known_role, require_secretariat
 from agencies.models import Agency
 from agencies.roles import actor_for
+from lampang_tracker import thai
 from lampang_tracker.exports import SafeTableExport
 from lampang_tracker.forms import errors_to_form
 from lampang_tracker.query import BoundedPaginator, parse_id
 from meetings.access import get_letter_for_user, get_meeting_for_user
 
-from . import services
+from . import services, suggest
 from .access import (
     directives_for_user,
     get_assignment_for_user,
@@ -33,8 +36,19 @@ from .access import (
     require_agency_user,
 )
 from .filters import DirectiveFilter
-from .forms import CloseForm, DirectiveForm, ExtensionForm, ReportForm, ReviewForm
+from .forms import (
+    BulkFormSet,
+    CloseForm,
+    DirectiveForm,
+    ExtensionForm,
+    PartyMatcher,
+    ReportForm,
+    ReviewForm,
+    bulk_proposals,
+    bulk_with_more_rows,
+)
 from .models import Assignment, Directive, ProgressReport, today
+from .numbering import next_free, next_top_level
 from .tables import DirectiveTable
 
 INBOX_BUCKET_SIZE = 30
@@ -134,7 +148,8 @@ def _directive_create(request, *, meeting=None, letter=None):
     parent = None
     if request.GET.get("parent"):
         parent = get_object_or_404(Directive, pk=parse_id(request.GET["parent"]), **source)
-    form = DirectiveForm(request.POST or None, parent=parent, **source)
+    initial = _proposal(meeting or letter, parent=parent, after=request.GET.get("after", ""))
+    form = DirectiveForm(request.POST or None, parent=parent, initial=initial, **source)
     if request.method == "POST" and form.is_valid():
         try:
             directive = services.directive_create(
@@ -145,12 +160,68 @@ def _directive_create(request, *, meeting=None, letter=None):
         else:
             messages.success(request, f"บันทึกข้อ {directive.number_label} แล้ว")
             if "add_another" in request.POST:
+                query = {"parent": parent.pk} if parent else {}
                 if letter is not None:
-                    return redirect("letter_directive_create", letter_pk=letter.pk)
-                return redirect("directive_create", meeting_pk=meeting.pk)
+                    url = reverse("letter_directive_create", args=[letter.pk])
+                else:
+                    url = reverse("directive_create", args=[meeting.pk])
+                return redirect(f"{url}?{urlencode({**query, 'after': directive.pk})}")
             return redirect(directive.source_url)
-    context = {"form": form, **source, "source": meeting or letter, "parent": parent}
+    context = {"form": form, **source, "source": meeting or letter, "parent": parent, "suggest": True}
     return render(request, "directives/directive_form.html", context)
+
+
+def _proposal(source, *, parent: Directive | None, after: str) -> dict:
+    """What "บันทึกและเพิ่มข้อถัดไป" offers: the number after the one just saved
+    (3 → 4, 7.2 → 7.3) and its due date; otherwise the next free number."""
+    taken = set(source.directives.values_list("number", flat=True))
+    previous = source.directives.filter(pk=parse_id(after)).first() if after else None
+    if previous is not None:
+        return {"number": next_free(previous.number, taken), "due_date": previous.due_date}
+    if parent is not None:
+        return {"number": next_free(f"{parent.number}.0", taken)}
+    return {"number": next_top_level(taken)}
+
+
+@require_http_methods(["GET", "POST"])
+def directive_bulk(request, meeting_pk: int):
+    """เพิ่มข้อสั่งการหลายข้อ: a whole meeting's table saved in one submit, or nothing."""
+    meeting = get_meeting_for_user(request, meeting_pk, write=True)
+    matcher = PartyMatcher()
+    existing = list(meeting.directives.values_list("number", flat=True))
+    kwargs = {"meeting": meeting, "matcher": matcher}
+    checked = request.method == "POST" and "add_rows" not in request.POST
+    if request.method == "GET":
+        formset = BulkFormSet(proposals=bulk_proposals(existing), **kwargs)
+    elif not checked:
+        formset = BulkFormSet(bulk_with_more_rows(request.POST, existing=existing), quiet=True, **kwargs)
+    else:
+        formset = BulkFormSet(request.POST, **kwargs)
+        if not formset.management_form.is_valid():  # a broken or stale page: start a fresh table
+            messages.error(request, "ข้อมูลตารางไม่ครบ กรุณากรอกอีกครั้ง")
+            formset = BulkFormSet(proposals=bulk_proposals(existing), **kwargs)
+        elif formset.is_valid():
+            try:
+                made = services.directive_create_many(meeting=meeting, rows=formset.new_directives(), by=request.user)
+            except services.RowError as error:
+                errors_to_form(formset.filled_forms[error.row], error.error)
+                formset.non_form_errors().append("ยังบันทึกไม่ได้ กรุณาแก้ไขช่องที่มีข้อความสีแดง ยังไม่มีข้อใดถูกบันทึก")
+            else:
+                numbers = ", ".join(d.number_label for d in made)
+                messages.success(request, f"บันทึก {thai.thai_digits(len(made))} ข้อแล้ว (ข้อ {numbers})")
+                if unmatched := formset.unmatched_labels():
+                    messages.info(request, "ไม่ตรงกับหน่วยงานในระบบ จึงพิมพ์ตามที่กรอกโดยไม่มอบหมายงาน: " + ", ".join(unmatched))
+                return redirect("meeting_detail", pk=meeting.pk)
+    context = {"meeting": meeting, "formset": formset, "matcher": matcher}
+    return render(request, "directives/directive_bulk.html", context)
+
+
+@require_GET
+def directive_suggest_agencies(request):
+    """Agencies of similar past directives, for the chips under the agency checklist."""
+    require_secretariat(request)
+    text = request.GET.get("text", "")[: suggest.MAX_TEXT]
+    return JsonResponse({"suggestions": suggest.suggest_agencies(text)})
 
 
 @require_http_methods(["GET", "POST"])

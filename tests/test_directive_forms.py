@@ -72,7 +72,8 @@ class DirectiveCreateTests(TrackerTestCase):
     def test_it_goes_on_to_the_next_item_when_asked(self):
         self.login(self.secretariat)
         response = self.client.post(self.url(), {**directive_data(), "add_another": "1"})
-        self.assertRedirects(response, self.url(), fetch_redirect_response=False)
+        saved = Directive.objects.get(meeting=self.meeting, number="3")
+        self.assertRedirects(response, f"{self.url()}?after={saved.pk}", fetch_redirect_response=False)
 
     def test_it_adds_a_sub_item_under_its_parent(self):
         self.login(self.secretariat)

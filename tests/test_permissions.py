@@ -113,6 +113,8 @@ EXPECTED: dict[str, Row] = {
     "directive_close": post_only(directive),
     "directive_reopen": post_only(directive),
     "directive_create": secretariat_only(lambda t: {"meeting_pk": t.meeting.pk}),
+    "directive_bulk": secretariat_only(lambda t: {"meeting_pk": t.meeting.pk}),
+    "directive_suggest_agencies": secretariat_only(),
     "assignment_detail": readers_and_own_agency(assignment),
     "assignment_acknowledge": post_only(assignment),
     "assignment_extension": Row(assignment, secretariat=403, agency_a=200, agency_b=404, executive=403),
