@@ -285,7 +285,10 @@ class LetterDirectiveFlowTests(LetterTestCase):
         self.login(self.secretariat)
         url = f"/letters/{self.letter.pk}/directives/new/"
         response = self.client.post(url, {"number": "2", "text": "ข้อถัดไป", "add_another": "1"})
-        self.assertRedirects(response, url, fetch_redirect_response=False)
+        saved = self.letter.directives.get(number="2")
+        self.assertRedirects(response, f"{url}?after={saved.pk}", fetch_redirect_response=False)
+        # The next form proposes the number after the one just saved, in this letter.
+        self.assertEqual(self.client.get(f"{url}?after={saved.pk}").context["form"].initial["number"], "3")
 
     def test_it_says_a_number_is_taken_in_this_letter_only(self):
         self.login(self.secretariat)
