@@ -78,7 +78,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "lampang_tracker.headers.ContentSecurityPolicyMiddleware",  # django-csp, PDFs apart
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -216,7 +216,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Content-Security-Policy (django-csp 4): everything from our own origin, no inline
 # script or style (scripts live in static/js, styles in static/css), no plugins, and
-# no page of ours inside another site's frame.
+# no page of ours inside another site's frame. PDFs and uploaded files get stricter
+# policies of their own (lampang_tracker.headers, directives.views.UPLOAD_POLICY).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
