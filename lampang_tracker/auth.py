@@ -1,5 +1,6 @@
-"""Logins: the page django-axes shows after too many wrong passwords, the client
-address it counts failures by, and the admin's login sent to the app's own login page."""
+"""Logins: sessions that end after a time without activity, the page django-axes
+shows after too many wrong passwords, the client address it counts failures by, and
+the admin's login sent to the app's own login page."""
 
 from __future__ import annotations
 
@@ -9,17 +10,56 @@ import math
 from axes.helpers import get_client_username, get_cool_off
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth import REDIRECT_FIELD_NAME, user_logged_in
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 LOCKED_OUT_STATUS = 429
+# When the session was last saved (seconds since the epoch), kept in the session.
+SESSION_STAMP = "_idle_refreshed"
+
+
+def _now() -> int:
+    return int(timezone.now().timestamp())
+
+
+@receiver(user_logged_in)
+def stamp_new_session(sender, request, user, **kwargs) -> None:
+    """A fresh login is a fresh session: it needs no refresh for a while."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_STAMP] = _now()
+
+
+class IdleSessionMiddleware:
+    """A login ends after SESSION_COOKIE_AGE seconds without a request.
+
+    The database session expires SESSION_COOKIE_AGE after it was last saved. Saving
+    it on every request (SESSION_SAVE_EVERY_REQUEST) would turn every page view into
+    a database write; this saves it at most once every SESSION_REFRESH_SECONDS, so
+    the idle limit holds to within that much and reads stay reads.
+    Sits after SessionMiddleware (so it runs before the session is saved).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.get("_auth_user_id") is not None:
+            stamp = session.get(SESSION_STAMP)
+            now = _now()
+            if not isinstance(stamp, int) or now - stamp >= settings.SESSION_REFRESH_SECONDS:
+                session[SESSION_STAMP] = now  # modified: SessionMiddleware saves it, expiry moves on
+        return response
 
 
 def login_locked_out(

@@ -79,12 +79,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "lampang_tracker.headers.ContentSecurityPolicyMiddleware",  # django-csp, PDFs apart
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lampang_tracker.auth.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -164,10 +165,11 @@ AXES_LOCKOUT_CALLABLE = "lampang_tracker.auth.login_locked_out"
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "lampang_tracker.auth.client_ip"
 
-# A session ends after SESSION_IDLE_MINUTES without a request (default a working
-# day): every request saves the session and so moves its expiry forward.
+# A login ends after SESSION_IDLE_MINUTES without a request (default a working day):
+# lampang_tracker.auth.IdleSessionMiddleware saves the session, and so moves its
+# expiry forward, at most every SESSION_REFRESH_SECONDS rather than on every request.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 8 * 60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = min(300, SESSION_COOKIE_AGE // 10)
 
 LANGUAGE_CODE = "th"
 TIME_ZONE = "Asia/Bangkok"
@@ -229,7 +231,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Content-Security-Policy (django-csp 4): everything from our own origin, no inline
 # script or style (scripts live in static/js, styles in static/css), no plugins, and
-# no page of ours inside another site's frame.
+# no page of ours inside another site's frame. PDFs and uploaded files get stricter
+# policies of their own (lampang_tracker.headers, directives.views.UPLOAD_POLICY).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

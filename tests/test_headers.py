@@ -135,6 +135,19 @@ class PageHeaderTests(TrackerTestCase):
         self.assertIn("data-confirm", (TEMPLATES.parent / "static" / "js" / "app.js").read_text(encoding="utf-8"))
 
 
+class PdfPolicyTests(TrackerTestCase):
+    def test_a_printed_document_may_be_shown_by_the_browsers_pdf_viewer_but_runs_nothing(self):
+        self.login(self.secretariat)
+        response = self.client.get(reverse("meeting_summary_pdf", args=[self.meeting.pk]))
+        self.assertEqual(response["Content-Type"], "application/pdf")
+        directives = policy(response)
+        self.assertEqual(directives["default-src"], "'none'")
+        self.assertEqual(directives["object-src"], "'self'")
+        self.assertEqual(directives["frame-ancestors"], "'none'")
+        self.assertNotIn("script-src", directives)
+        self.assertEqual(response["X-Content-Type-Options"], "nosniff")
+
+
 class UploadPolicyTests(TempMediaMixin, TrackerTestCase):
     def test_an_uploaded_file_is_shown_sandboxed_with_no_script_at_all(self):
         self.login(self.user_a)

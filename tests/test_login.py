@@ -11,7 +11,9 @@ from unittest import mock
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import RequestFactory, SimpleTestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -145,9 +147,31 @@ class SessionExpiryTests(LoginTestCase):
         with self.at(22.5):
             self.assertLoginRedirect(self.client.get(reverse("home")), reverse("home"))
 
+    def session_writes(self, path: str = "/") -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(self.client.get(path).status_code, 200)
+        return [q["sql"] for q in queries if q["sql"].startswith('UPDATE "django_session"')]
+
+    def test_reading_pages_does_not_write_the_session_more_than_every_five_minutes(self):
+        self.login(self.secretariat)
+        self.assertEqual(self.session_writes(), [])
+        with self.at(0.05):  # three minutes on
+            self.assertEqual(self.session_writes(), [])
+        with self.at(0.1):  # six minutes on
+            self.assertEqual(len(self.session_writes()), 1)
+            self.assertEqual(self.session_writes(), [])
+
+    def test_logging_in_through_the_page_starts_the_clock(self):
+        response = self.client.post(reverse("login"), {"username": "culture", "password": "pw"})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.session_writes(), [])
+        with self.at(8.5):
+            self.assertLoginRedirect(self.client.get(reverse("inbox")), reverse("inbox"))
+
     def test_the_cookie_and_the_idle_time_are_eight_hours(self):
         self.login(self.secretariat)
-        response = self.client.get(reverse("home"))
+        with self.at(0.1):
+            response = self.client.get(reverse("home"))
         self.assertEqual(response.cookies[settings.SESSION_COOKIE_NAME]["max-age"], 8 * 60 * 60)
 
 
@@ -206,7 +230,7 @@ class LoginSettingsTests(SimpleTestCase):
         self.assertEqual(loaded["AXES_FAILURE_LIMIT"], 3)
         self.assertEqual(loaded["AXES_COOLOFF_TIME"], datetime.timedelta(hours=1))
         self.assertEqual(loaded["SESSION_COOKIE_AGE"], 30 * 60)
-        self.assertTrue(loaded["SESSION_SAVE_EVERY_REQUEST"])
+        self.assertEqual(loaded["SESSION_REFRESH_SECONDS"], 3 * 60)
 
     def test_it_defaults_to_five_tries_fifteen_minutes_and_a_working_day(self):
         loaded = load_settings(SECRET_KEY="x")
