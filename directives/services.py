@@ -55,7 +55,7 @@ class EditConflict(DomainError):
     ``loaded`` the object as the user opened it (None when the history lacks it),
     so a page can show which fields the other person changed."""
 
-    def __init__(self, *, current: models.Model, version_field: str = "version", expected: int):
+    def __init__(self, *, current: models.Model, version_field: str = "version", expected: int | None):
         super().__init__("มีผู้อื่นบันทึกการแก้ไขหลังจากที่ท่านเปิดแบบฟอร์มนี้ ระบบจึงยังไม่ได้บันทึกสิ่งที่ท่านพิมพ์")
         self.current = current
         self.version = getattr(current, version_field)

@@ -24,6 +24,9 @@ from django.utils.choices import flatten_choices
 from lampang_tracker import thai
 
 EMPTY = "(ว่าง)"
+# Not values of the object: the version itself, the amendment reason, and what a
+# formset adds to each row.
+NOT_COMPARED = frozenset({"version", "reason", "id", "DELETE", "ORDER"})
 # The largest value a version column holds on every database we run on.
 MAX_VERSION = 2**31 - 1
 
@@ -112,7 +115,7 @@ class VersionedFormMixin:
         return self.cleaned_data.get("version")
 
     def compared_fields(self) -> list[str]:
-        return [name for name, field in self.fields.items() if name not in ("version", "reason")]
+        return [name for name in self.fields if name not in NOT_COMPARED]
 
     def stored_values(self, instance: models.Model) -> dict[str, Any]:
         return model_to_dict(instance, fields=self.compared_fields())

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django import forms
+from django.http import QueryDict
 
 from agencies.models import Agency
 from lampang_tracker import limits
@@ -98,7 +102,7 @@ class LetterForm(BoundedTextMixin, ServiceValuesMixin, VersionedFormMixin, forms
         self.add_version_field(self.instance)
 
 
-class AttendeeForm(BoundedTextMixin, ServiceValuesMixin, forms.ModelForm):
+class AttendeeForm(BoundedTextMixin, ServiceValuesMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Attendee
         fields = ["kind", "position_order", "name", "position", "substitute_for", "reason"]
@@ -108,6 +112,14 @@ class AttendeeForm(BoundedTextMixin, ServiceValuesMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():  # a table row has no <label>s
             field.widget.attrs.setdefault("aria-label", field.label)
+        self.add_version_field(self.instance)
+
+    def compared_fields(self) -> list[str]:
+        return list(self._meta.fields)
+
+    def values_changed(self) -> dict:
+        """The person's values this row changes (not the version it carries)."""
+        return {name: self.cleaned_data[name] for name in self.changed_data if name in self._meta.fields}
 
     def clean(self):
         data = super().clean()
@@ -117,6 +129,86 @@ class AttendeeForm(BoundedTextMixin, ServiceValuesMixin, forms.ModelForm):
 
 
 AttendeeFormSet = forms.modelformset_factory(Attendee, form=AttendeeForm, extra=0, can_delete=True)
+
+
+# A formset refuses more rows than this anyway (Django's absolute_max).
+MAX_TABLE_ROWS = 2 * forms.formsets.DEFAULT_MAX_NUM
+
+
+@dataclass(frozen=True)
+class RemovedRow:
+    """A row of the attendance table whose person someone else removed meanwhile."""
+
+    name: str
+    position: str
+    removed_by: str
+    removed_at: datetime.datetime | None
+
+
+def _left_as_opened(row: dict[str, str], history: list, version: int | None) -> bool:
+    """Whether a posted row holds what its person had at the version the row was
+    opened at (the last saved state when the form carried no version)."""
+    saved = [r for r in history if r.history_type != "-" and (version is None or r.version == version)]
+    if not saved:
+        return False
+    return all(str(getattr(saved[-1], name)).strip() == value.strip() for name, value in row.items())
+
+
+def drop_removed_rows(data: QueryDict, minutes: Minutes, prefix: str = "form") -> tuple[QueryDict, list[RemovedRow]]:
+    """The attendance table as posted, less the rows of people someone else removed
+    after this user opened it (a model formset cannot bind a row whose object is
+    gone), and, of those rows, the ones this user had typed into, to show them."""
+
+    def number(key: str) -> int | None:
+        value = data.get(key, "")
+        return int(value) if value.isascii() and value.isdigit() else None
+
+    total = number(f"{prefix}-TOTAL_FORMS")
+    if total is None:
+        return data, []  # the formset's own validation answers a broken table
+    total = min(total, MAX_TABLE_ROWS)
+    ids = {index: pk for index in range(total) if (pk := number(f"{prefix}-{index}-id")) is not None}
+    present = set(minutes.attendees.filter(pk__in=ids.values()).values_list("pk", flat=True))
+    gone = {index: pk for index, pk in ids.items() if pk not in present}
+    if not gone:
+        return data, []
+    records = Attendee.history.filter(id__in=gone.values()).select_related("history_user").order_by("history_date")
+    history: dict[int, list] = {}
+    for record in records:
+        history.setdefault(record.id, []).append(record)
+    removed = []
+    for index, pk in gone.items():
+        row = {name: data.get(f"{prefix}-{index}-{name}", "") for name in AttendeeForm._meta.fields}
+        if data.get(f"{prefix}-{index}-DELETE") or _left_as_opened(
+            row, history.get(pk, []), number(f"{prefix}-{index}-version")
+        ):
+            continue  # nothing this user typed is lost by dropping the row
+        deletion = next((r for r in history.get(pk, []) if r.history_type == "-"), None)
+        user = deletion.history_user if deletion else None
+        removed.append(
+            RemovedRow(
+                name=row["name"],
+                position=row["position"],
+                removed_by=(user.get_full_name() or user.get_username()) if user else "",
+                removed_at=deletion.history_date if deletion else None,
+            )
+        )
+    renumbered = {}
+    for index in range(total):
+        if index not in gone:
+            renumbered[index] = len(renumbered)
+    kept = QueryDict(mutable=True)
+    for key, values in data.lists():
+        parts = key.split("-", 2)
+        if len(parts) == 3 and parts[0] == prefix and parts[1].isascii() and parts[1].isdigit():
+            if int(parts[1]) in gone:
+                continue
+            if int(parts[1]) in renumbered:
+                key = f"{prefix}-{renumbered[int(parts[1])]}-{parts[2]}"
+        kept.setlist(key, values)
+    kept[f"{prefix}-TOTAL_FORMS"] = str(total - len(gone))
+    kept[f"{prefix}-INITIAL_FORMS"] = str(max((number(f"{prefix}-INITIAL_FORMS") or 0) - len(gone), 0))
+    return kept, removed
 
 
 class ReasonForm(AmendmentReasonMixin, forms.Form):

@@ -174,6 +174,7 @@ class Attendee(models.Model):
         "มาประชุมแทน", max_length=300, blank=True, help_text="ตำแหน่งของผู้ที่มาแทน เช่น วัฒนธรรมจังหวัดลำปาง"
     )
     reason = models.CharField("เหตุที่ไม่มา", max_length=200, blank=True, help_text="เช่น ติดราชการ ลาป่วย")
+    version = models.PositiveIntegerField("ฉบับที่", default=1, editable=False)
     history = HistoricalRecords()
 
     objects = AttendeeQuerySet.as_manager()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,7 +28,7 @@ from agencies.models import Agency
 from directives import services as directive_services
 from directives.documents import open_item_rows
 from directives.models import Directive, today
-from directives.services import DomainError, Party, claim_version
+from directives.services import DomainError, EditConflict, Party, claim_version
 from lampang_tracker import limits, thai
 from meetings.models import Meeting
 
@@ -328,15 +328,62 @@ def attendees_copy_previous(*, minutes: Minutes, reason: str = "", by) -> list[A
 ATTENDEE_FIELDS = ("kind", "position_order", "name", "position", "agency", "substitute_for", "reason")
 
 
+class EditConflicts(DomainError):
+    """Rows of the attendance table that someone else saved after this user opened it;
+    ``conflicts`` holds one EditConflict per row."""
+
+    def __init__(self, conflicts: Sequence[EditConflict]):
+        super().__init__(str(conflicts[0]))
+        self.conflicts = list(conflicts)
+
+
+def _left_as_opened(conflict: EditConflict, values: dict) -> bool:
+    """True when ``values`` are what the row held at the version the user opened:
+    they did not edit it, only someone else did."""
+    if conflict.loaded is None:
+        return False
+    return all(getattr(conflict.loaded, name) == value for name, value in values.items())
+
+
 @transaction.atomic
 def attendees_save(
-    *, minutes: Minutes, changed: Sequence[tuple[Attendee, dict]], deleted: Sequence[Attendee], reason: str = "", by
+    *,
+    minutes: Minutes,
+    changed: Sequence[tuple[Attendee, dict]],
+    deleted: Sequence[Attendee],
+    reason: str = "",
+    versions: Mapping[int, int | None] | None = None,
+    by,
 ) -> None:
-    """Apply the attendance table's edits: ``changed`` as (attendee, new values)."""
+    """Apply the attendance table's edits: ``changed`` as (attendee, new values).
+
+    ``versions`` maps an attendee's pk to the version its row was opened at. A row
+    someone else saved since is an edit conflict (:class:`EditConflicts`, nothing
+    written), unless this user left it as they opened it: then it keeps the other
+    person's values and is not saved again."""
     amend = _check_writable(minutes, reason)
+    versions = versions or {}
+    conflicts, to_save = [], []
     for attendee, values in changed:
         if attendee.minutes_id != minutes.pk:
             raise DomainError("ผู้เข้าประชุมไม่อยู่ในรายงานการประชุมนี้")
+        try:
+            claim_version(attendee, versions.get(attendee.pk))
+        except EditConflict as conflict:
+            if not _left_as_opened(conflict, values):
+                conflicts.append(conflict)
+        else:
+            to_save.append((attendee, values))
+    for attendee in deleted:
+        if attendee.minutes_id != minutes.pk:
+            raise DomainError("ผู้เข้าประชุมไม่อยู่ในรายงานการประชุมนี้")
+        try:
+            claim_version(attendee, versions.get(attendee.pk))
+        except EditConflict as conflict:
+            conflicts.append(conflict)
+    if conflicts:
+        raise EditConflicts(conflicts)
+    for attendee, values in to_save:
         before = " ".join(filter(None, (attendee.name, attendee.position, attendee.substitute_for, attendee.reason)))
         for name, value in values.items():
             setattr(attendee, name, value)
@@ -351,8 +398,6 @@ def attendees_save(
                 minutes=minutes, what="รายชื่อผู้เข้าประชุม: แก้ไข", before=before, after=after, reason=reason, by=by
             )
     for attendee in deleted:
-        if attendee.minutes_id != minutes.pk:
-            raise DomainError("ผู้เข้าประชุมไม่อยู่ในรายงานการประชุมนี้")
         if amend:
             Amendment.objects.create(
                 minutes=minutes, what="รายชื่อผู้เข้าประชุม: ลบ", before=attendee.name, reason=reason, by=by

@@ -41,6 +41,7 @@ from .forms import (
     MinutesForm,
     ReasonForm,
     SectionForm,
+    drop_removed_rows,
 )
 from .models import AgendaItem, Attendee, CorrectionRequest, DirectiveOrigin, Minutes, Section, Standing
 
@@ -193,19 +194,22 @@ def minutes_letter(request, pk: int):
     return render(request, "minutes/minutes_form.html", context, status=status)
 
 
-def _attendees_page(request, minutes: Minutes, **forms):
+def _attendees_page(request, minutes: Minutes, *, removed=(), status: int = 200, **forms):
+    formset = forms.get("formset") or AttendeeFormSet(queryset=minutes.attendees.in_print_order())
     context = {
         "minutes": minutes,
         "meeting": minutes.meeting,
         "locked": minutes.is_locked(),
-        "formset": forms.get("formset") or AttendeeFormSet(queryset=minutes.attendees.in_print_order()),
+        "formset": formset,
+        "conflicts": [row for row in formset.forms if row.edit_conflict],
+        "removed": removed,
         "table_form": forms.get("table") or ReasonForm(minutes=minutes, prefix="table"),
         "lines_form": forms.get("lines") or AttendeeLinesForm(minutes=minutes),
         "heads_form": forms.get("heads") or HeadsForm(minutes=minutes),
         "previous_form": forms.get("previous") or ReasonForm(minutes=minutes, prefix="previous"),
         "previous": minutes.meeting.previous(),
     }
-    return render(request, "minutes/attendees.html", context)
+    return render(request, "minutes/attendees.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -213,19 +217,33 @@ def minutes_attendees(request, pk: int):
     minutes = get_minutes_for_user(request, pk, write=True)
     if request.method == "GET":
         return _attendees_page(request, minutes)
-    formset = AttendeeFormSet(request.POST, queryset=minutes.attendees.in_print_order())
+    data, removed = drop_removed_rows(request.POST, minutes)
+    formset = AttendeeFormSet(data, queryset=minutes.attendees.in_print_order())
     form = ReasonForm(request.POST, minutes=minutes, prefix="table")
+    if removed:  # someone else removed people this user had typed into: show who, save nothing yet
+        return _attendees_page(request, minutes, formset=formset, table=form, removed=removed, status=409)
     if formset.is_valid() and form.is_valid():
         changed = [
-            (row.instance, {name: row.cleaned_data[name] for name in row.changed_data})
+            (row.instance, values)
             for row in formset.forms
-            if row.instance.pk and row.has_changed() and not row.cleaned_data.get("DELETE")
+            if row.instance.pk and not row.cleaned_data.get("DELETE") and (values := row.values_changed())
         ]
         deleted = [row.instance for row in formset.deleted_forms if row.instance.pk]
+        versions = {row.instance.pk: row.loaded_version for row in formset.forms if row.instance.pk}
         try:
             services.attendees_save(
-                minutes=minutes, changed=changed, deleted=deleted, reason=form.reason, by=request.user
+                minutes=minutes,
+                changed=changed,
+                deleted=deleted,
+                reason=form.reason,
+                versions=versions,
+                by=request.user,
             )
+        except services.EditConflicts as error:
+            rows = {row.instance.pk: row for row in formset.forms}
+            for conflict in error.conflicts:
+                rows[conflict.current.pk].show_conflict(conflict)
+            return _attendees_page(request, minutes, formset=formset, table=form, status=409)
         except (ValidationError, services.DomainError) as error:
             errors_to_form(form, error)
         else:

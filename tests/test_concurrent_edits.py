@@ -46,6 +46,27 @@ def form_data(response, **changes) -> dict:
     return data
 
 
+def formset_data(response, **rows) -> dict:
+    """The attendance table as a browser sends it back; ``rows`` maps a person's
+    name to the values typed into their row (``DELETE="on"`` ticks ลบ)."""
+    formset = response.context["formset"]
+    data = {field.html_name: field.value() for field in formset.management_form}
+    for form in formset.forms:
+        row = {}
+        for field in form:
+            value = field.value()
+            if isinstance(field.field.widget, CheckboxInput):
+                if value:
+                    row[field.html_name] = "on"
+            else:
+                shown = field.field.widget.format_value(value)
+                row[field.html_name] = (shown[0] if shown else "") if isinstance(shown, list) else (shown or "")
+        for name, value in rows.get(form.instance.name, {}).items():
+            row[form.add_prefix(name)] = value
+        data.update(row)
+    return data
+
+
 class ConflictTestCase(TrackerTestCase):
     """``self.client`` is the secretariat; ``self.other`` is a second secretariat
     user, สมศรี ใจดี, in a browser of her own."""
@@ -350,3 +371,92 @@ class RaceTests(TransactionTestCase):
         self.assertEqual(outcome, {"first": "saved", "second": "ก"})
         directive.refresh_from_db()
         self.assertEqual((directive.text, directive.version), ("ก", 2))
+
+
+class AttendanceConflictTests(ConflictTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.minutes = minutes_services.minutes_start(meeting=cls.meeting, by=cls.secretariat)
+        minutes_services.attendees_add_lines(
+            minutes=cls.minutes,
+            text="นายหนึ่ง\tพัฒนาการจังหวัดลำปาง\nนางสอง\tหัวหน้ากลุ่มงาน\nนายสาม\tนักวิชาการ",
+            kind="present",
+            by=cls.secretariat,
+        )
+
+    def url(self) -> str:
+        return f"/meetings/{self.meeting.pk}/minutes/attendees/"
+
+    def person(self, name: str):
+        return self.minutes.attendees.get(name=name)
+
+    def test_edits_to_different_people_are_both_kept(self):
+        mine, hers = self.both_open(self.url())
+        response = self.other.post(self.url(), formset_data(hers, นายหนึ่ง={"substitute_for": "แทนพัฒนาการจังหวัด"}))
+        self.assertEqual(response.status_code, 302)
+
+        response = self.client.post(self.url(), formset_data(mine, นางสอง={"position": "หัวหน้ากลุ่มงานอำนวยการ"}))
+
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.person("นายหนึ่ง").substitute_for, "แทนพัฒนาการจังหวัด")
+        self.assertEqual(self.person("นางสอง").position, "หัวหน้ากลุ่มงานอำนวยการ")
+
+    def test_an_edit_to_the_same_person_is_refused_showing_the_others_value(self):
+        mine, hers = self.both_open(self.url())
+        self.other.post(self.url(), formset_data(hers, นายหนึ่ง={"position": "พัฒนาการจังหวัด (สมศรีแก้)"}))
+
+        response = self.client.post(self.url(), formset_data(mine, นายหนึ่ง={"position": "พัฒนาการจังหวัด (ฉันแก้)"}))
+
+        self.assertContains(response, "มีผู้อื่นแก้ไขรายชื่อหลังจากที่ท่านเปิดหน้านี้", status_code=409)
+        self.assertContains(response, "บันทึกล่าสุดโดย <strong>สมศรี ใจดี</strong>", status_code=409)
+        row = next(form for form in response.context["formset"].forms if form.edit_conflict)
+        self.assertEqual(
+            [(r.name, r.theirs, r.yours) for r in row.edit_conflict.rows],
+            [("position", "พัฒนาการจังหวัด (สมศรีแก้)", "พัฒนาการจังหวัด (ฉันแก้)")],
+        )
+        self.assertContains(response, 'value="พัฒนาการจังหวัด (ฉันแก้)"', status_code=409)
+        self.assertEqual(self.person("นายหนึ่ง").position, "พัฒนาการจังหวัด (สมศรีแก้)")
+
+        self.assertEqual(self.client.post(self.url(), formset_data(response)).status_code, 302)
+        self.assertEqual(self.person("นายหนึ่ง").position, "พัฒนาการจังหวัด (ฉันแก้)")
+
+    def test_a_person_removed_by_another_whom_i_did_not_touch_just_drops_out(self):
+        mine, hers = self.both_open(self.url())
+        self.other.post(self.url(), formset_data(hers, นายสาม={"DELETE": "on"}))
+
+        response = self.client.post(self.url(), formset_data(mine, นางสอง={"substitute_for": "แทนหัวหน้ากลุ่มงาน"}))
+
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(self.person("นางสอง").substitute_for, "แทนหัวหน้ากลุ่มงาน")
+        self.assertFalse(self.minutes.attendees.filter(name="นายสาม").exists())
+
+    def test_a_person_removed_by_another_while_i_edited_them_is_named_and_my_table_kept(self):
+        mine, hers = self.both_open(self.url())
+        self.other.post(self.url(), formset_data(hers, นายสาม={"DELETE": "on"}))
+
+        response = self.client.post(
+            self.url(),
+            formset_data(mine, นายสาม={"position": "นักวิชาการชำนาญการ"}, นางสอง={"substitute_for": "แทนหัวหน้ากลุ่มงาน"}),
+        )
+
+        self.assertContains(response, "ถูกลบออกจากรายชื่อแล้วโดย <strong>สมศรี ใจดี</strong>", status_code=409)
+        self.assertContains(response, "นายสาม นักวิชาการชำนาญการ</h3>", status_code=409)
+        self.assertContains(response, 'value="แทนหัวหน้ากลุ่มงาน"', status_code=409)
+        self.assertEqual(self.person("นางสอง").substitute_for, "")
+
+        self.assertEqual(self.client.post(self.url(), formset_data(response)).status_code, 302)
+        self.assertEqual(self.person("นางสอง").substitute_for, "แทนหัวหน้ากลุ่มงาน")
+
+        self.assertEqual(self.client.post(self.url(), formset_data(response)).status_code, 302)
+        self.assertEqual(self.person("นางสอง").substitute_for, "แทนหัวหน้ากลุ่มงาน")
+        self.assertFalse(self.minutes.attendees.filter(name="นายสาม").exists())
+
+    def test_removing_a_person_another_has_just_edited_is_refused(self):
+        mine, hers = self.both_open(self.url())
+        self.other.post(self.url(), formset_data(hers, นายหนึ่ง={"substitute_for": "แทนพัฒนาการจังหวัด"}))
+
+        response = self.client.post(self.url(), formset_data(mine, นายหนึ่ง={"DELETE": "on"}))
+
+        self.assertContains(response, "มีผู้อื่นแก้ไขรายชื่อหลังจากที่ท่านเปิดหน้านี้", status_code=409)
+        self.assertEqual(self.person("นายหนึ่ง").substitute_for, "แทนพัฒนาการจังหวัด")
