@@ -13,6 +13,10 @@ then the page it redirects to); the secretariat and executives read. No think ti
 each client sends its next request when the last one answered, so this measures what
 the server can take, and the latencies include waiting for a free worker.
 
+It also reads the CPU time the gunicorn workers (and, on PostgreSQL, the database's
+server processes of this database) spent during the run from /proc: CPU per request is
+the per-core basis that does not depend on what else the machine was doing.
+
 Afterwards it stops gunicorn, counts the reports carrying this run's marker in the
 database (every POST that was answered with a redirect must be there), and looks for
 "database is locked" in the answers and the server log. Prints requests/s, p50 and p95
@@ -183,6 +187,45 @@ class Server:
         self.handle.close()
 
 
+# --- CPU used by the server (independent of what else runs on the machine) -----------
+
+
+def cpu_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def worker_pids(master: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(pid) for pid in children]
+
+
+def postgres_backend_pids(url: str) -> list[int]:
+    import psycopg
+
+    name = urlsplit(url).path.lstrip("/")
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def cpu_snapshot(pids: list[int]) -> dict[int, float]:
+    return {pid: used for pid in pids if (used := cpu_seconds(pid)) is not None}
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds between two snapshots (a process that appeared counts in full)."""
+    return sum(used - before.get(pid, 0.0) for pid, used in after.items())
+
+
 # --- the clients ------------------------------------------------------------------
 
 
@@ -351,6 +394,10 @@ def run(db: str, args: argparse.Namespace) -> dict:
 
         print(f"== {db}: {args.seconds:.0f}s of load", flush=True)
         load_before = os.getloadavg()[0]
+        postgres = (lambda: postgres_backend_pids(args.postgres_url)) if db == "postgres" else list
+        app_before = cpu_snapshot(worker_pids(server.process.pid))
+        db_before = cpu_snapshot(postgres())
+        client_cpu_before = time.process_time()
         started = time.monotonic()
         stop = started + args.seconds
         threads = []
@@ -369,7 +416,10 @@ def run(db: str, args: argparse.Namespace) -> dict:
         for thread in threads:
             thread.join(timeout=args.seconds + 120)
         elapsed = time.monotonic() - started
+        client_cpu = time.process_time() - client_cpu_before
         load_after = os.getloadavg()[0]
+        app_cpu = cpu_spent(app_before, cpu_snapshot(worker_pids(server.process.pid)))
+        db_cpu = cpu_spent(db_before, cpu_snapshot(postgres()))
     finally:
         server.stop()
 
@@ -390,6 +440,9 @@ def run(db: str, args: argparse.Namespace) -> dict:
         "reports_posted": tally.reports_sent,
         "reports_in_db": in_db,
         "load": (round(load_before, 1), round(load_after, 1)),
+        "app_cpu_ms": app_cpu * 1000 / max(1, len(all_times)),
+        "db_cpu_ms": db_cpu * 1000 / max(1, len(all_times)),
+        "client_cpu_share": client_cpu / elapsed,
         "pages": {
             label: (len(times), percentile(times, 50) * 1000, percentile(times, 95) * 1000)
             for label, times in sorted(tally.times.items())
@@ -419,6 +472,12 @@ def report(result: dict) -> bool:
         f"   errors {result['errors']}, 'database is locked' {result['locked']}, "
         f"server tracebacks {result['server_tracebacks']}, reports posted {result['reports_posted']}, "
         f"in the database {result['reports_in_db']}"
+    )
+    cpu_ms = result["app_cpu_ms"] + result["db_cpu_ms"]
+    print(
+        f"   server CPU per request {cpu_ms:.0f} ms (gunicorn workers {result['app_cpu_ms']:.0f} ms, "
+        f"PostgreSQL {result['db_cpu_ms']:.0f} ms) = {1000 / cpu_ms if cpu_ms else float('nan'):.1f} "
+        f"requests/s per fully used core; the clients used {result['client_cpu_share']:.2f} of a core"
     )
     for sample in result["error_samples"]:
         print(f"   error: {sample}")
