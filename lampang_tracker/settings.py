@@ -192,7 +192,7 @@ SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
 X_FRAME_OPTIONS = "DENY"
 
-# HTTPS (deploy/README: nginx terminates TLS). Safe defaults when DEBUG is off; the test
+# HTTPS (README "Running on a server": nginx terminates TLS). Safe defaults when DEBUG is off; the test
 # runner (lampang_tracker.test_runner) turns the redirect off for the plain-HTTP test client.
 # A reverse proxy names the scheme in a header: SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
 if os.environ.get("SECURE_PROXY_SSL_HEADER"):
