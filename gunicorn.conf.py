@@ -35,3 +35,8 @@ access_log_format = '%(h)s %({x-forwarded-for}i)s "%(r)s" %(s)s %(b)s %(M)sms'
 # X-Forwarded-* are trusted from the local nginx only.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 proc_name = "lampang-tracker"
+
+# gunicorn's control socket (for `gunicornc`) defaults to a path under $HOME shared by
+# every instance of the user; off unless a path is given.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket

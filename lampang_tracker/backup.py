@@ -190,6 +190,8 @@ def load_database(settings_dict: dict, dump: Path) -> None:
         # Copy the file into place while no connection of this process is open; the
         # server must be stopped (README). Stale WAL files would be replayed onto the
         # new database, so they go first.
+        if open_wrapper(settings_dict).is_in_memory_db():
+            raise BackupError("Cannot restore into an in-memory SQLite database: give a database file")
         connections.close_all()
         path = Path(settings_dict["NAME"])
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -245,7 +245,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# HTTPS (deploy/README: nginx terminates TLS). Safe defaults when DEBUG is off; the test
+# HTTPS (README "Running on a server": nginx terminates TLS). Safe defaults when DEBUG is off; the test
 # runner (lampang_tracker.test_runner) turns the redirect off for the plain-HTTP test client.
 # A reverse proxy names the scheme in a header: SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
 if os.environ.get("SECURE_PROXY_SSL_HEADER"):

@@ -12,6 +12,7 @@ import tarfile
 import tempfile
 from contextlib import closing
 from pathlib import Path
+from unittest import skipUnless
 from urllib.parse import quote
 
 import dj_database_url
@@ -181,6 +182,15 @@ class BackupRestoreTests(TempMediaMixin, TransactionTestCase):
 
         self.assertEqual(backup.database_counts(dj_database_url.parse(self.target.url)), {}, "target untouched")
         self.assertFalse((self.scratch / "empty").exists())
+
+    @skipUnless(connection.vendor == "sqlite", "an in-memory database is a SQLite thing")
+    def test_it_never_writes_an_in_memory_database_name_as_a_file(self):
+        call_command("backup", output=str(self.archive), stdout=io.StringIO())  # of the empty database
+        name = connection.settings_dict["NAME"]
+        self.assertTrue(connection.is_in_memory_db())
+        with self.assertRaisesMessage(CommandError, "Cannot restore into an in-memory SQLite database"):
+            call_command("restore", str(self.archive), uploads=str(self.scratch / "empty"))
+        self.assertFalse(Path(name).exists())
 
     def test_it_refuses_a_file_that_is_not_a_backup(self):
         bogus = self.scratch / "bogus.tar.gz"
