@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "meetings",
     "directives",
     "minutes",
+    "imports",
 ]
 
 MIDDLEWARE = [
