@@ -33,7 +33,7 @@ def agency_detail(request, pk: int):
     agency = get_agency_for_user(request, pk)
     assignments = (
         agency.assignments.filter(is_open=True)
-        .select_related("directive__meeting__series")
+        .select_related("directive__meeting__series", "directive__letter")
         .order_by("due_date", "directive__sort_key")
     )
     return render(

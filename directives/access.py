@@ -26,7 +26,9 @@ def directives_for_user(request):
 def get_directive_for_user(request, pk: int, *, write: bool = False) -> Directive:
     actor = actor_for(request.user)
     require_known_role(request)
-    directive = get_object_or_404(Directive.objects.select_related("meeting__series", "parent", "strategy"), pk=pk)
+    directive = get_object_or_404(
+        Directive.objects.select_related("meeting__series", "letter", "parent", "strategy"), pk=pk
+    )
     if actor.is_agency and not directive.assignments.filter(agency=actor.agency).exists():
         raise Http404("ไม่พบข้อสั่งการ")
     if write:
@@ -40,7 +42,10 @@ def get_assignment_for_user(request, pk: int, *, write: bool = False) -> Assignm
     actor = actor_for(request.user)
     require_known_role(request)
     assignment = get_object_or_404(
-        Assignment.objects.select_related("directive__meeting__series", "agency", "acknowledged_by"), pk=pk
+        Assignment.objects.select_related(
+            "directive__meeting__series", "directive__letter", "agency", "acknowledged_by"
+        ),
+        pk=pk,
     )
     if actor.is_agency:
         if assignment.agency_id != actor.agency.pk:

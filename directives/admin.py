@@ -13,11 +13,11 @@ class StrategyAdmin(admin.ModelAdmin):
 class DirectiveAdmin(SimpleHistoryAdmin):
     """Read-only here: directives change through the app so assignments stay derived."""
 
-    list_display = ["meeting", "number", "heading", "state", "due_date", "is_archived"]
+    list_display = ["meeting", "letter", "number", "heading", "state", "due_date", "is_archived"]
     list_filter = ["state", "meeting__series"]
     search_fields = ["heading", "text"]
-    list_select_related = ["meeting__series"]
-    raw_id_fields = ["meeting", "parent", "strategy"]
+    list_select_related = ["meeting__series", "letter"]
+    raw_id_fields = ["meeting", "letter", "parent", "strategy"]
 
     def has_add_permission(self, request):
         return False

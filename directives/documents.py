@@ -22,13 +22,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from math import ceil
 
-from django.db.models import Prefetch
+from django.conf import settings
+from django.db.models import Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from agencies.models import Agency
 from lampang_tracker import thai
 from lampang_tracker.pdf import render_pdf
-from meetings.models import Meeting, MeetingSeries
+from meetings.models import Letter, Meeting, MeetingSeries
 
 from .models import Assignment, Directive, ProgressReport, ResponsibleParty, Status, today
 
@@ -232,6 +234,30 @@ def _meeting_heading(meeting: Meeting) -> dict:
     }
 
 
+def _letter_directives(letter: Letter) -> list[Directive]:
+    return list(
+        Directive.objects.active()
+        .filter(letter=letter)
+        .prefetch_related(Prefetch("parties", queryset=ResponsibleParty.objects.select_related("agency", "group")))
+        .order_by("sort_key")
+    )
+
+
+def _letter_heading(letter: Letter) -> dict:
+    return {
+        "letter": letter,
+        "number": letter.number_label,
+        "date": thai.date_long(letter.date),
+        "subject": letter.subject,
+    }
+
+
+def _office() -> dict:
+    """What the document templates read as ``series`` for a letter, which belongs to no
+    meeting series: the office line at the foot (settings.OFFICE_LINE)."""
+    return {"office_line": settings.OFFICE_LINE}
+
+
 # ---------------------------------------------------------------------------
 # The state of an assignment as of a day
 
@@ -344,12 +370,21 @@ def _followup_groups(meetings: Sequence[Meeting], as_of: datetime.date, *, meeti
     by_meeting: dict[int, list[Directive]] = defaultdict(list)
     for directive in _meeting_directives(meetings):
         by_meeting[directive.meeting_id].append(directive)
-    rows_by_meeting = [(meeting, item_rows(by_meeting.get(meeting.pk, []))) for meeting in meetings]
-    _attach_statuses([row for _, rows in rows_by_meeting for row in rows], as_of)
+    sections = [
+        (_meeting_heading(meeting) if meeting_lines else None, by_meeting.get(meeting.pk, [])) for meeting in meetings
+    ]
+    return _status_groups(sections, as_of)
+
+
+def _status_groups(sections: Sequence[tuple[dict | None, list[Directive]]], as_of: datetime.date) -> list[RowGroup]:
+    """The follow-up table: each section (a meeting line, or None for no line) with
+    its items and every agency's state under each."""
+    rows_by_section = [(heading, item_rows(directives)) for heading, directives in sections]
+    _attach_statuses([row for _, rows in rows_by_section for row in rows], as_of)
     printed: list[PrintRow] = []
-    for meeting, rows in rows_by_meeting:
-        if meeting_lines:
-            printed.append(PrintRow("meeting", 1, keep_with_next=True, section=_meeting_heading(meeting)))
+    for heading, rows in rows_by_section:
+        if heading is not None:
+            printed.append(PrintRow("meeting", 1, keep_with_next=True, section=heading))
         for row in rows:
             lines = row.issue_lines(80) + (1 if row.parties else 0)
             printed.append(PrintRow("item", lines, keep_with_next=bool(row.statuses) or row.heading_only, item=row))
@@ -387,24 +422,63 @@ def render_followup_year(series: MeetingSeries, year_be: int, as_of: datetime.da
     return _pdf_name("followup-year", year_be, as_of.isoformat()), render_pdf("pdf/meeting_followup.html", context)
 
 
+def letter_title(letter: Letter) -> str:
+    """ "หนังสือ ที่ มท ๐๘๑๐.๖/ว ๑๒๕๐๕ ลงวันที่ ๗ ธันวาคม ๒๕๖๗ เรื่อง …"."""
+    return f"หนังสือ ที่ {letter.number_label} ลงวันที่ {thai.date_long(letter.date)} เรื่อง {letter.subject}"
+
+
+def render_letter_summary(letter: Letter) -> tuple[str, bytes]:
+    """สรุปข้อสั่งการตามหนังสือ: the letter's numbered directives in the layout of the
+    meeting summary (ลำดับ | ประเด็น | หน่วยงานรับผิดชอบ, the office line at the end)."""
+    rows = item_rows(_letter_directives(letter))
+    lines = [max(row.issue_lines(60), estimated_lines(row.parties, 17)) for row in rows]
+    context = {
+        **_letter_heading(letter),
+        "series": _office(),
+        "groups": grouped(rows, lines, [row.heading_only for row in rows]),
+    }
+    return _pdf_name("letter-summary", letter.pk), render_pdf("pdf/letter_summary.html", context)
+
+
+def render_letter_followup(letter: Letter, as_of: datetime.date | None = None) -> tuple[str, bytes]:
+    """The letter's directives with each agency's status and latest report as of a day."""
+    as_of = as_of or today()
+    context = {
+        "series": _office(),
+        "title": f"ผลการดำเนินงานตาม{letter_title(letter)}",
+        "as_of": as_of,
+        "groups": _status_groups([(None, _letter_directives(letter))], as_of),
+    }
+    return _pdf_name("letter-followup", letter.pk, as_of.isoformat()), render_pdf("pdf/meeting_followup.html", context)
+
+
 def render_agency_report(agency: Agency, as_of: datetime.date | None = None) -> tuple[str, bytes]:
-    """Every open item of one agency, across meetings, with its state."""
+    """Every open item of one agency, across meetings and letters, with its state."""
     as_of = as_of or today()
     assignments = list(
         Assignment.objects.for_agency(agency)
         .open()
-        .filter(directive__is_archived=False, directive__meeting__is_archived=False)
-        .select_related("agency", "directive__meeting__series", "directive__parent")
-        .order_by("directive__meeting__date", "directive__meeting__number", "directive__sort_key")
+        .filter(directive__is_archived=False)
+        .filter(Q(directive__meeting__is_archived=False) | Q(directive__letter__is_archived=False))
+        .select_related("agency", "directive__meeting__series", "directive__letter", "directive__parent")
+        .annotate(source_date=Coalesce("directive__meeting__date", "directive__letter__date"))
+        .order_by(
+            "source_date",
+            "directive__meeting__number",
+            "directive__letter_id",
+            "directive__meeting_id",
+            "directive__sort_key",
+        )
     )
     reports = _reports_by_assignment(assignments, as_of)
     printed: list[PrintRow] = []
-    meeting_id = None
+    source = None
     for assignment in assignments:
         directive = assignment.directive
-        if directive.meeting_id != meeting_id:
-            meeting_id = directive.meeting_id
-            printed.append(PrintRow("meeting", 1, keep_with_next=True, section=_meeting_heading(directive.meeting)))
+        if (directive.meeting_id, directive.letter_id) != source:
+            source = (directive.meeting_id, directive.letter_id)
+            heading = _letter_heading(directive.letter) if directive.letter_id else _meeting_heading(directive.meeting)
+            printed.append(PrintRow("meeting", 1, keep_with_next=True, section=heading))
         paragraphs = paragraphs_of(directive.text)
         status = agency_status(assignment, reports.get(assignment.pk, []), as_of)
         lines = max(estimated_lines(paragraphs, 40), estimated_lines(status.report_paragraphs, 28), 4)

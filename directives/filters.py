@@ -3,8 +3,8 @@ from django import forms
 from django.db.models import Q
 
 from agencies.models import Agency
-from lampang_tracker.forms import ThaiDateField
-from meetings.models import Meeting, MeetingSeries
+from lampang_tracker.forms import ThaiDateField, ThaiIntegerField
+from meetings.models import Letter, Meeting, MeetingSeries
 
 from .models import Directive, Status, today
 
@@ -18,8 +18,21 @@ class ThaiDateFilter(django_filters.DateFilter):
     field_class = ThaiDateField
 
 
+class ThaiNumberFilter(django_filters.NumberFilter):
+    field_class = ThaiIntegerField
+
+
 class DirectiveFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="ค้นหาข้อความ", method="filter_text")
+    source = django_filters.ChoiceFilter(
+        label="ที่มา",
+        choices=[("meeting", "การประชุม"), ("letter", "หนังสือสั่งการ")],
+        method="filter_source",
+        empty_label="ทั้งหมด",
+    )
+    letter_number = django_filters.CharFilter(
+        label="หนังสือ ที่", method="filter_letter_number", help_text="เช่น มท ๐๘๑๐.๖/ว ๑๒๕๐๕ หรือบางส่วน"
+    )
     series = django_filters.ModelChoiceFilter(
         label="ชุดการประชุม", field_name="meeting__series", queryset=MeetingSeries.objects.all(), empty_label="ทั้งหมด"
     )
@@ -28,6 +41,8 @@ class DirectiveFilter(django_filters.FilterSet):
     # A select of every meeting grows without bound (thousands over the years), so a
     # single meeting is chosen by series + year + ครั้งที่, or by id from its page.
     meeting = django_filters.ModelChoiceFilter(queryset=Meeting.objects.all(), widget=forms.HiddenInput)
+    # Likewise one letter, by id from its page.
+    letter = django_filters.ModelChoiceFilter(queryset=Letter.objects.all(), widget=forms.HiddenInput)
     agency = django_filters.ChoiceFilter(
         label="หน่วยงาน", field_name="assignments__agency", choices=agency_choices, empty_label="ทั้งหมด"
     )
@@ -56,8 +71,48 @@ class DirectiveFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(Q(text__icontains=value) | Q(heading__icontains=value))
 
+    def filter_source(self, queryset, name, value):
+        if value == "meeting":
+            return queryset.from_meetings()
+        if value == "letter":
+            return queryset.from_letters()
+        return queryset
+
+    def filter_letter_number(self, queryset, name, value):
+        key = Letter.key_for(value)
+        if not key:
+            return queryset
+        return queryset.filter(letter__number_key__icontains=key)
+
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
         overdue = Q(open_due_date__lt=today())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class LetterFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="ค้นหา (ที่ / เรื่อง / จาก)", method="filter_text")
+    year = ThaiNumberFilter(label="ปี พ.ศ.", method="filter_year", help_text="เช่น ๒๕๖๗")
+    date_from = ThaiDateFilter(label="ลงวันที่ตั้งแต่", field_name="date", lookup_expr="gte")
+    date_to = ThaiDateFilter(label="ลงวันที่ถึง", field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Letter
+        fields = []
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(number_key__icontains=Letter.key_for(value)) | Q(subject__icontains=value) | Q(sender__icontains=value)
+        )
+
+    def filter_year(self, queryset, name, value):
+        if value is None:
+            return queryset
+        year = value - 543 if value > 2400 else value
+        if not 1 <= year <= 9999:
+            return queryset.none()
+        return queryset.filter(date__year=year)

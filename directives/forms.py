@@ -54,8 +54,20 @@ class DirectiveForm(forms.Form):
         label="ยุทธศาสตร์", queryset=Strategy.objects.all(), required=False, empty_label="— ไม่ระบุ —"
     )
 
-    def __init__(self, *args, meeting, parent: Directive | None = None, instance: Directive | None = None, **kwargs):
-        self.meeting, self.parent, self.instance = meeting, parent or (instance.parent if instance else None), instance
+    def __init__(
+        self,
+        *args,
+        meeting=None,
+        letter=None,
+        parent: Directive | None = None,
+        instance: Directive | None = None,
+        **kwargs,
+    ):
+        """The directive's source is ``meeting`` or ``letter`` (an existing one's own when omitted)."""
+        if instance is not None and meeting is None and letter is None:
+            meeting, letter = instance.meeting, instance.letter
+        self.meeting, self.letter = meeting, letter
+        self.parent, self.instance = parent or (instance.parent if instance else None), instance
         if instance is not None:
             kwargs.setdefault("initial", self.initial_for(instance))
         super().__init__(*args, **kwargs)
@@ -84,11 +96,14 @@ class DirectiveForm(forms.Form):
             raise forms.ValidationError("ลำดับต้องเป็นตัวเลข เช่น 7 หรือ 7.1")
         if self.parent and not number.startswith(self.parent.number + "."):
             raise forms.ValidationError(f"ข้อย่อยของข้อ {self.parent.number_label} ต้องขึ้นต้นด้วย {self.parent.number_label}.")
-        taken = Directive.objects.filter(meeting=self.meeting, number=number)
+        if self.letter is not None:
+            taken, where = Directive.objects.filter(letter=self.letter, number=number), "ในหนังสือฉบับนี้"
+        else:
+            taken, where = Directive.objects.filter(meeting=self.meeting, number=number), "ในการประชุมนี้"
         if self.instance:
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
-            raise forms.ValidationError(f"ลำดับ {thai_digits(number)} มีอยู่แล้วในการประชุมนี้")
+            raise forms.ValidationError(f"ลำดับ {thai_digits(number)} มีอยู่แล้ว{where}")
         return number
 
     def clean(self):

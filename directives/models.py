@@ -7,6 +7,8 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -67,6 +69,25 @@ class DirectiveQuerySet(models.QuerySet):
 
     def in_print_order(self) -> DirectiveQuerySet:
         return self.order_by("sort_key")
+
+    def from_meetings(self) -> DirectiveQuerySet:
+        return self.filter(meeting__isnull=False)
+
+    def from_letters(self) -> DirectiveQuerySet:
+        return self.filter(letter__isnull=False)
+
+    def source_active(self) -> DirectiveQuerySet:
+        """Directives whose meeting or letter is not archived."""
+        return self.exclude(meeting__is_archived=True).exclude(letter__is_archived=True)
+
+    def with_source_date(self) -> DirectiveQuerySet:
+        """``source_date``: the day of the meeting or of the letter, to sort both kinds together."""
+        return self.annotate(source_date=Coalesce("meeting__date", "letter__date"))
+
+    def newest_source_first(self) -> DirectiveQuerySet:
+        return self.with_source_date().order_by(
+            "-source_date", "-meeting__number", "-letter_id", "-meeting_id", "sort_key"
+        )
 
 
 class Directive(models.Model):  # ประเด็น / ข้อสั่งการ
@@ -176,6 +197,17 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
     @property
     def is_from_letter(self) -> bool:
         return self.letter_id is not None
+
+    @property
+    def source_label(self) -> str:
+        """ "การประชุม… ครั้งที่ ๑๐/๒๕๖๐" or "หนังสือ ที่ มท ๐๘๑๐.๖/ว ๑๒๕๐๕ ลงวันที่ …"."""
+        return str(self.source)
+
+    @property
+    def source_url(self) -> str:
+        if self.letter_id:
+            return reverse("letter_detail", args=[self.letter_id])
+        return reverse("meeting_detail", args=[self.meeting_id])
 
     @property
     def is_closed(self) -> bool:

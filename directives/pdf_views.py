@@ -35,6 +35,11 @@ def _pdf_response(filename: str, pdf: bytes) -> HttpResponse:
     return response
 
 
+def bad_as_of(form: AsOfForm) -> HttpResponseBadRequest:
+    message = "วันที่ข้อมูล (as_of) ไม่ถูกต้อง: " + " ".join(form.errors["as_of"])
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
 @require_GET
 def meeting_summary_pdf(request, pk: int):
     meeting = get_meeting_for_user(request, pk)
@@ -46,8 +51,7 @@ def meeting_followup_pdf(request, pk: int):
     meeting = get_meeting_for_user(request, pk)
     form = AsOfForm(request.GET)
     if not form.is_valid():
-        message = "วันที่ข้อมูล (as_of) ไม่ถูกต้อง: " + " ".join(form.errors["as_of"])
-        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return bad_as_of(form)
     return _pdf_response(*documents.render_followup(meeting, form.cleaned_data["as_of"]))
 
 

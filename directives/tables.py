@@ -9,8 +9,12 @@ from .models import Directive, Status
 
 
 class DirectiveTable(tables.Table):
-    meeting = tables.Column(
-        verbose_name="การประชุม", accessor="meeting", order_by=("meeting__date", "meeting__number", "sort_key")
+    # The meeting or the letter the directive came from (``source_date`` comes from
+    # DirectiveQuerySet.with_source_date(), which the list view applies).
+    source = tables.Column(
+        verbose_name="ที่มา",
+        accessor="pk",
+        order_by=("source_date", "meeting__number", "letter_id", "meeting_id", "sort_key"),
     )
     number = tables.Column(verbose_name="ลำดับ", order_by=("sort_key",))
     text = tables.Column(verbose_name="ประเด็น", accessor="text", orderable=False, empty_values=())
@@ -20,15 +24,28 @@ class DirectiveTable(tables.Table):
 
     class Meta:
         model = Directive
-        fields = ("meeting", "number", "text", "parties", "due_date", "state")
+        fields = ("source", "number", "text", "parties", "due_date", "state")
         attrs = {"class": "table directives"}
         empty_text = "ไม่พบข้อสั่งการตามเงื่อนไขที่เลือก"
 
-    def render_meeting(self, value):
-        return format_html("{}<br><small>{}</small>", value.number_label, thai.date_short(value.date))
+    def render_source(self, record):
+        if record.letter_id:
+            letter = record.letter
+            return format_html(
+                '<a href="{}">หนังสือ ที่ {}</a><br><small>{}</small>',
+                reverse("letter_detail", args=[letter.pk]),
+                letter.number_label,
+                thai.date_short(letter.date),
+            )
+        meeting = record.meeting
+        return format_html("{}<br><small>{}</small>", meeting.number_label, thai.date_short(meeting.date))
 
-    def value_meeting(self, value):
-        return f"{value.series.name} ครั้งที่ {value.number}/{value.year_be}"
+    def value_source(self, record):
+        if record.letter_id:
+            letter = record.letter
+            return f"หนังสือ ที่ {letter.number} ลงวันที่ {thai.date_numeric(letter.date)} เรื่อง {letter.subject}"
+        meeting = record.meeting
+        return f"{meeting.series.name} ครั้งที่ {meeting.number}/{meeting.year_be}"
 
     def render_number(self, value):
         return thai.thai_digits(value)
@@ -71,3 +88,41 @@ class ExcelFriendlyExport(TableExport):
         if self.format == self.CSV:
             return "\ufeff" + data if isinstance(data, str) else b"\xef\xbb\xbf" + data
         return data
+
+
+class LetterTable(tables.Table):
+    """หนังสือสั่งการ: ที่, ลงวันที่, เรื่อง, จาก and how many of its directives are open.
+
+    ``directive_count`` and ``open_count`` come from letters_with_counts()."""
+
+    number = tables.Column(verbose_name="ที่", order_by=("number_key",))
+    date = tables.Column(verbose_name="ลงวันที่")
+    subject = tables.Column(verbose_name="เรื่อง")
+    sender = tables.Column(verbose_name="จาก")
+    directive_count = tables.Column(verbose_name="ข้อสั่งการ", attrs={"td": {"class": "num"}})
+    open_count = tables.Column(verbose_name="ยังไม่แล้วเสร็จ", attrs={"td": {"class": "num"}})
+
+    class Meta:
+        attrs = {"class": "table letters"}
+        empty_text = "ยังไม่มีหนังสือสั่งการ"
+        order_by = ("-date",)
+
+    def render_number(self, record):
+        urgency = format_html(' <span class="badge urgent">{}</span>', record.urgency) if record.urgency else ""
+        url = reverse("letter_detail", args=[record.pk])
+        return format_html('<a href="{}">{}</a>{}', url, record.number_label, urgency)
+
+    def value_number(self, record):
+        return record.number
+
+    def render_date(self, value):
+        return thai.date_short(value)
+
+    def value_date(self, value):
+        return thai.date_numeric(value)
+
+    def render_directive_count(self, value):
+        return thai.thai_digits(value)
+
+    def render_open_count(self, value):
+        return thai.thai_digits(value)

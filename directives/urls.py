@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import letter_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,11 @@ urlpatterns = [
     path("directives/<int:pk>/close/", views.directive_close, name="directive_close"),
     path("directives/<int:pk>/reopen/", views.directive_reopen, name="directive_reopen"),
     path("meetings/<int:meeting_pk>/directives/new/", views.directive_create, name="directive_create"),
+    path("letters/", letter_views.letter_list, name="letter_list"),
+    path("letters/new/", letter_views.letter_create_view, name="letter_create"),
+    path("letters/<int:pk>/", letter_views.letter_detail, name="letter_detail"),
+    path("letters/<int:pk>/edit/", letter_views.letter_edit, name="letter_edit"),
+    path("letters/<int:letter_pk>/directives/new/", views.letter_directive_create, name="letter_directive_create"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment_detail"),
     path("assignments/<int:pk>/acknowledge/", views.assignment_acknowledge, name="assignment_acknowledge"),
     path("assignments/<int:pk>/extension/", views.assignment_extension, name="assignment_extension"),

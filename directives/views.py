@@ -17,7 +17,7 @@ from agencies.access import require_known_role
 from agencies.models import Agency
 from agencies.roles import actor_for
 from lampang_tracker.forms import errors_to_form
-from meetings.access import get_meeting_for_user
+from meetings.access import get_letter_for_user, get_meeting_for_user
 
 from . import services
 from .access import (
@@ -66,7 +66,7 @@ def home(request):
 
 
 class DirectiveListView(SingleTableMixin, ExportMixin, FilterView):
-    """All directives across meetings: filter, sort, page, export CSV/XLSX."""
+    """All directives across meetings and letters: filter, sort, page, export CSV/XLSX."""
 
     table_class = DirectiveTable
     filterset_class = DirectiveFilter
@@ -80,9 +80,9 @@ class DirectiveListView(SingleTableMixin, ExportMixin, FilterView):
     def get_queryset(self):
         return (
             directives_for_user(self.request)
-            .select_related("meeting__series")
+            .select_related("meeting__series", "letter")
             .prefetch_related("parties__agency", "parties__group")
-            .order_by("-meeting__date", "-meeting__number", "sort_key")
+            .newest_source_first()
         )
 
     def get_filterset_kwargs(self, filterset_class):
@@ -115,29 +115,44 @@ def directive_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def directive_create(request, meeting_pk: int):
     meeting = get_meeting_for_user(request, meeting_pk, write=True)
+    return _directive_create(request, meeting=meeting)
+
+
+@require_http_methods(["GET", "POST"])
+def letter_directive_create(request, letter_pk: int):
+    letter = get_letter_for_user(request, letter_pk, write=True)
+    return _directive_create(request, letter=letter)
+
+
+def _directive_create(request, *, meeting=None, letter=None):
+    """The directive form of a meeting or of a letter: one flow for both sources."""
+    source = {"meeting": meeting, "letter": letter}
     parent = None
     if parent_pk := request.GET.get("parent"):
-        parent = get_object_or_404(Directive, pk=parent_pk if parent_pk.isdigit() else 0, meeting=meeting)
-    form = DirectiveForm(request.POST or None, meeting=meeting, parent=parent)
+        parent = get_object_or_404(Directive, pk=parent_pk if parent_pk.isdigit() else 0, **source)
+    form = DirectiveForm(request.POST or None, parent=parent, **source)
     if request.method == "POST" and form.is_valid():
         try:
             directive = services.directive_create(
-                meeting=meeting, parent=parent, parties=form.party_list(), by=request.user, **form.directive_fields()
+                parent=parent, parties=form.party_list(), by=request.user, **source, **form.directive_fields()
             )
         except (ValidationError, services.DomainError) as error:
             errors_to_form(form, error)
         else:
             messages.success(request, f"บันทึกข้อ {directive.number_label} แล้ว")
             if "add_another" in request.POST:
+                if letter is not None:
+                    return redirect("letter_directive_create", letter_pk=letter.pk)
                 return redirect("directive_create", meeting_pk=meeting.pk)
-            return redirect("meeting_detail", pk=meeting.pk)
-    return render(request, "directives/directive_form.html", {"form": form, "meeting": meeting, "parent": parent})
+            return redirect(directive.source_url)
+    context = {"form": form, **source, "source": meeting or letter, "parent": parent}
+    return render(request, "directives/directive_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def directive_edit(request, pk: int):
     directive = get_directive_for_user(request, pk, write=True)
-    form = DirectiveForm(request.POST or None, meeting=directive.meeting, instance=directive)
+    form = DirectiveForm(request.POST or None, instance=directive)
     if request.method == "POST" and form.is_valid():
         try:
             services.directive_update(
@@ -148,7 +163,14 @@ def directive_edit(request, pk: int):
         else:
             messages.success(request, f"บันทึกการแก้ไขข้อ {directive.number_label} แล้ว")
             return redirect("directive_detail", pk=directive.pk)
-    context = {"form": form, "meeting": directive.meeting, "parent": directive.parent, "directive": directive}
+    context = {
+        "form": form,
+        "meeting": directive.meeting,
+        "letter": directive.letter,
+        "source": directive.source,
+        "parent": directive.parent,
+        "directive": directive,
+    }
     return render(request, "directives/directive_form.html", context)
 
 
@@ -185,7 +207,7 @@ def inbox(request):
     agency = actor_for(request.user).agency
     mine = (
         Assignment.objects.for_agency(agency)
-        .select_related("directive__meeting__series")
+        .select_related("directive__meeting__series", "directive__letter")
         .order_by("due_date", "directive__sort_key")
     )
     on = today()

@@ -186,6 +186,10 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 # Days ahead that count as "due soon" in the agency inbox.
 DUE_SOON_DAYS = envint("DUE_SOON_DAYS", 7)
 
+# The office line printed at the foot of documents that belong to no meeting series
+# (the summary of a หนังสือสั่งการ); a series prints its own.
+OFFICE_LINE = os.environ.get("OFFICE_LINE", "กลุ่มงานอำนวยการ สำนักงานจังหวัดลำปาง โทร. ๐๕๔-๒๖๕๐๑๔")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,11 +1,11 @@
-"""Who may read and change meetings. Meetings and their summaries are circulated
+"""Who may read and change meetings. Meetings, letters and their summaries are circulated
 to every agency, so every signed-in role reads them; only the secretariat writes."""
 
 from django.shortcuts import get_object_or_404
 
 from agencies.access import require_known_role, require_secretariat
 
-from .models import Meeting
+from .models import Letter, Meeting
 
 
 def get_meeting_for_user(request, pk: int, *, write: bool = False) -> Meeting:
@@ -14,3 +14,12 @@ def get_meeting_for_user(request, pk: int, *, write: bool = False) -> Meeting:
     if write:
         require_secretariat(request)
     return meeting
+
+
+def get_letter_for_user(request, pk: int, *, write: bool = False) -> Letter:
+    """Letters, like meetings, are read by every signed-in role; only the secretariat writes."""
+    require_known_role(request)
+    letter = get_object_or_404(Letter, pk=pk)
+    if write:
+        require_secretariat(request)
+    return letter

@@ -167,7 +167,9 @@ class Letter(models.Model):  # หนังสือสั่งการ
         indexes = [models.Index(fields=["-date", "-id"])]
 
     def __str__(self) -> str:
-        return f"หนังสือ ที่ {self.number} ลงวันที่ {thai.date_long(self.date)}" if self.date else f"หนังสือ ที่ {self.number}"
+        if not self.date:
+            return f"หนังสือ ที่ {self.number_label}"
+        return f"หนังสือ ที่ {self.number_label} ลงวันที่ {thai.date_long(self.date)}"
 
     def save(self, *args, **kwargs):
         self.number_key = self.key_for(self.number)

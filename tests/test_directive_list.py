@@ -152,7 +152,7 @@ class DirectiveExportTests(TrackerTestCase):
         self.assertIn("directives.csv", response["Content-Disposition"])
         self.assertTrue(response.content.startswith(b"\xef\xbb\xbf"))
         rows = csv_rows(response)
-        self.assertEqual(rows[0], ["การประชุม", "ลำดับ", "ประเด็น", "หน่วยงานรับผิดชอบ", "กำหนดเสร็จ", "สถานะ"])
+        self.assertEqual(rows[0], ["ที่มา", "ลำดับ", "ประเด็น", "หน่วยงานรับผิดชอบ", "กำหนดเสร็จ", "สถานะ"])
         self.assertEqual(len(rows), 1 + 32)
         row = next(r for r in rows if r[1] == "๒")
         self.assertEqual(row[0], "การประชุมหัวหน้าส่วนราชการจังหวัดลำปาง ครั้งที่ 10/2560")

@@ -1,4 +1,4 @@
-"""manage.py load_demo: the real Lampang reference data and the seed meeting."""
+"""manage.py load_demo: the real Lampang reference data, the seed meeting and the seed letter."""
 
 from __future__ import annotations
 
@@ -12,16 +12,18 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Q
 from django.test import TestCase, override_settings
 
 from agencies.models import Agency, AgencyGroup, Profile
 from directives.models import Assignment, Directive, ProgressReport, ResponsibleParty, Status, Strategy, today
 from lampang_tracker.thai import arabic_digits
-from meetings.models import Meeting, MeetingSeries
+from meetings.models import Letter, Meeting, MeetingSeries
 
 SEEDS = Path(settings.BASE_DIR) / "tests" / "data"
 MEETING_SEED = SEEDS / "meeting-summary-lampang-10-2560.txt"
 STRATEGIES_SEED = SEEDS / "lampang-pao-strategies.txt"
+LETTER_SEED = SEEDS / "moi-letter-soft-power-2567.txt"
 
 DISTRICTS = [
     "เมืองลำปาง",
@@ -106,6 +108,7 @@ def row_counts() -> dict[str, int]:
         Strategy,
         MeetingSeries,
         Meeting,
+        Letter,
         Directive,
         ResponsibleParty,
         Assignment,
@@ -114,7 +117,17 @@ def row_counts() -> dict[str, int]:
         Profile,
     ]
     counts = {model._meta.label: model.objects.count() for model in models}
-    for model in [Agency, AgencyGroup, Meeting, Directive, ResponsibleParty, Assignment, ProgressReport, Profile]:
+    for model in [
+        Agency,
+        AgencyGroup,
+        Meeting,
+        Letter,
+        Directive,
+        ResponsibleParty,
+        Assignment,
+        ProgressReport,
+        Profile,
+    ]:
         counts[f"{model._meta.label} history"] = model.history.count()
     return counts
 
@@ -207,7 +220,9 @@ class LoadDemoTest(TestCase):
         roles = dict(Profile.objects.values_list("user__username", "role"))
         self.assertEqual(roles["secretariat"], Profile.Role.SECRETARIAT)
         self.assertEqual(roles["executive"], Profile.Role.EXECUTIVE)
-        assigned = Agency.objects.filter(assignments__directive__meeting=self.meeting).distinct()
+        assigned = Agency.objects.filter(
+            Q(assignments__directive__meeting=self.meeting) | Q(assignments__directive__letter__isnull=False)
+        ).distinct()
         self.assertEqual(
             set(Profile.objects.filter(role=Profile.Role.AGENCY).values_list("agency", flat=True)),
             set(assigned.values_list("pk", flat=True)),
@@ -220,6 +235,34 @@ class LoadDemoTest(TestCase):
             self.assertEqual(Profile.objects.get(user__username=username).agency.name, agency)
         self.assertIn("culture", self.output)
         self.assertIn("education", self.output)
+
+    def test_it_loads_the_seed_letter_with_its_four_directives(self):
+        letter = Letter.objects.get()
+        self.assertEqual(letter.number, "มท ๐๘๑๐.๖/ว ๑๒๕๐๕")
+        self.assertEqual(letter.date.isoformat(), "2024-12-07")
+        self.assertEqual(letter.urgency, "ด่วนที่สุด")
+        self.assertTrue(letter.subject.startswith("การขับเคลื่อนนโยบายสำคัญของกระทรวงมหาดไทย ด้านเศรษฐกิจ"))
+        self.assertIn("ที่ มท ๐๒๑๑.๖/ว ๑๑๓๐๓ ลงวันที่ ๒๕ ตุลาคม ๒๕๖๗", letter.reference)
+        self.assertNotIn("/๓. ขอให้จังหวัด...", letter.body)  # the page-foot continuation line is not text
+        directives = list(letter.directives.in_print_order())
+        self.assertEqual([d.number for d in directives], ["1", "2", "3", "4"])
+        seed = re.sub(r"\s+", "", LETTER_SEED.read_text(encoding="utf-8"))
+        for directive in directives:
+            with self.subTest(number=directive.number):
+                self.assertIn(re.sub(r"\s+", "", directive.text), seed)  # every word as the letter has it
+        fourth = directives[3]
+        self.assertEqual((fourth.report_day, fourth.report_until.isoformat()), (25, "2025-09-30"))
+        self.assertEqual(fourth.reporting_cycle_label, "รายงานทุกวันที่ ๒๕ ของเดือน จนถึง ๓๐ กันยายน ๒๕๖๘")
+        districts = Agency.objects.filter(kind=Agency.Kind.DISTRICT, is_active=True).count()
+        self.assertEqual(directives[1].assignments.filter(agency__kind=Agency.Kind.DISTRICT).count(), districts)
+        self.assertEqual(
+            [p.text for p in directives[0].parties.all()][:3],
+            ["สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดลำปาง", "สำนักงานการท่องเที่ยวและกีฬาจังหวัดลำปาง", "สำนักงานวัฒนธรรมจังหวัดลำปาง"],
+        )
+        report = ProgressReport.objects.get(assignment__directive=fourth)
+        self.assertEqual(report.assignment.agency.name, "สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดลำปาง")
+        self.assertEqual(fourth.state, Status.IN_PROGRESS)
+        self.assertIn("letter: หนังสือ ที่ มท ๐๘๑๐.๖/ว ๑๒๕๐๕", self.output)
 
     def test_it_lets_culture_and_education_log_in_with_the_demo_password(self):
         for username in ["culture", "education", "secretariat", "executive"]:

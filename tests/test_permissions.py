@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from directives import services
 from directives.models import Status, today
-from meetings.services import meeting_create
+from meetings.services import letter_create, meeting_create
 from minutes import services as minutes_services
 from tests.base import TempMediaMixin, TrackerTestCase, login_redirect, png_upload
 
@@ -75,6 +75,10 @@ def agency(t):
     return {"pk": t.agency_a.pk}
 
 
+def letter(t):
+    return {"pk": t.letter.pk}
+
+
 def minutes_meeting(t):
     return {"pk": t.later.pk}
 
@@ -92,6 +96,14 @@ EXPECTED: dict[str, Row] = {
     "meeting_detail": everyone(meeting),
     "meeting_create": secretariat_only(),
     "meeting_edit": secretariat_only(meeting),
+    # letters (หนังสือสั่งการ): read like meetings by every role, written by the secretariat
+    "letter_list": everyone(),
+    "letter_create": secretariat_only(),
+    "letter_detail": everyone(letter),
+    "letter_edit": secretariat_only(letter),
+    "letter_directive_create": secretariat_only(lambda t: {"letter_pk": t.letter.pk}),
+    "letter_summary_pdf": everyone(letter),
+    "letter_followup_pdf": everyone(letter),
     # directives
     "home": everyone(),
     "inbox": Row(no_kwargs, secretariat=403, agency_a=200, agency_b=200, executive=403),
@@ -154,6 +166,19 @@ class PermissionMatrixTests(TempMediaMixin, TrackerTestCase):
             by=cls.user_a,
         )
         cls.attachment = report.attachments.get()
+        cls.letter = letter_create(
+            number="มท ๐๘๑๐.๖/ว ๑๒๕๐๕",
+            date=datetime.date(2024, 12, 7),
+            subject="การขับเคลื่อนนโยบายสำคัญของกระทรวงมหาดไทย",
+            by=cls.secretariat,
+        )
+        services.directive_create(
+            letter=cls.letter,
+            number="1",
+            text="จัดประชุมซักซ้อมแนวทางการดำเนินงาน",
+            parties=services.parties_from(agencies=[cls.agency_a]),
+            by=cls.secretariat,
+        )
         cls.later = meeting_create(
             by=cls.secretariat, series=cls.series, number=11, year_be=2560, date=datetime.date(2017, 12, 27)
         )

@@ -1,17 +1,17 @@
 """``manage.py load_demo``: the demo database that ``make run`` starts with.
 
 Loads the real reference data in ``fixtures/`` (Lampang agencies and groups, the
-six strategies, meeting ครั้งที่ ๑๐/๒๕๖๐ with all its items), demo users for every
-role, and a little progress so each bucket of the agency inbox has something in it;
+six strategies, meeting ครั้งที่ ๑๐/๒๕๖๐ with all its items, the Ministry of Interior
+letter ที่ มท ๐๘๑๐.๖/ว ๑๒๕๐๕ with its four directives), demo users for every role, and a little progress so each bucket of the agency inbox has something in it;
 then minutes (``minutes/management/demo_minutes.py``): the real รายงานการประชุม
 ครั้งที่ ๔/๒๕๖๓ of the community development office, and a draft for ๑๑/๒๕๖๐.
 
-The meeting goes through the services (meeting_create, directive_create,
+The meeting and the letter go through the services (meeting_create, letter_create, directive_create,
 progress_report, report_review …) so assignments, derived states and the audit
 trail come out exactly as they would from the web forms.
 
-Idempotent: what exists already is left alone (found by name, username or
-meeting number), so running it on every start changes nothing after the first
+Idempotent: what exists already is left alone (found by name, username,
+meeting number or the letter's ที่ and date), so running it on every start changes nothing after the first
 time and never overwrites what someone changed in the demo. Refuses to run
 unless DEBUG is on, because every demo user shares one well-known password.
 """
@@ -36,13 +36,14 @@ from django.utils import timezone
 from agencies.models import Agency, AgencyGroup, Profile
 from directives import services
 from directives.models import Assignment, Directive, Status, Strategy
-from meetings.models import Meeting, MeetingSeries
-from meetings.services import meeting_create
+from meetings.models import Letter, Meeting, MeetingSeries
+from meetings.services import letter_create, meeting_create
 from minutes.management import demo_minutes
 from minutes.models import AgendaItem, Minutes
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 MEETING_FILE = "meeting-10-2560.json"
+LETTER_FILE = "letter-moi-soft-power-2567.json"
 
 # Agency → login of its demo user (short ASCII, easy to type on a Thai keyboard
 # switched to English). Users are created only for agencies the demo meeting
@@ -98,6 +99,20 @@ AGENCY_USERNAMES = {
     "การไฟฟ้าส่วนภูมิภาคจังหวัดลำปาง": "pea",
     "การประปาส่วนภูมิภาคสาขาลำปาง": "pwa",
     "มหาวิทยาลัยราชภัฏลำปาง": "lpru",
+    # The districts (ทุกอำเภอ in the demo letter).
+    "อำเภอเมืองลำปาง": "mueang",
+    "อำเภอแม่เมาะ": "maemoh",
+    "อำเภอเกาะคา": "kokha",
+    "อำเภอเสริมงาม": "soemngam",
+    "อำเภองาว": "ngao",
+    "อำเภอแจ้ห่ม": "chaehom",
+    "อำเภอวังเหนือ": "wangnuea",
+    "อำเภอเถิน": "thoen",
+    "อำเภอแม่พริก": "maephrik",
+    "อำเภอแม่ทะ": "maetha",
+    "อำเภอสบปราบ": "sopprap",
+    "อำเภอห้างฉัตร": "hangchat",
+    "อำเภอเมืองปาน": "mueangpan",
 }
 
 # Demo-only state of each item of the meeting (not in the source document):
@@ -129,7 +144,10 @@ NATURAL_KEYS: dict[type[models.Model], str] = {Agency: "name", AgencyGroup: "nam
 
 
 class Command(BaseCommand):
-    help = "โหลดข้อมูลสาธิต: หน่วยงานจังหวัดลำปาง ยุทธศาสตร์ การประชุมครั้งที่ ๑๐/๒๕๖๐ รายงานการประชุม และผู้ใช้ทดลอง (เฉพาะ DEBUG)"
+    help = (
+        "โหลดข้อมูลสาธิต: หน่วยงานจังหวัดลำปาง ยุทธศาสตร์ การประชุมครั้งที่ ๑๐/๒๕๖๐ หนังสือสั่งการ "
+        "รายงานการประชุม และผู้ใช้ทดลอง (เฉพาะ DEBUG)"
+    )
 
     def handle(self, *args, **options) -> None:
         if not settings.DEBUG:
@@ -155,6 +173,11 @@ class Command(BaseCommand):
         out.write(
             f"  meeting: {meeting}  items: {meeting.directives.count()}  "
             f"assignments: {Assignment.objects.filter(directive__meeting=meeting).count()}"
+        )
+        letter = loader.letter
+        out.write(
+            f"  letter: {letter}  items: {letter.directives.count()}  "
+            f"assignments: {Assignment.objects.filter(directive__letter=letter).count()}"
         )
         for minutes in [loader.minutes, loader.next_meeting.minutes]:
             out.write(
@@ -192,6 +215,7 @@ class DemoLoader:
         self.created: dict[str, int] = {}
         self.usernames: list[str] = []
         self.meeting: Meeting | None = None
+        self.letter: Letter | None = None
         self.minutes: Minutes | None = None
         self.next_meeting: Meeting | None = None
 
@@ -216,8 +240,14 @@ class DemoLoader:
         self.load_fixture("agencies.json")
         self.load_fixture("strategies.json")
         meeting_is_new = self.load_meeting()
+        letter_is_new = self.load_letter()
         assigned = (
-            Agency.objects.filter(assignments__directive__meeting=self.meeting).distinct().order_by("print_order")
+            Agency.objects.filter(
+                models.Q(assignments__directive__meeting=self.meeting)
+                | models.Q(assignments__directive__letter=self.letter)
+            )
+            .distinct()
+            .order_by("print_order")
         )
         for agency in assigned:
             self.user(
@@ -230,6 +260,8 @@ class DemoLoader:
             )
         if meeting_is_new:
             self.load_progress()
+        if letter_is_new:
+            self.load_letter_progress()
         self.minutes = demo_minutes.load_minutes_seed(by=self.secretariat, count=self._count)
         self.next_meeting = demo_minutes.load_next_meeting(
             previous=self.meeting, by=self.secretariat, count=self._count
@@ -346,13 +378,69 @@ class DemoLoader:
         return True
 
     @staticmethod
-    def party(entry: dict) -> services.Party:
+    def party(entry: dict, source: str = MEETING_FILE) -> services.Party:
         try:
             agency = Agency.objects.get(name=entry["agency"]) if "agency" in entry else None
             group = AgencyGroup.objects.get(name=entry["group"]) if "group" in entry else None
         except (Agency.DoesNotExist, AgencyGroup.DoesNotExist) as error:
-            raise CommandError(f"{MEETING_FILE}: unknown agency or group in {entry}") from error
+            raise CommandError(f"{source}: unknown agency or group in {entry}") from error
         return services.Party(agency=agency, group=group, label=entry.get("label", ""))
+
+    # -- the letter -----------------------------------------------------
+
+    def load_letter(self) -> bool:
+        """The หนังสือสั่งการ of the seed and its numbered directives; False if it existed."""
+        with open(FIXTURES_DIR / LETTER_FILE, encoding="utf-8") as source:
+            data = json.load(source)
+        fields = {**data["letter"], "date": datetime.date.fromisoformat(data["letter"]["date"])}
+        self.letter = Letter.objects.same_as(number=fields["number"], date=fields["date"]).first()
+        if self.letter is not None:
+            return False
+        self.letter = letter_create(by=self.secretariat, **fields)
+        self._count("letters")
+        created: dict[str, Directive] = {}
+        for item in data["directives"]:
+            dates = {
+                name: datetime.date.fromisoformat(item[name]) if item.get(name) else None
+                for name in ("due_date", "report_until")
+            }
+            created[item["number"]] = services.directive_create(
+                letter=self.letter,
+                number=item["number"],
+                heading=item.get("heading", ""),
+                text=item["text"],
+                parent=created[item["parent"]] if item.get("parent") else None,
+                parties=[self.party(p, LETTER_FILE) for p in item["parties"]],
+                report_day=item.get("report_day"),
+                **dates,
+                by=self.secretariat,
+            )
+            self._count("directives")
+        return True
+
+    def load_letter_progress(self) -> None:
+        """The local government office's first monthly report on item ๔, and the
+        culture office's acknowledgement of item ๑."""
+        user = get_user_model().objects.get(username=AGENCY_USERNAMES["สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดลำปาง"])
+        assignment = Assignment.objects.get(
+            directive__letter=self.letter, directive__number="4", agency=user.profile.agency
+        )
+        services.progress_report(
+            assignment=assignment,
+            text=(
+                "รายงานผลการดำเนินงานประจำเดือนต่อกรมส่งเสริมการปกครองท้องถิ่นทาง Google Sheet แล้ว "
+                "และมอบหมายเจ้าหน้าที่ระดับจังหวัดและอำเภอเข้าร่วมกลุ่มไลน์ครบทุกอำเภอ"
+            ),
+            status=Status.IN_PROGRESS,
+            percent=30,
+            by=user,
+        )
+        culture = get_user_model().objects.get(username="culture")
+        assignment = Assignment.objects.get(
+            directive__letter=self.letter, directive__number="1", agency=culture.profile.agency
+        )
+        services.assignment_acknowledge(assignment=assignment, by=culture)
+        self._count("progress reports")
 
     # -- demo activity --------------------------------------------------
 
