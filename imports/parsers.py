@@ -204,13 +204,14 @@ def follows(previous: list[str], number: str) -> bool:
     return any(parts == last[: depth - 1] + [last[depth - 1] + 1] for depth in range(len(last), 0, -1))
 
 
-def join_lines(lines: list[str]) -> str:
-    """Join wrapped lines: Thai wraps at a word with no space; anything else with one."""
+def join_lines(lines: list[str], *, thai_space: bool = False) -> str:
+    """Join wrapped lines: a table cell wraps Thai inside a phrase, with no space; a
+    letter's lines end at a phrase (``thai_space``); anything else joins with a space."""
     out = ""
     for line in (line.strip() for line in lines):
         if not line:
             continue
-        if out and not (_is_thai(out[-1]) and _is_thai(line[0])):
+        if out and (thai_space or not (_is_thai(out[-1]) and _is_thai(line[0]))):
             out += " "
         out += line
     return out
@@ -782,7 +783,7 @@ def parse_letter_text(text: str) -> ParsedDocument:
                 source["enclosures"] = f"{source['enclosures']}\n{bare}"
                 continue
             if field_name in ("subject", "reference"):
-                source[field_name] = join_lines([source[field_name], line])
+                source[field_name] = join_lines([source[field_name], line], thai_space=field_name == "reference")
                 continue
             if "number" in source and "date" not in source:
                 source.setdefault("sender", line)
@@ -832,7 +833,7 @@ def items_from_body(body: list[tuple[int, str]], problems: list[tuple[int, str]]
         elif items and line:
             texts[-1].append(line)
     for item, lines in zip(items, texts, strict=True):
-        item.text = join_lines(lines)
+        item.text = join_lines(lines, thai_space=True)
         item.party_labels = parties_in_text(item.text)
         finish_item(item)
     return items
