@@ -24,7 +24,18 @@ from imports.matching import Matcher
 from imports.services import ReviewedItem, ReviewedParty, content_sha256, import_commit
 from meetings.models import Meeting
 
-LETTER_FIELDS = ("number", "date", "subject", "sender", "recipient", "reference", "enclosures", "urgency", "body", "signer")
+LETTER_FIELDS = (
+    "number",
+    "date",
+    "subject",
+    "sender",
+    "recipient",
+    "reference",
+    "enclosures",
+    "urgency",
+    "body",
+    "signer",
+)
 
 
 def _iso(value):
