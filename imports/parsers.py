@@ -526,6 +526,8 @@ def _pdf(data: bytes):
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
+    if re.search(rb"/Encrypt\s", data):
+        raise DocumentError("ไฟล์ PDF นี้มีรหัสผ่าน กรุณาปลดรหัสผ่านก่อนนำเข้า")
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         pdf.pages  # noqa: B018 (reads the page tree: a broken file fails here)
