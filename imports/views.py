@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from agencies.access import require_known_role, require_secretariat
 from directives.services import DomainError
+from lampang_tracker import thai
 from lampang_tracker.forms import errors_to_form
 from meetings.models import Meeting
 
@@ -208,7 +209,7 @@ def import_preview(request, token: str):
                 errors_to_form(target, error)
             else:
                 del request.session[SESSION_PREFIX + token]
-                messages.success(request, f"นำเข้าข้อสั่งการ {batch.item_count} ข้อแล้ว")
+                messages.success(request, f"นำเข้าข้อสั่งการ {thai.thai_digits(batch.item_count)} ข้อแล้ว")
                 if batch.kind == ImportBatch.Kind.LETTER:
                     return redirect("letter_detail", pk=batch.letter_id)
                 return redirect("meeting_detail", pk=batch.meeting_id)
@@ -224,6 +225,8 @@ def import_preview(request, token: str):
         "confirm": confirm,
         "earlier": earlier,
         "problems": state["problems"],
+        # Text is read line by line; a Word or PDF table row by row.
+        "place": "บรรทัด" if state.get("format") == "text" else "แถว",
         "flagged": sum(
             1 for item in state["items"] for p in item["parties"] if p["score"] is not None and p["score"] < 95
         ),
