@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from agencies.models import Agency, AgencyGroup
 from directives import services as directive_services
@@ -106,7 +107,7 @@ def import_commit(
     previous = previous_imports(sha256).first()
     if previous and not again:
         raise DomainError(
-            f"เอกสารนี้นำเข้าแล้วเมื่อ {thai.date_long(previous.created_at.date())} ({previous.item_count} ข้อ) "
+            f"เอกสารนี้นำเข้าแล้วเมื่อ {thai.date_long(timezone.localtime(previous.created_at).date())} ({previous.item_count} ข้อ) "
             "หากต้องการนำเข้าซ้ำ กรุณาเลือก “นำเข้าซ้ำ”",
             field="again",
         )
