@@ -121,7 +121,7 @@ class Matcher:
         found = process.extract(key, self.keys, scorer=fuzz.ratio, limit=3)
         if not found:
             return None
-        # On a tie the longer name wins: "สำนักงานเกษตรและสหกรณ์" is not "สำนักงานเกษตร".
+        # On a tie the name closest in length wins: "สำนักงานเกษตร" is not "สำนักงานเกษตรและสหกรณ์".
         _, score, index = max(found, key=lambda hit: (hit[1], -abs(len(self.keys[hit[2]]) - len(key))))
         return self.candidates[index], score
 

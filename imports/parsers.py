@@ -83,7 +83,9 @@ def ascii_number(text: str) -> str:
 def clean(text: str) -> str:
     """NFC, sara am put together, no zero-width characters, single spaces kept as typed."""
     text = unicodedata.normalize("NFC", text or "").replace("\u200b", "").replace("\ufeff", "")
-    return text.replace("\u0e4d\u0e32", "\u0e33").replace("\xa0", " ")
+    # sara am drawn as nikhahit + (tone mark) + sara aa, as PDFs give it back: "ลํ้า" → "ล้ำ"
+    text = re.sub("\u0e4d([\u0e48-\u0e4b]?)\u0e32", "\\1\u0e33", text)
+    return text.replace("\xa0", " ")
 
 
 def be_to_ce(year: int) -> int:
@@ -392,7 +394,6 @@ def parse_summary_text(text: str) -> ParsedDocument:
     text = clean(text)
     rows: list[Row] = []
     in_table = False
-    lines = text.split("\n")
     # csv reads Word's quoted multi-line cells; line numbers are kept by offsets.
     reader = csv.reader(io.StringIO(text), delimiter="\t", quotechar='"')
     line_no = 1
@@ -420,7 +421,6 @@ def parse_summary_text(text: str) -> ParsedDocument:
         heading, paragraphs = _cell_paragraphs(cells[1])
         _, parties = _cell_paragraphs(cells[2])
         rows.append(Row(start, cells[0], paragraphs, heading, parties))
-    del lines
     if not in_table:
         doc.problems.append((1, "ไม่พบหัวตาราง ลำดับ / ประเด็น / หน่วยงานรับผิดชอบ"))
     doc.items = items_from_rows(rows, doc.problems)

@@ -171,3 +171,47 @@ class BadFileTests(SimpleTestCase):
             with self.subTest(words), self.assertRaises(parsers.DocumentError) as caught:
                 parsers.parse(kind=parsers.SUMMARY, **kwargs)
             self.assertIn(words, str(caught.exception))
+
+
+def letter_pdf() -> bytes:
+    """The letter seed printed as a plain A4 document (one paragraph a line), with
+    the project's PDF renderer."""
+    from django.template import Context, Template
+
+    from lampang_tracker.pdf import html_to_pdf
+
+    template = Template(
+        '{% extends "pdf/base.html" %}{% block body %}{% for line in lines %}<p>{{ line|default:"&nbsp;" }}</p>'
+        "{% endfor %}{% endblock %}"
+    )
+    return html_to_pdf(template.render(Context({"lines": letter_text().split("\n")})))
+
+
+def letter_docx() -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for line in letter_text().split("\n"):
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+class LetterFileTests(SimpleTestCase):
+    def assertLetterRead(self, document):
+        self.assertEqual(document.source["number"], "มท ๐๘๑๐.๖/ว ๑๒๕๐๕")
+        self.assertEqual(document.source["date"], datetime.date(2024, 12, 7))
+        self.assertEqual([i.number for i in document.items], ["1", "2", "3", "4"])
+        self.assertNotIn("/๓.", document.items[1].text)
+        self.assertEqual(
+            (document.items[3].report_day, document.items[3].report_until), (25, datetime.date(2025, 9, 30))
+        )
+
+    def test_it_reads_a_letter_from_a_word_file(self):
+        self.assertLetterRead(parsers.parse(kind=parsers.LETTER, data=letter_docx(), filename="หนังสือ.docx"))
+
+    def test_it_reads_a_letter_from_a_pdf(self):
+        self.assertLetterRead(parsers.parse(kind=parsers.LETTER, data=letter_pdf(), filename="หนังสือ.pdf"))

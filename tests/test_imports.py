@@ -10,8 +10,10 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import TestCase
 from django.urls import reverse
 
+from agencies.models import Agency, Profile
 from directives.models import Directive
 from directives.services import DomainError
 from imports.matching import Matcher
@@ -19,7 +21,7 @@ from imports.models import ImportBatch
 from imports.services import ReviewedItem, ReviewedParty, content_sha256, import_commit
 from meetings.models import Letter
 from meetings.services import meeting_create
-from tests.base import TrackerTestCase
+from tests.base import TrackerTestCase, make_user
 from tests.import_samples import letter_text, summary_docx
 
 SMALL_SUMMARY = (
@@ -240,3 +242,33 @@ def encrypted_pdf() -> bytes:
     out = io.BytesIO()
     pdf.save(out, encryption=pikepdf.Encryption(owner="o", user="secret", R=4))
     return out.getvalue()
+
+
+class SummaryPdfTests(TestCase):
+    def test_it_reads_our_own_summary_pdf_back(self):
+        from directives.documents import render_summary
+        from imports import parsers
+        from tests.test_pdf_text import build_seed_meeting
+
+        secretariat = make_user("secretariat", Profile.Role.SECRETARIAT)
+        Agency.objects.create(name="สำนักงานเกษตรจังหวัดลำปาง", print_order=3)
+        culture = Agency.objects.create(name="สำนักงานวัฒนธรรมจังหวัดลำปาง", print_order=4)
+        meeting, _ = build_seed_meeting(by=secretariat, agencies={"สำนักงานวัฒนธรรมจังหวัดลำปาง": culture})
+        _, pdf = render_summary(meeting)
+        document = parsers.parse(kind=parsers.SUMMARY, data=pdf, filename="summary.pdf")
+        expected = list(meeting.directives.order_by("sort_key").values_list("number", flat=True))
+        self.assertEqual([item.number for item in document.items], expected)
+        self.assertEqual(document.source["meeting_number"], "10/2560")
+        by_number = {item.number: item for item in document.items}
+        for directive in meeting.directives.all():
+            with self.subTest(directive.number):
+                # A space where a heading wrapped is not in the PDF: headings compare without spaces.
+                self.assertEqual(
+                    by_number[directive.number].heading.replace(" ", ""), directive.heading.replace(" ", "")
+                )
+                written = [parsers.party_label(p.text) for p in directive.parties.all()]
+                self.assertEqual(by_number[directive.number].party_labels, written)
+        self.assertEqual(
+            Matcher().match(by_number["7.6"].party_labels[0]).agency_id,
+            Agency.objects.get(name="สำนักงานเกษตรจังหวัดลำปาง").pk,
+        )
