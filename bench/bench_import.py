@@ -104,7 +104,8 @@ def score_letter(document, matcher, seconds: float) -> dict:
         "items": f"{len(numbers)}/{len(LETTER_TRUTH['numbers'])}",
         "numbers right": f"{sum(1 for n in numbers if n in LETTER_TRUTH['numbers'])}/{len(LETTER_TRUTH['numbers'])}"
         + ("" if numbers == LETTER_TRUTH["numbers"] else " !"),
-        "parties right": f"{sum(1 for m in matched if m.matched)} matched of {len(matched)} named in the text",
+        "parties right": f"{sum(1 for m in matched if m.matched)} matched of {len(matched)} named in the text"
+        f" ({sum(1 for m in matched if m.needs_decision)} flagged)",
         "headings right": "ที่/ลงวันที่ " + ("right" if source_right else "WRONG !"),
         "texts exact": "-",
         "dates right": f"{dates_right}/{len(numbers)}",
