@@ -88,7 +88,10 @@ def import_new(request):
             form.add_error("file" if upload else "text", str(error))
         else:
             if not document.items:
-                form.add_error("file" if upload else "text", "ไม่พบข้อสั่งการที่มีลำดับในเอกสารนี้")
+                message = "ไม่พบข้อสั่งการที่มีลำดับในเอกสารนี้"
+                if kind == parsers.SUMMARY and document.problems and not upload:
+                    message += " (ไม่พบตาราง ลำดับ / ประเด็น / หน่วยงานรับผิดชอบ หากเป็นหนังสือสั่งการ กรุณาเลือก “หนังสือสั่งการ”)"
+                form.add_error("file" if upload else "text", message)
             else:
                 meeting = form.cleaned_data.get("meeting") if kind == parsers.SUMMARY else None
                 token = secrets.token_urlsafe(12)
