@@ -215,3 +215,23 @@ class LetterFileTests(SimpleTestCase):
 
     def test_it_reads_a_letter_from_a_pdf(self):
         self.assertLetterRead(parsers.parse(kind=parsers.LETTER, data=letter_pdf(), filename="หนังสือ.pdf"))
+
+
+class LetterBodyTests(SimpleTestCase):
+    HEAD = "ที่ ลป ๐๐๑๗.๒/ว ๑๒๓\n\nศาลากลางจังหวัดลำปาง\n\n๒ ตุลาคม ๒๕๖๗\n\nเรื่อง การป้องกันไฟป่า\n\nเรียน นายอำเภอทุกอำเภอ\n\nจังหวัดขอให้ดำเนินการ ดังนี้\n\n"
+
+    def test_it_joins_an_item_across_a_page_break(self):
+        body = "๑. ขอให้ทุกอำเภอ\n/กำกับ...\n\n- ๒ -\n\nกำกับดูแลการเผาในที่โล่ง ภายในวันที่ ๓๑ ต.ค. ๒๕๖๗\n\nจึงเรียนมาเพื่อทราบ"
+        document = parsers.parse(kind=parsers.LETTER, text=self.HEAD + body)
+        self.assertEqual(len(document.items), 1)
+        item = document.items[0]
+        self.assertEqual(item.text, "ขอให้ทุกอำเภอ กำกับดูแลการเผาในที่โล่ง ภายในวันที่ ๓๑ ต.ค. ๒๕๖๗")
+        self.assertEqual(item.due_date, datetime.date(2024, 10, 31))
+        self.assertEqual(document.source["number"], "ลป ๐๐๑๗.๒/ว ๑๒๓")
+        self.assertEqual(document.source["sender"], "ศาลากลางจังหวัดลำปาง")
+
+    def test_it_reads_sub_items_at_any_depth(self):
+        body = "๑. การเตรียมการ\n๑.๑ จัดตั้งศูนย์\n๑.๒ จัดทำแผน\n๑.๒.๑ แผนระยะสั้น\n๒. การรายงาน\n\nจึงเรียนมาเพื่อทราบ"
+        document = parsers.parse(kind=parsers.LETTER, text=self.HEAD + body)
+        self.assertEqual([i.number for i in document.items], ["1", "1.1", "1.2", "1.2.1", "2"])
+        self.assertEqual([i.parent_number for i in document.items], ["", "1", "1", "1.2", ""])
