@@ -183,6 +183,11 @@ def import_preview(request, token: str):
     letter_form = LetterFieldsForm(post, initial=letter_initial, prefix="letter") if is_letter else None
     confirm = ConfirmForm(post)
     earlier = list(previous_imports(state["sha256"])[:3])
+    if post is not None and formset.total_form_count() != len(state["items"]):
+        # The page always sends one form per item; anything else was not sent by it.
+        formset = _formset(state, matcher)
+        messages.error(request, "ข้อมูลที่ส่งมาไม่ครบทุกข้อ กรุณาตรวจสอบและกดยืนยันอีกครั้ง")
+        post = None
     if post is not None:
         valid = formset.is_valid() & confirm.is_valid() & (letter_form.is_valid() if letter_form else True)
         if valid:

@@ -137,6 +137,16 @@ class ImportPageTests(ImportTestCase):
         self.assertContains(again, 'value="แก้แล้ว"')
         self.assertEqual(self.target.directives.count(), 0)
 
+    def test_it_refuses_a_form_that_does_not_hold_every_item(self):
+        response = self.upload(text=SMALL_SUMMARY)
+        page = self.client.get(response["Location"])
+        for total in ("1", "9", "x"):
+            with self.subTest(total):
+                again = self.preview_post(response["Location"], page, **{"items-TOTAL_FORMS": total})
+                self.assertEqual(again.status_code, 200)
+                self.assertContains(again, "ข้อมูลที่ส่งมาไม่ครบทุกข้อ")
+        self.assertEqual(self.target.directives.count(), 0)
+
     def test_it_shows_lines_it_could_not_read(self):
         response = self.upload(text=SMALL_SUMMARY + "บรรทัดที่อ่านไม่ได้\n")
         page = self.client.get(response["Location"])
