@@ -15,6 +15,7 @@ import contextlib
 import csv
 import datetime
 import io
+import logging
 import re
 import unicodedata
 import zipfile
@@ -26,6 +27,8 @@ from pythainlp.util.date import thai_abbr_months, thai_full_months
 from lampang_tracker.thai import BE_OFFSET, arabic_digits
 
 from .thai_repair import repair
+
+logger = logging.getLogger(__name__)
 
 SUMMARY, LETTER = "summary", "letter"
 MAX_BYTES = 20 * 1024 * 1024
@@ -894,9 +897,15 @@ def parse(*, kind: str, data: bytes | None = None, text: str | None = None, file
         raise DocumentError("รับเฉพาะไฟล์ .docx หรือ .pdf")
     if not found or (ext and found != ext):
         raise DocumentError(f"ไฟล์นี้ไม่ใช่ไฟล์ .{ext or 'docx/.pdf'} ที่ถูกต้อง (อาจเสียหรือเปลี่ยนนามสกุลมา)")
-    if found == "pdf":
-        return parse_summary_pdf(data) if kind == SUMMARY else parse_letter_pdf(data)
-    return parse_summary_docx(data) if kind == SUMMARY else parse_letter_docx(data)
+    try:
+        if found == "pdf":
+            return parse_summary_pdf(data) if kind == SUMMARY else parse_letter_pdf(data)
+        return parse_summary_docx(data) if kind == SUMMARY else parse_letter_docx(data)
+    except DocumentError:
+        raise
+    except Exception as error:  # a file no rule foresaw: a message, never a 500
+        logger.exception("could not read an uploaded %s", found)
+        raise DocumentError(f"อ่านไฟล์ .{found} นี้ไม่ได้ กรุณาบันทึกเป็นไฟล์ใหม่ หรือคัดลอกข้อความมาวางแทน") from error
 
 
 def normalised_for_hash(text: str) -> str:
