@@ -26,7 +26,7 @@ from pythainlp.util.date import thai_abbr_months, thai_full_months
 
 from lampang_tracker.thai import BE_OFFSET, arabic_digits
 
-from .thai_repair import repair
+from .thai_repair import looks_damaged, repair
 
 logger = logging.getLogger(__name__)
 
@@ -546,7 +546,12 @@ def _pdf(data: bytes):
     return pdf
 
 
-def _chars_text(chars: list[dict]) -> list[tuple[str, float, float]]:
+def _chars_text(chars: list[dict], damaged: bool | None = None) -> list[tuple[str, float, float]]:
+    """``_raw_lines`` with Thai repaired (``damaged``: the page shows damage)."""
+    return [(repair(text, damaged=damaged), x1, top) for text, x1, top in _raw_lines(chars)]
+
+
+def _raw_lines(chars: list[dict]) -> list[tuple[str, float, float]]:
     """Lines of text from PDF characters in the order they were drawn (which is the
     typed order in PDFs that draw text by words, as WeasyPrint and Word do), as
     (text, x1 of the line's end, top). Sorting by position instead would put Thai
@@ -564,10 +569,10 @@ def _chars_text(chars: list[dict]) -> list[tuple[str, float, float]]:
         text, x1, line_top = lines[-1]
         text.append(char["text"])
         lines[-1] = (text, max(x1, char["x1"]), line_top)
-    return [(repair(clean("".join(text))), x1, top) for text, x1, top in lines]
+    return [(clean("".join(text)), x1, top) for text, x1, top in lines]
 
 
-def _underlined(chars: list[dict], rules: list[dict]) -> str:
+def _underlined(chars: list[dict], rules: list[dict], damaged: bool | None = None) -> str:
     """The characters drawn above an underline (the heading)."""
     out = []
     for char in chars:
@@ -581,7 +586,7 @@ def _underlined(chars: list[dict], rules: list[dict]) -> str:
                 out.append(" ")
             elif out:
                 break
-    return repair(clean("".join(out))).strip()
+    return repair(clean("".join(out)), damaged=damaged).strip()
 
 
 def _cell_chars(page, bbox) -> list[dict]:
@@ -669,12 +674,13 @@ def _pdf_table_rows(page, table, line_base: int) -> list[Row]:
         r for r in page.rects if r["height"] < 1.5 and round(r["top"]) not in cell_edges
     ]
     col_chars = [_cell_chars(page, (x0, x_top, x1, bottom)) for x0, x1 in columns]
+    damaged = looks_damaged(clean("".join(c["text"] for c in page.chars)))
     header_bottom = x_top
     first_row = table.rows[0].cells
     if all(first_row[:3]) and is_header_row(["".join(c["text"] for c in _cell_chars(page, b)) for b in first_row[:3]]):
         header_bottom = first_row[0][3]
     cuts = {round(c["top"]) for c in col_chars[0] if c["top"] > header_bottom and c["text"].strip()}
-    for text, _, top in _chars_text([c for c in col_chars[1] if c["top"] > header_bottom]):
+    for text, _, top in _raw_lines([c for c in col_chars[1] if c["top"] > header_bottom]):
         if _sub_item(text):
             cuts.add(round(top))
     edges = sorted(_merge_close(cuts))
@@ -686,10 +692,10 @@ def _pdf_table_rows(page, table, line_base: int) -> list[Row]:
         parts = [[c for c in chars if top - 2 <= c["top"] < end - 2] for chars in col_chars]
         if not any(c["text"].strip() for part in parts for c in part):
             continue
-        number = "".join(t for t, _, _ in _chars_text(parts[0]))
-        heading = _underlined(parts[1], rules)
-        paragraphs = _issue_paragraphs(_chars_text(parts[1]), columns[1][1], heading)
-        parties = _party_paragraphs([t for t, _, _ in _chars_text(parts[2])])
+        number = "".join(t for t, _, _ in _raw_lines(parts[0]))
+        heading = _underlined(parts[1], rules, damaged)
+        paragraphs = _issue_paragraphs(_chars_text(parts[1], damaged), columns[1][1], heading)
+        parties = _party_paragraphs([t for t, _, _ in _chars_text(parts[2], damaged)])
         out.append(Row(line_base + index + 1, number, paragraphs, heading, parties))
     return out
 
@@ -733,8 +739,10 @@ def _drop_prefix(text: str, prefix: str) -> str:
 
 
 def pdf_text(data: bytes) -> str:
+    """The text of a PDF, line by line, Thai repaired where the document shows damage."""
     with _pdf(data) as pdf:
-        return "\n".join(text for page in pdf.pages for text, _, _ in _chars_text(page.chars))
+        raw = "\n".join(text for page in pdf.pages for text, _, _ in _raw_lines(page.chars))
+    return repair(raw)
 
 
 # -- letters --------------------------------------------------------------------

@@ -26,7 +26,8 @@ MARKS = set("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\
 THAI_LETTER = re.compile(r"[\u0e01-\u0e4e]")
 # A run of Thai with the single spaces inside it (where extraction may have put them).
 THAI_RUN = re.compile(r"[\u0e01-\u0e4e]+(?: [\u0e01-\u0e4e]+)*")
-MAX_EDITS = 8
+WINDOW = 24  # characters either side of an edit
+PAIR_REACH = 4  # how far apart two edits that only help together may be
 MAX_RUN = 200  # characters; longer runs are repaired word group by word group
 
 
@@ -119,21 +120,60 @@ def _accept(kind: str, old: str, new: str, new_pos: int, old_pos: int, damaged: 
     return token[0] < new_pos < token[1] and (damaged or _invalid_mark(old, old_pos + 1))
 
 
+def _window(text: str, position: int) -> tuple[int, int]:
+    """The stretch around ``position`` an edit is judged on: words are short, so a
+    few dozen characters either side decide, and long runs cost no more than short ones."""
+    return max(0, position - WINDOW), min(len(text), position + WINDOW)
+
+
 def _repair_run(run: str, damaged: bool) -> tuple[str, bool]:
-    """The repaired run, and whether anything in it showed damage."""
-    best, best_score = run, _score(run)
-    for _ in range(MAX_EDITS):
-        found = [
-            (_score(candidate), kind, candidate)
-            for kind, candidate, new_pos, old_pos in _edits(best, damaged)
-            if _accept(kind, best, candidate, new_pos, old_pos, damaged)
-        ]
-        found = [entry for entry in found if entry[0] < best_score]
-        if not found:
+    """The repaired run, and whether anything in it showed damage.
+
+    Each round takes the edit that most reduces the characters outside dictionary
+    words in its neighbourhood; rounds stop when no edit helps."""
+    best = run
+    for _ in range(1 + len(run) // 2):
+        chosen = None
+        for kind, candidate, new_pos, old_pos in _edits(best, damaged):
+            start, end = _window(best, old_pos)
+            old_part = best[start:end]
+            new_part = candidate[start : end + len(candidate) - len(best)]
+            if not _accept(kind, old_part, new_part, new_pos - start, old_pos - start, damaged):
+                continue
+            old_score, new_score = _score(old_part), _score(new_part)
+            if new_score < old_score:
+                gain = (old_score[0] - new_score[0], old_score[1] - new_score[1])
+                if chosen is None or gain > chosen[0]:
+                    chosen = (gain, candidate)
+        if chosen is None and damaged:
+            chosen = _best_pair(best)
+        if chosen is None:
             break
-        best_score, kind, best = min(found)
-        damaged = True
+        best, damaged = chosen[1], True
     return best, damaged
+
+
+def _best_pair(text: str) -> tuple[tuple[int, int], str] | None:
+    """Two edits close together that only help as a pair, as in "มสี ว่ นรว่ ม": the
+    first mark goes back, the space drops, the next mark goes back. Only in text
+    already known to be damaged."""
+    chosen = None
+    for _, first, first_new, first_old in _edits(text, True):
+        for _kind, candidate, new_pos, old_pos in _edits(first, True):
+            if not 0 < abs(old_pos - first_new) <= PAIR_REACH:
+                continue
+            start, end = _window(text, first_old)
+            old_part = text[start:end]
+            new_part = candidate[start : end + len(candidate) - len(text)]
+            token = _token_at(new_part, min(new_pos, first_new) - start)
+            if token is None or not token[2]:
+                continue
+            old_score, new_score = _score(old_part), _score(new_part)
+            if new_score[0] < old_score[0]:
+                gain = (old_score[0] - new_score[0], old_score[1] - new_score[1])
+                if chosen is None or gain > chosen[0]:
+                    chosen = (gain, candidate)
+    return chosen
 
 
 def _pieces(run: str) -> list[str]:
@@ -157,11 +197,14 @@ def looks_damaged(text: str) -> bool:
     return any(ch in MARKS and _invalid_mark(text, i) for i, ch in enumerate(text))
 
 
-def repair(text: str) -> str:
-    """The text with broken Thai words put back; right text comes back unchanged."""
+def repair(text: str, *, damaged: bool | None = None) -> str:
+    """The text with broken Thai words put back; right text comes back unchanged.
+
+    ``damaged`` says the document this text comes from shows damage elsewhere (one
+    line of a page may carry no sign of its own); by default the text is judged alone."""
     if not text or not THAI_LETTER.search(text):
         return text
-    damaged = looks_damaged(text)
+    damaged = looks_damaged(text) if damaged is None else damaged or looks_damaged(text)
     text = text.replace("\u0e4d\u0e32", "\u0e33")  # nikhahit + sara aa, as PDFs split sara am
     for _ in range(2):  # a second pass once a sara am repair has shown the text is damaged
         out, last, was = [], 0, damaged
