@@ -216,7 +216,8 @@ def join_lines(lines: list[str], *, thai_space: bool = False) -> str:
     for line in (line.strip() for line in lines):
         if not line:
             continue
-        if out and (thai_space or not (_is_thai(out[-1]) and _is_thai(line[0]))):
+        glued = out.endswith(("/", ".")) and _is_thai(line[0])  # "แผน/ยุทธศาสตร์", "จ.พิษณุโลก" wrapped
+        if out and not glued and (thai_space or not (_is_thai(out[-1]) and _is_thai(line[0]))):
             out += " "
         out += line
     return out
