@@ -16,6 +16,7 @@ temporary directory. Figures, not pass/fail: a figure under its target is flagge
 from __future__ import annotations
 
 import datetime
+import difflib
 import json
 import os
 import sys
@@ -67,6 +68,7 @@ def score_summary(name: str, document, matcher, expected: dict, seconds: float) 
     items_right = sum(1 for n in numbers if n in expected) == len(expected) == len(numbers)
     parties_total = sum(len(e["parties"]) for e in expected.values())
     parties_right = headings_right = texts_right = dates_right = 0
+    similarity = []
     for item in document.items:
         want = expected.get(item.number)
         if want is None:
@@ -75,6 +77,7 @@ def score_summary(name: str, document, matcher, expected: dict, seconds: float) 
         parties_right += sum(1 for g, w in zip(got, want["parties"], strict=False) if g == w)
         headings_right += item.heading == want["heading"]
         texts_right += item.text.replace("\n", "") == want["text"].replace("\n", "")
+        similarity.append(difflib.SequenceMatcher(None, item.text, want["text"]).ratio())
         # The seed summary has no deadlines or cycles: right means none invented.
         dates_right += item.due_date is None and item.report_day is None and item.report_until is None
     return {
@@ -84,7 +87,7 @@ def score_summary(name: str, document, matcher, expected: dict, seconds: float) 
         "parties right": f"{parties_right}/{parties_total} ({100 * parties_right / parties_total:.1f} %)"
         + ("" if 100 * parties_right / parties_total >= PARTY_TARGET else " !"),
         "headings right": f"{headings_right}/{len(expected)}",
-        "texts exact": f"{texts_right}/{len(expected)}",
+        "texts exact": f"{texts_right}/{len(expected)} ({100 * sum(similarity) / len(similarity):.1f} % alike)",
         "dates right": f"{dates_right}/{len(expected)}",
         "problems": len(document.problems),
         "seconds": f"{seconds:.2f}",

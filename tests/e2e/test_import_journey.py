@@ -40,6 +40,7 @@ class ImportJourneyTests(BrowserTestCase):
         self.visit(f"/meetings/{self.meeting.pk}/")
         self.follow(self.find_text("a", "นำเข้าข้อสั่งการ"))
         self.assertEqual(self.heading(), "นำเข้าข้อสั่งการ")
+        self.assertAccessible("import-new")
         self.find("input[name='file']").send_keys(str(self.docx))
         self.follow(self.find_text("button", "อ่านเอกสาร"))
 
