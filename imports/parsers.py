@@ -315,14 +315,13 @@ def items_from_rows(rows: list[Row], problems: list[tuple[int, str]]) -> list[Pa
                 problems.append((row.line_no, f"ลำดับ {number} ซ้ำกับข้อก่อนหน้า"))
             seen.add(number)
             items.append(item)
-            targets = [item]
+            current = item
         elif items:
-            targets = [items[-1]]
+            current = items[-1]
         else:
             if paragraphs or row.parties:
                 problems.append((row.line_no, "แถวนี้ไม่มีลำดับและไม่มีข้อก่อนหน้าให้ต่อ จึงข้ามแถวนี้"))
             continue
-        current = targets[0]
         top = (
             current
             if "." not in current.number
@@ -350,9 +349,11 @@ def items_from_rows(rows: list[Row], problems: list[tuple[int, str]]) -> list[Pa
         receivers = [i for i in row_items if not (has_children and i.number == top.number)] or row_items or [current]
         if len(groups) == len(receivers):
             pairs = list(zip(receivers, groups, strict=True))
-        elif len(groups) == 1 or len(receivers) == 1:
-            merged = ([label for g in groups for label in g[0]], any(g[1] for g in groups))
-            pairs = [(receivers[-1] if len(groups) == 1 else receivers[0], merged)]
+        elif len(receivers) == 1:  # one item, its parties in several paragraphs
+            pairs = [(receivers[0], ([label for g in groups for label in g[0]], any(g[1] for g in groups)))]
+        elif len(groups) == 1:  # one cell for several sub-items: each gets it, to be checked
+            problems.append((row.line_no, "หน่วยงานรับผิดชอบช่องเดียวใช้กับหลายข้อย่อย กรุณาตรวจสอบหน่วยงานของแต่ละข้อ"))
+            pairs = [(receiver, (list(groups[0][0]), groups[0][1])) for receiver in receivers]
         else:
             problems.append((row.line_no, "จำนวนกลุ่มหน่วยงานรับผิดชอบไม่ตรงกับจำนวนข้อย่อยในแถวนี้ กรุณาตรวจสอบหน่วยงานของแต่ละข้อ"))
             pairs = list(zip(receivers, groups, strict=False))

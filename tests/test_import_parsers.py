@@ -235,3 +235,14 @@ class LetterBodyTests(SimpleTestCase):
         document = parsers.parse(kind=parsers.LETTER, text=self.HEAD + body)
         self.assertEqual([i.number for i in document.items], ["1", "1.1", "1.2", "1.2.1", "2"])
         self.assertEqual([i.parent_number for i in document.items], ["", "1", "1", "1.2", ""])
+
+
+class PartySharingTests(SimpleTestCase):
+    def test_it_gives_one_party_cell_to_every_sub_item_and_asks_to_check(self):
+        text = "ลำดับ\tประเด็น\tหน่วยงานรับผิดชอบ\n๑\t<p>๑.๑ ข้อแรก</p> <p>๑.๒ ข้อสอง</p>\t<p>ทุกอำเภอ</p>\n"
+        document = parsers.parse(kind=parsers.SUMMARY, text=text)
+        self.assertEqual(
+            [(i.number, i.party_labels) for i in document.items],
+            [("1", []), ("1.1", ["ทุกอำเภอ"]), ("1.2", ["ทุกอำเภอ"])],
+        )
+        self.assertEqual([line for line, _ in document.problems], [2])
