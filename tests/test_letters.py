@@ -13,10 +13,12 @@ from django.urls import reverse
 from directives import documents, services
 from directives.models import Directive, Status
 from directives.services import DomainError
+from lampang_tracker import pdf
 from meetings.models import Letter
 from meetings.services import letter_create, letter_update
 from tests.base import SpreadMixin, TrackerTestCase
 from tests.test_pdf_documents import PLAIN_STATIC, captured
+from tests.test_pdf_security import HOSTILE, HOSTILE_CSS, HOSTILE_IMG, HOSTILE_LINK, render_with_spy
 from tests.test_pdf_text import HAS_PDFTOTEXT, pdftotext, pypdf_text, squash
 
 LETTER_NUMBER = "มท ๐๘๑๐.๖/ว ๑๒๕๐๕"
@@ -279,6 +281,12 @@ class LetterDirectiveFlowTests(LetterTestCase):
         self.assertEqual(directive.assignments.get().agency, self.district)
         self.assertEqual((directive.report_day, directive.due_date), (25, datetime.date(2025, 9, 30)))
 
+    def test_it_comes_back_to_the_letters_form_to_add_the_next_item(self):
+        self.login(self.secretariat)
+        url = f"/letters/{self.letter.pk}/directives/new/"
+        response = self.client.post(url, {"number": "2", "text": "ข้อถัดไป", "add_another": "1"})
+        self.assertRedirects(response, url, fetch_redirect_response=False)
+
     def test_it_says_a_number_is_taken_in_this_letter_only(self):
         self.login(self.secretariat)
         response = self.client.post(f"/letters/{self.letter.pk}/directives/new/", {"number": "1", "text": "ซ้ำ"})
@@ -353,6 +361,8 @@ class DirectiveListBySourceTests(LetterTestCase):
         self.assertEqual(set(self.listed({"source": "meeting"})), {self.directive, self.directive_b})
         self.assertEqual(len(self.listed({})), 3)
         self.assertEqual(self.listed({"letter": self.letter.pk}), [self.letter_directive])
+        page = self.client.get("/directives/", {"letter": self.letter.pk})
+        self.assertContains(page, f'เฉพาะข้อสั่งการตาม<a href="/letters/{self.letter.pk}/">หนังสือ ที่ มท ๐๘๑๐.๖/ว ๑๒๕๐๕')
         self.assertEqual(self.listed({"letter_number": "๐๘๑๐.๖"}), [self.letter_directive])
         self.assertEqual(self.listed({"source": "nonsense", "letter": "x"}), [])
 
@@ -449,3 +459,36 @@ class LetterPdfViewTests(LetterTestCase):
         response = self.client.get(f"/letters/{self.letter.pk}/followup.pdf", {"as_of": "เมื่อวาน"})
         self.assertEqual(response.status_code, 400)
         self.assertIn("วันที่ข้อมูล (as_of) ไม่ถูกต้อง", response.content.decode())
+
+
+class HostileLetterTests(LetterTestCase):
+    """What a user typed into a letter prints literally: escaped on the page, and the
+    PDF renderer fetches nothing it names."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.hostile = letter_create(
+            number=f"มท {HOSTILE_IMG}",
+            date=datetime.date(2025, 1, 6),
+            subject=f"เรื่อง {HOSTILE}",
+            sender=f"จาก {HOSTILE_LINK}",
+            reference=f"อ้างถึง {HOSTILE_CSS}",
+            body=f"เนื้อความ {HOSTILE}",
+            by=cls.secretariat,
+        )
+        services.directive_create(letter=cls.hostile, number="1", text=f"ข้อสั่งการ {HOSTILE}", by=cls.secretariat)
+
+    def test_it_escapes_the_letter_pages(self):
+        self.login(self.secretariat)
+        for url in (f"/letters/{self.hostile.pk}/", "/letters/", "/directives/?source=letter"):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertNotContains(response, HOSTILE_IMG)
+                self.assertContains(response, "&lt;img")
+
+    def test_it_prints_the_letter_summary_literally_and_fetches_only_fonts(self):
+        spy, data = render_with_spy(documents.render_letter_summary, self.hostile)
+        for url in spy.requested:
+            self.assertTrue(url.startswith(pdf.base_url() + "fonts/"), url)
+        self.assertIn(squash(HOSTILE_IMG), pypdf_text(data))
