@@ -233,6 +233,22 @@ class CommandTests(ImportTestCase):
         )
         self.assertEqual(self.target.directives.count(), 0)
 
+    def test_it_says_so_when_the_same_document_comes_again(self):
+        from django.core.management.base import CommandError
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "summary.docx"
+            path.write_bytes(summary_docx(SMALL_SUMMARY))
+            self.run_command(str(path), "--meeting", str(self.target.pk), "--user", self.secretariat.username)
+            other = meeting_create(
+                by=self.secretariat, series=self.series, number=14, year_be=2560, date=self.meeting.date
+            )
+            with self.assertRaisesMessage(CommandError, "เอกสารนี้นำเข้าแล้วเมื่อ"):
+                self.run_command(str(path), "--meeting", str(other.pk), "--user", self.secretariat.username)
+            self.run_command(str(path), "--meeting", str(other.pk), "--again", "--user", self.secretariat.username)
+        self.assertEqual(other.directives.count(), 3)
+        self.assertEqual(ImportBatch.objects.count(), 2)
+
     def test_it_imports_a_letter_reading_its_head_from_the_document(self):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "letter.txt"
