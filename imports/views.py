@@ -221,6 +221,13 @@ def import_preview(request, token: str):
                 if batch.kind == ImportBatch.Kind.LETTER:
                     return redirect("letter_detail", pk=batch.letter_id)
                 return redirect("meeting_detail", pk=batch.meeting_id)
+    mismatch = ""
+    read_number = state["source"].get("meeting_number", "")
+    if meeting and read_number and read_number != f"{meeting.number}/{meeting.year_be}":
+        mismatch = (
+            f"เอกสารนี้ระบุว่าเป็นการประชุมครั้งที่ {thai.thai_digits(read_number)} "
+            f"แต่เลือกนำเข้าสู่ครั้งที่ {meeting.number_label} กรุณาตรวจสอบ"
+        )
     rows = []
     for form, item in zip(formset.forms, state["items"], strict=True):
         rows.append({"form": form, "line_no": item["line_no"]})
@@ -232,6 +239,7 @@ def import_preview(request, token: str):
         "letter_form": letter_form,
         "confirm": confirm,
         "earlier": earlier,
+        "mismatch": mismatch,
         "problems": state["problems"],
         # Text is read line by line; a Word or PDF table row by row.
         "place": "บรรทัด" if state.get("format") == "text" else "แถว",

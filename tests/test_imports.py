@@ -147,6 +147,11 @@ class ImportPageTests(ImportTestCase):
                 self.assertContains(again, "ข้อมูลที่ส่งมาไม่ครบทุกข้อ")
         self.assertEqual(self.target.directives.count(), 0)
 
+    def test_it_warns_when_the_document_names_another_meeting(self):
+        response = self.upload(text="สรุปประเด็นสืบเนื่องจากการประชุมหัวหน้าส่วนราชการ ครั้งที่ ๑๐/๒๕๖๐\n" + SMALL_SUMMARY)
+        page = self.client.get(response["Location"])
+        self.assertContains(page, "เอกสารนี้ระบุว่าเป็นการประชุมครั้งที่ ๑๐/๒๕๖๐ แต่เลือกนำเข้าสู่ครั้งที่ ๑๒/๒๕๖๐")
+
     def test_it_shows_lines_it_could_not_read(self):
         response = self.upload(text=SMALL_SUMMARY + "บรรทัดที่อ่านไม่ได้\n")
         page = self.client.get(response["Location"])
