@@ -13,7 +13,7 @@ from tests.import_samples import letter_text, summary_docx
 from .browser import BrowserTestCase, flat
 
 SUMMARY = (
-    "สรุปประเด็นสืบเนื่องจากการประชุมหัวหน้าส่วนราชการ ครั้งที่ ๑๒/๒๕๖๘\n"
+    "สรุปประเด็นสืบเนื่องจากการประชุมหัวหน้าส่วนราชการ ครั้งที่ {number}\n"
     "ลำดับ\tประเด็น\tหน่วยงานรับผิดชอบ\n"
     "๑\t<u>วาระรักลำปาง รักวิถีล้านนา</u> ขอให้รณรงค์แต่งกายชุดพื้นเมืองในทุกวันศุกร์\tสำนักงานวัฒนธรรม จังหวัดลำปาง\n"
     "๒\t<u>ประเด็นอื่น ๆ</u>\t\n"
@@ -33,7 +33,7 @@ class ImportJourneyTests(BrowserTestCase):
         )
         self.tmp = Path(tempfile.mkdtemp(prefix="lampang-import-"))
         self.docx = self.tmp / "สรุปประเด็น.docx"
-        self.docx.write_bytes(summary_docx(SUMMARY))
+        self.docx.write_bytes(summary_docx(SUMMARY.format(number=self.meeting.number_label)))
 
     def test_from_word_file_and_pasted_letter_to_directives(self):
         self.login("secretariat")
@@ -46,6 +46,7 @@ class ImportJourneyTests(BrowserTestCase):
 
         self.assertEqual(self.heading(), "ตรวจสอบก่อนนำเข้า")
         self.assertIn("ยังไม่ได้บันทึก", self.page_text())
+        self.assertNotIn("แต่เลือกนำเข้าสู่", self.page_text())
         self.assertEqual(self.meeting.directives.count(), 0)
         numbers = [field.get_attribute("value") for field in self.find_all("input[name$='-number']")]
         self.assertEqual(numbers, ["1", "2", "2.1", "2.2"])
