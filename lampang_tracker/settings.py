@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "meetings",
     "directives",
     "minutes",
+    "imports",
 ]
 
 MIDDLEWARE = [

@@ -143,6 +143,11 @@ EXPECTED: dict[str, Row] = {
     "minutes_certify_previous": post_only(minutes_meeting),
     "minutes_correction_create": post_only(minutes_meeting),
     "minutes_correction_decide": post_only(lambda t: {"pk": t.correction.pk}),
+    # imports: the secretariat's tool; a preview lives in the session of whoever uploaded
+    "import_new": secretariat_only(),
+    "import_preview": Row(
+        lambda t: {"token": "no-such-import"}, secretariat=404, agency_a=403, agency_b=403, executive=403
+    ),
 }
 
 
