@@ -204,4 +204,8 @@ class ReviewForm(BoundedTextMixin, forms.Form):
 class CloseForm(BoundedTextMixin, forms.Form):
     text_limits = {"note": limits.NOTE}
 
-    note = forms.CharField(label="เหตุผลการปิดประเด็น", widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="เหตุผลการปิดประเด็น",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "กรุณาระบุเหตุผลการปิดประเด็น"},
+    )

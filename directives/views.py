@@ -96,8 +96,11 @@ directive_list = DirectiveListView.as_view()
 
 @require_GET
 def directive_detail(request, pk: int):
+    return _directive_page(request, get_directive_for_user(request, pk))
+
+
+def _directive_page(request, directive: Directive, *, close_form: CloseForm | None = None, status: int = 200):
     actor = actor_for(request.user)
-    directive = get_directive_for_user(request, pk)
     assignments = directive.assignments.select_related("agency", "acknowledged_by").prefetch_related(REPORTS_WITH_FILES)
     if actor.is_agency:
         assignments = assignments.filter(agency=actor.agency)
@@ -109,8 +112,9 @@ def directive_detail(request, pk: int):
             "parties": directive.parties.select_related("agency", "group"),
             "children": directive.children.all(),
             "assignments": assignments,
-            "close_form": CloseForm(),
+            "close_form": close_form or CloseForm(),
         },
+        status=status,
     )
 
 
@@ -161,12 +165,13 @@ def directive_close(request, pk: int):
     if form.is_valid():
         try:
             services.directive_close(directive=directive, note=form.cleaned_data["note"], by=request.user)
-            messages.success(request, "ปิดประเด็นแล้ว")
         except services.DomainError as error:
-            messages.error(request, str(error))
-    else:
-        messages.error(request, "กรุณาระบุเหตุผลการปิดประเด็น")
-    return redirect("directive_detail", pk=directive.pk)
+            errors_to_form(form, error)
+        else:
+            messages.success(request, "ปิดประเด็นแล้ว")
+            return redirect("directive_detail", pk=directive.pk)
+    # The page again, with the reason as typed and the complaint next to it.
+    return _directive_page(request, directive, close_form=form, status=400)
 
 
 @require_POST
