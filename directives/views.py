@@ -304,9 +304,13 @@ def report_review(request, pk: int):
 @require_GET
 def attachment_download(request, pk: int):
     attachment = get_attachment_for_user(request, pk)
-    return FileResponse(
+    # Always a download, never shown in the tracker's own origin; the type is the one
+    # the upload check found in the bytes, and the browser must not guess another.
+    response = FileResponse(
         attachment.file.open("rb"),
-        as_attachment=not attachment.is_image,
+        as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
