@@ -112,7 +112,8 @@ class DirectiveForm(BoundedTextMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("heading", "").strip() and not data.get("text", "").strip():
+        typed_but_refused = self.has_error("heading") or self.has_error("text")  # (too long, NUL): said already
+        if not typed_but_refused and not data.get("heading", "").strip() and not data.get("text", "").strip():
             self.add_error("text", "กรุณากรอกข้อความประเด็น หรือหัวข้อ อย่างน้อยหนึ่งอย่าง")
         if data.get("report_until") and not data.get("report_day"):
             self.add_error("report_day", "กรุณาระบุวันที่รายงานของทุกเดือน")

@@ -182,9 +182,9 @@ class ItemForm(AmendmentReasonMixin, ServiceValuesMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not any(data.get(name, "").strip() for name in ("title", "body", "resolution")) and not data.get(
-            "presenter_agency"
-        ):
+        texts = ("title", "body", "resolution")
+        refused = any(self.has_error(name) for name in (*texts, "presenter_agency"))  # said already
+        if not refused and not any(data.get(name, "").strip() for name in texts) and not data.get("presenter_agency"):
             self.add_error("title", "กรุณากรอกเรื่อง สาระสำคัญ หรือมติที่ประชุม อย่างน้อยหนึ่งอย่าง")
         return data
 
