@@ -18,10 +18,7 @@ class AmendmentReasonMixin(BoundedTextMixin):
     def add_reason_field(self, minutes: Minutes) -> None:
         if minutes.is_locked():
             self.fields["reason"] = forms.CharField(
-                label="เหตุผลการแก้ไข",
-                help_text=REASON_HELP,
-                max_length=limits.NOTE,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                label="เหตุผลการแก้ไข", help_text=REASON_HELP, widget=forms.Textarea(attrs={"rows": 2})
             )
 
     @property

@@ -56,7 +56,7 @@ class Case:
     texts: dict[str, int] = field(default_factory=dict)  # text field -> length limit
     choices: list[str] = field(default_factory=list)
     numbers: list[str] = field(default_factory=list)
-    dates: list[str] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)  # dates and times
     echo: str | None = None  # the text field that carries TYPED
     error_ids: bool = True  # fields render id_<name>_error (not in the attendance table)
 
@@ -405,7 +405,7 @@ class HostileFormTests(HostileCast):
         later = self.earlier.certify_deadline + datetime.timedelta(days=1)
         url = f"/meetings/{self.meeting.pk}/minutes/sections/{Section.FOR_INFORMATION}/"
         with mock.patch("minutes.models.today", return_value=later):
-            for reason in (NUL, "ก" * (limits.NOTE + 1)):
+            for reason in (NUL, "ก" * (limits.TEXT + 1)):
                 with self.subTest(reason=reason[:20]):
                     case = Case(
                         "เหตุผลการแก้ไข",
