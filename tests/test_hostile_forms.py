@@ -416,6 +416,26 @@ class HostileFormTests(HostileCast):
                     )
                     self.assertTrue(Minutes.objects.get(pk=self.earlier.pk).is_locked())
                     self.check(case, "reason", reason, True)
+                    attendees = f"/meetings/{self.meeting.pk}/minutes/attendees/"
+                    table = {
+                        "form-TOTAL_FORMS": "1",
+                        "form-INITIAL_FORMS": "1",
+                        "form-0-id": str(self.attendee.pk),
+                        "form-0-kind": "present",
+                        "form-0-position_order": "1",
+                        "form-0-name": TYPED,
+                        "table-reason": reason,
+                    }
+                    self.check(
+                        Case("ตารางรายชื่อ", attendees, "secretariat", table, echo="form-0-name"),
+                        "table-reason",
+                        reason,
+                        True,
+                    )
+                    copy = {"action": "previous", "previous-reason": reason}
+                    self.check(
+                        Case("คัดลอกรายชื่อ", attendees + "add/", "secretariat", copy), "previous-reason", reason, True
+                    )
 
 
 class RefusalTests(HostileCast):
