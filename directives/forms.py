@@ -140,7 +140,8 @@ class DirectiveForm(BoundedTextMixin, VersionedFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("heading", "").strip() and not data.get("text", "").strip():
+        typed_but_refused = self.has_error("heading") or self.has_error("text")  # (too long, NUL): said already
+        if not typed_but_refused and not data.get("heading", "").strip() and not data.get("text", "").strip():
             self.add_error("text", "กรุณากรอกข้อความประเด็น หรือหัวข้อ อย่างน้อยหนึ่งอย่าง")
         if data.get("report_until") and not data.get("report_day"):
             self.add_error("report_day", "กรุณาระบุวันที่รายงานของทุกเดือน")
@@ -232,7 +233,11 @@ class ReviewForm(BoundedTextMixin, forms.Form):
 class CloseForm(BoundedTextMixin, forms.Form):
     text_limits = {"note": limits.NOTE}
 
-    note = forms.CharField(label="เหตุผลการปิดประเด็น", widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="เหตุผลการปิดประเด็น",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "กรุณาระบุเหตุผลการปิดประเด็น"},
+    )
 
 
 # -- Bulk entry: a whole meeting's directives in one table -------------------------
@@ -286,9 +291,11 @@ def _number(value: str) -> str:
     return arabic_digits(value or "").strip().rstrip(".")
 
 
-class BulkRowForm(forms.Form):
+class BulkRowForm(BoundedTextMixin, forms.Form):
     """One row of the bulk-entry table. A row with no heading, text or agencies is
     an unused row and is skipped, whatever number or due date it was offered."""
+
+    text_limits = {"text": limits.DIRECTIVE_TEXT, "parties": 3000}
 
     CONTENT = ("heading", "text", "parties")
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import uuid
 from pathlib import PurePath
 
 from django.conf import settings
@@ -451,10 +452,9 @@ ALLOWED_UPLOAD_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "docx", "xlsx")
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    # The stored name is ours, not the user's: only the extension is kept.
+    # The stored name is ours, not the user's: a random one, with the (checked) extension.
     ext = PurePath(filename).suffix.lower()
-    stamp = timezone.now().strftime("%Y/%m")
-    return f"reports/{stamp}/{instance.report.assignment_id}-{timezone.now():%d%H%M%S%f}{ext}"
+    return f"reports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
 
 
 class Attachment(models.Model):  # หลักฐานประกอบรายงาน
@@ -472,7 +472,3 @@ class Attachment(models.Model):  # หลักฐานประกอบรา
 
     def __str__(self) -> str:
         return self.original_name
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")

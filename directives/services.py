@@ -9,7 +9,6 @@ that the view shows to the user.
 from __future__ import annotations
 
 import datetime
-import mimetypes
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -24,6 +23,7 @@ from agencies.models import Agency, AgencyGroup
 from lampang_tracker import limits, thai
 from meetings.models import Letter, Meeting
 
+from . import uploads
 from .models import (
     ALLOWED_UPLOAD_EXTENSIONS,
     Assignment,
@@ -382,14 +382,29 @@ def assignment_acknowledge(*, assignment: Assignment, by) -> Assignment:
     return assignment
 
 
-def check_upload(upload: UploadedFile) -> None:
+def check_upload(upload: UploadedFile) -> str:
+    """Refuse a file the tracker does not keep; answer the content type its bytes show.
+
+    The extension must be one of the allowed ones and the content must be of that
+    kind (a PNG renamed .pdf, or a web page renamed .png, is refused); HTML and SVG
+    are never taken: a browser would run them."""
     name = upload.name or ""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext in ("svg", "svgz", "htm", "html", "xhtml", "xml") or (upload.size and uploads.is_markup(upload)):
+        raise DomainError(f"ไฟล์ {name} เป็นหน้าเว็บหรือภาพ SVG ซึ่งไม่รับ เพื่อความปลอดภัย (รับเฉพาะ pdf, jpg, png, docx, xlsx)")
     if ext not in ALLOWED_UPLOAD_EXTENSIONS:
         raise DomainError(f"ไฟล์ {name} เป็นชนิดที่ไม่รับ (รับเฉพาะ pdf, jpg, png, docx, xlsx)")
     if upload.size > settings.MAX_UPLOAD_BYTES:
         limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
         raise DomainError(f"ไฟล์ {name} ใหญ่เกิน {limit} MB")
+    if not upload.size:
+        raise DomainError(f"ไฟล์ {name} ว่างเปล่า (ขนาด ๐ ไบต์)")
+    kind = uploads.sniff(upload)
+    if kind != uploads.KIND_OF_EXTENSION[ext]:
+        raise DomainError(
+            f"เนื้อไฟล์ {name} ไม่ใช่ไฟล์ {ext} ตามที่ชื่อไฟล์ระบุ (ไฟล์อาจเสียหาย หรือถูกเปลี่ยนนามสกุล) กรุณาตรวจสอบแล้วแนบใหม่"
+        )
+    return kind
 
 
 def _assignment_recompute_status(assignment: Assignment) -> None:
@@ -422,8 +437,7 @@ def progress_report(
         raise DomainError("ข้อนี้ปิดประเด็นแล้ว ไม่รับรายงานเพิ่ม")
     if status == Status.EXTENSION and requested_due_date is None:
         raise DomainError("กรุณาระบุวันที่ขอขยายเวลาถึง")
-    for upload in files:
-        check_upload(upload)
+    kinds = [check_upload(upload) for upload in files]
     report = ProgressReport(
         assignment=assignment,
         text=text.strip(),
@@ -435,13 +449,14 @@ def progress_report(
     report.full_clean()
     _stamp(report, by)
     report.save()
-    for upload in files:
+    for upload, kind in zip(files, kinds, strict=True):
         Attachment.objects.create(
             report=report,
             file=upload,
-            original_name=(upload.name or "")[:255],
+            # Shown and offered as the download's name; stored under a generated one.
+            original_name="".join(char for char in upload.name or "" if char.isprintable())[:255] or "ไฟล์แนบ",
             size=upload.size,
-            content_type=mimetypes.guess_type(upload.name or "")[0] or "application/octet-stream",
+            content_type=kind,
         )
     if not assignment.acknowledged_at:
         assignment.acknowledged_at, assignment.acknowledged_by = report.created_at, by

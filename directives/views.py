@@ -112,8 +112,11 @@ directive_list = DirectiveListView.as_view()
 
 @require_GET
 def directive_detail(request, pk: int):
+    return _directive_page(request, get_directive_for_user(request, pk))
+
+
+def _directive_page(request, directive: Directive, *, close_form: CloseForm | None = None, status: int = 200):
     actor = actor_for(request.user)
-    directive = get_directive_for_user(request, pk)
     assignments = directive.assignments.select_related("agency", "acknowledged_by").prefetch_related(REPORTS_WITH_FILES)
     if actor.is_agency:
         assignments = assignments.filter(agency=actor.agency)
@@ -125,8 +128,9 @@ def directive_detail(request, pk: int):
             "parties": directive.parties.select_related("agency", "group"),
             "children": directive.children.all(),
             "assignments": assignments,
-            "close_form": CloseForm(),
+            "close_form": close_form or CloseForm(),
         },
+        status=status,
     )
 
 
@@ -264,12 +268,13 @@ def directive_close(request, pk: int):
     if form.is_valid():
         try:
             services.directive_close(directive=directive, note=form.cleaned_data["note"], by=request.user)
-            messages.success(request, "ปิดประเด็นแล้ว")
         except services.DomainError as error:
-            messages.error(request, str(error))
-    else:
-        messages.error(request, "กรุณาระบุเหตุผลการปิดประเด็น")
-    return redirect("directive_detail", pk=directive.pk)
+            errors_to_form(form, error)
+        else:
+            messages.success(request, "ปิดประเด็นแล้ว")
+            return redirect("directive_detail", pk=directive.pk)
+    # The page again, with the reason as typed and the complaint next to it.
+    return _directive_page(request, directive, close_form=form, status=400)
 
 
 @require_POST
@@ -409,9 +414,13 @@ UPLOAD_POLICY = {"default-src": [NONE], "img-src": [SELF], "style-src": [UNSAFE_
 @csp(UPLOAD_POLICY)
 def attachment_download(request, pk: int):
     attachment = get_attachment_for_user(request, pk)
-    return FileResponse(
+    # Always a download, never shown in the tracker's own origin; the type is the one
+    # the upload check found in the bytes, and the browser must not guess another.
+    response = FileResponse(
         attachment.file.open("rb"),
-        as_attachment=not attachment.is_image,
+        as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,10 +1,12 @@
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies.access import require_known_role, require_secretariat
 from agencies.roles import actor_for
+from lampang_tracker.forms import errors_to_form
 from lampang_tracker.query import parse_id
 
 from .access import get_meeting_for_user
@@ -45,9 +47,13 @@ def meeting_create_view(request):
     require_secretariat(request)
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        meeting = meeting_create(by=request.user, **form.cleaned_data)
-        messages.success(request, f"สร้างการประชุมครั้งที่ {meeting.number_label} แล้ว")
-        return redirect("meeting_detail", pk=meeting.pk)
+        try:
+            meeting = meeting_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, f"สร้างการประชุมครั้งที่ {meeting.number_label} แล้ว")
+            return redirect("meeting_detail", pk=meeting.pk)
     return render(request, "meetings/meeting_form.html", {"form": form})
 
 
@@ -56,7 +62,11 @@ def meeting_edit(request, pk: int):
     meeting = get_meeting_for_user(request, pk, write=True)
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
-        meeting_update(meeting=meeting, by=request.user, **form.cleaned_data)
-        messages.success(request, "บันทึกการแก้ไขแล้ว")
-        return redirect("meeting_detail", pk=meeting.pk)
+        try:
+            meeting_update(meeting=meeting, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, "บันทึกการแก้ไขแล้ว")
+            return redirect("meeting_detail", pk=meeting.pk)
     return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting})

@@ -23,10 +23,7 @@ class AmendmentReasonMixin(BoundedTextMixin):
     def add_reason_field(self, minutes: Minutes) -> None:
         if minutes.is_locked():
             self.fields["reason"] = forms.CharField(
-                label="เหตุผลการแก้ไข",
-                help_text=REASON_HELP,
-                max_length=limits.NOTE,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                label="เหตุผลการแก้ไข", help_text=REASON_HELP, widget=forms.Textarea(attrs={"rows": 2})
             )
 
     @property
@@ -284,9 +281,9 @@ class ItemForm(AmendmentReasonMixin, ServiceValuesMixin, VersionedFormMixin, for
 
     def clean(self):
         data = super().clean()
-        if not any(data.get(name, "").strip() for name in ("title", "body", "resolution")) and not data.get(
-            "presenter_agency"
-        ):
+        texts = ("title", "body", "resolution")
+        refused = any(self.has_error(name) for name in (*texts, "presenter_agency"))  # said already
+        if not refused and not any(data.get(name, "").strip() for name in texts) and not data.get("presenter_agency"):
             self.add_error("title", "กรุณากรอกเรื่อง สาระสำคัญ หรือมติที่ประชุม อย่างน้อยหนึ่งอย่าง")
         return data
 

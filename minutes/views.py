@@ -82,7 +82,8 @@ def _detail(request, minutes: Minutes, *, status: int = 200, **forms):
     corrections = list(corrections)
     bound = forms.get("decision_forms") or {}
     for correction in corrections:
-        if correction.status == CorrectionRequest.Status.PENDING:
+        # A refused decision shows its form (with why) even when the request was decided meanwhile.
+        if correction.status == CorrectionRequest.Status.PENDING or correction.pk in bound:
             correction.decision_form = bound.get(correction.pk) or DecisionForm(prefix=f"c{correction.pk}")
     follow_up, follow_up_as_of = services.follow_up_rows(minutes, previous=previous)
     follow_up = [
@@ -429,10 +430,16 @@ def minutes_certify_previous(request, pk: int):
                 minutes=earlier, at_meeting=meeting, note=form.cleaned_data["note"], by=request.user
             )
         except (ValidationError, services.DomainError) as error:
-            messages.error(request, str(getattr(error, "message", error)))
+            errors_to_form(form, error)
         else:
             messages.success(request, f"บันทึกการรับรองรายงานการประชุมครั้งที่ {previous.number_label} แล้ว")
-    return _to_detail(meeting.pk, f"section-{Section.CERTIFY}")
+            return _to_detail(meeting.pk, f"section-{Section.CERTIFY}")
+    minutes = Minutes.objects.filter(meeting=meeting).select_related("meeting__series", "certified_in").first()
+    if minutes is None:  # the form lives on this meeting's minutes page; without one, say it on top
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+        return redirect("minutes_detail", pk=meeting.pk)
+    return _detail(request, minutes, certify_form=form, status=400)
 
 
 @require_POST

@@ -2,16 +2,44 @@
 
 from __future__ import annotations
 
+import io
 import os
+import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
+import docx
+import openpyxl
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from PIL import Image
 
 from directives import services
 from directives.models import Attachment, ProgressReport, Status
 from tests.base import TempMediaMixin, TrackerTestCase, png_bytes, png_upload
+
+
+def jpeg_bytes() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (2, 2), "red").save(out, "JPEG")
+    return out.getvalue()
+
+
+def docx_bytes() -> bytes:
+    out = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph("รายงานผลการดำเนินงาน")
+    document.save(out)
+    return out.getvalue()
+
+
+def xlsx_bytes() -> bytes:
+    out = io.BytesIO()
+    book = openpyxl.Workbook()
+    book.active["A1"] = "ผลการดำเนินงาน"
+    book.save(out)
+    return out.getvalue()
 
 
 def body(response) -> bytes:
@@ -102,6 +130,73 @@ class AttachmentUploadTests(TempMediaMixin, TrackerTestCase):
         self.assertContains(response, "ใหญ่เกิน")
         self.assertEqual(self.counts(), before)
 
+    def assertRefused(self, upload, message: str):
+        self.login(self.user_a)
+        before = self.counts()
+        response = self.post(upload)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(message, " ".join(response.context["form"].errors["files"]))
+        self.assertContains(response, 'id="id_files_error"')
+        self.assertContains(response, "แนบภาพกิจกรรม</textarea>")  # the report text is kept
+        self.assertEqual(self.counts(), before)
+
+    def test_it_refuses_a_png_renamed_pdf(self):
+        self.assertRefused(
+            SimpleUploadedFile("รายงาน.pdf", png_bytes(), content_type="application/pdf"),
+            "เนื้อไฟล์ รายงาน.pdf ไม่ใช่ไฟล์ pdf ตามที่ชื่อไฟล์ระบุ",
+        )
+
+    def test_it_refuses_a_pdf_renamed_png(self):
+        self.assertRefused(SimpleUploadedFile("ภาพ.png", b"%PDF-1.4\n%%EOF\n", content_type="image/png"), "ไม่ใช่ไฟล์ png")
+
+    def test_it_refuses_a_web_page_renamed_png(self):
+        page = b"<!DOCTYPE html><html><script>alert(document.cookie)</script></html>"
+        self.assertRefused(SimpleUploadedFile("ภาพ.png", page, content_type="image/png"), "เป็นหน้าเว็บหรือภาพ SVG ซึ่งไม่รับ")
+
+    def test_it_refuses_svg_and_html_whatever_their_content(self):
+        svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+        for name, content in (("แผนผัง.svg", svg), ("หน้า.html", b"<p>hi</p>"), ("หน้า.htm", png_bytes())):
+            with self.subTest(name=name):
+                self.assertRefused(SimpleUploadedFile(name, content), "เป็นหน้าเว็บหรือภาพ SVG ซึ่งไม่รับ")
+
+    def test_it_refuses_a_zip_renamed_docx_and_a_docx_renamed_xlsx(self):
+        plain = io.BytesIO()
+        with zipfile.ZipFile(plain, "w") as package:
+            package.writestr("readme.txt", "hello")
+        self.assertRefused(SimpleUploadedFile("รายงาน.docx", plain.getvalue()), "ไม่ใช่ไฟล์ docx")
+        self.assertRefused(SimpleUploadedFile("ตาราง.xlsx", docx_bytes()), "ไม่ใช่ไฟล์ xlsx")
+
+    def test_it_refuses_a_broken_image_and_an_empty_file(self):
+        self.assertRefused(SimpleUploadedFile("ภาพ.jpg", b"\xff\xd8\xff\xe0garbage"), "ไม่ใช่ไฟล์ jpg")
+        self.assertRefused(SimpleUploadedFile("ว่าง.pdf", b""), "ว่างเปล่า")
+
+    def test_it_accepts_real_jpeg_docx_and_xlsx_and_stores_the_type_it_found(self):
+        self.login(self.user_a)
+        response = self.post(
+            SimpleUploadedFile("ภาพ.JPG", jpeg_bytes(), content_type="application/octet-stream"),
+            SimpleUploadedFile("รายงาน.docx", docx_bytes(), content_type="text/html"),
+            SimpleUploadedFile("ตาราง.xlsx", xlsx_bytes()),
+        )
+        self.assertRedirects(response, self.url(), fetch_redirect_response=False)
+        self.assertEqual(
+            dict(Attachment.objects.values_list("original_name", "content_type")),
+            {
+                "ภาพ.JPG": "image/jpeg",
+                "รายงาน.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "ตาราง.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            },
+        )
+
+    def test_it_stores_the_file_under_a_generated_name(self):
+        self.login(self.user_a)
+        self.post(png_upload("ภาพกิจกรรม.png"), png_upload("ภาพกิจกรรม.png"))
+        first, second = Attachment.objects.order_by("pk")
+        for attachment in (first, second):
+            stored = Path(attachment.file.name).name
+            self.assertRegex(stored, r"^[0-9a-f]{32}\.png$")
+            self.assertEqual(attachment.original_name, "ภาพกิจกรรม.png")
+        self.assertNotEqual(first.file.name, second.file.name)
+
     def test_it_refuses_a_file_over_the_size_limit_in_the_service_too(self):
         before = self.counts()
         with override_settings(MAX_UPLOAD_BYTES=10), self.assertRaisesMessage(services.DomainError, "ใหญ่เกิน"):
@@ -139,16 +234,16 @@ class AttachmentDownloadTests(TempMediaMixin, TrackerTestCase):
                 self.assertEqual(response["Content-Type"], "image/png")
                 self.assertEqual(body(response), png_bytes())
 
-    def test_it_shows_images_inline_and_sends_other_files_as_downloads(self):
+    def test_it_sends_every_file_as_a_download_with_its_thai_name_and_nosniff(self):
         self.login(self.user_a)
-        response = self.client.get(self.url())
-        self.assertTrue(response["Content-Disposition"].startswith("inline"))
-        self.assertEqual(response["X-Content-Type-Options"], "nosniff")
-        body(response)
-        response = self.client.get(self.url(self.pdf))
-        self.assertTrue(response["Content-Disposition"].startswith("attachment"))
-        self.assertIn("filename*=utf-8''", response["Content-Disposition"])  # the Thai name survives
-        self.assertEqual(body(response), b"%PDF-1.4\n%%EOF\n")
+        for attachment, content in ((self.png, png_bytes()), (self.pdf, b"%PDF-1.4\n%%EOF\n")):
+            with self.subTest(attachment=attachment.original_name):
+                response = self.client.get(self.url(attachment))
+                self.assertTrue(response["Content-Disposition"].startswith("attachment"))
+                # The Thai name survives, percent-encoded as RFC 6266 says.
+                self.assertIn(f"filename*=utf-8''{quote(attachment.original_name)}", response["Content-Disposition"])
+                self.assertEqual(response["X-Content-Type-Options"], "nosniff")
+                self.assertEqual(body(response), content)
 
     def test_it_links_the_files_from_the_report_timeline(self):
         self.login(self.user_a)

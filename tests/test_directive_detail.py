@@ -185,16 +185,18 @@ class DirectiveCloseTests(TrackerTestCase):
 
     def test_it_refuses_to_close_without_a_note_in_thai(self):
         self.login(self.secretariat)
-        response = self.client.post(self.url(), {"note": "   "}, follow=True)
-        self.assertContains(response, "กรุณาระบุเหตุผลการปิดประเด็น")
+        response = self.client.post(self.url(), {"note": "   "})
+        self.assertContains(response, "กรุณาระบุเหตุผลการปิดประเด็น", status_code=400)
+        self.assertContains(response, 'id="id_note_error"', status_code=400)
         self.directive.refresh_from_db()
         self.assertFalse(self.directive.is_closed)
 
     def test_it_says_so_when_the_directive_is_already_closed(self):
         services.directive_close(directive=self.directive, note="ยุติ", by=self.secretariat)
         self.login(self.secretariat)
-        response = self.client.post(self.url(), {"note": "อีกครั้ง"}, follow=True)
-        self.assertContains(response, "ข้อนี้ปิดประเด็นไปแล้ว")
+        response = self.client.post(self.url(), {"note": "อีกครั้ง"})
+        self.assertContains(response, "ข้อนี้ปิดประเด็นไปแล้ว", status_code=400)
+        self.assertContains(response, "อีกครั้ง</textarea>", status_code=400)
         self.directive.refresh_from_db()
         self.assertEqual(self.directive.close_note, "ยุติ")
 

@@ -8,6 +8,7 @@ from lampang_tracker.thai import thai_digits
 from minutes import services as minutes_services
 from minutes.models import Section
 from tests.base import TrackerTestCase
+from tests.test_hostile_forms import ENGLISH_SENTENCE, THAI, messages_in
 
 HOSTILE = [
     "²",  # "²".isdigit() is True, int("²") fails
@@ -116,6 +117,21 @@ class HostileQueryTests(TrackerTestCase):
             for value in ["²", "-1", "99999999999999999999", "\x00", "'", "31/02/2560", "x" * 5000, "0001-01-01"]:
                 with self.subTest(url=url, value=value[:20]):
                     self.assertNoServerError(url, {name: value})
+
+    def test_it_explains_a_refused_list_filter_in_thai(self):
+        self.login(self.secretariat)
+        names = ["q", "series", "year", "meeting_number", "meeting", "agency", "status", "overdue", "due_from"]
+        shown = 0
+        for name in names:
+            for value in ("²", "\x00", "x" * 5000, "'", "99999999999999999999"):
+                with self.subTest(name=name, value=value[:20]):
+                    response = self.client.get("/directives/", {name: value})
+                    self.assertEqual(response.status_code, 200)
+                    for message in messages_in(response.content.decode()):
+                        shown += 1
+                        self.assertRegex(message, THAI)
+                        self.assertNotRegex(message, ENGLISH_SENTENCE)
+        self.assertGreater(shown, len(names))  # refused values are explained, not silently dropped
 
     def test_it_answers_a_parent_that_is_not_a_number_with_404(self):
         self.login(self.secretariat)

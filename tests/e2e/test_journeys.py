@@ -184,8 +184,10 @@ class DirectiveJourneyTests(TempMediaMixin, BrowserTestCase):
             self.assertIn("รอตรวจ", report.text)
             self.screenshot("agency-report-sent-phone")
             attachment = self.find_text("a", PHOTO_NAME, within=report)
-            self.follow(attachment)
-            self.assertEqual(self.driver.execute_script("return document.images[0].naturalWidth"), 1)
+            # Evidence is always a download (never rendered in the tracker's origin): the
+            # link gives back the very bytes that were uploaded, as the type they are.
+            status, content_type, content = self.fetch(attachment.get_attribute("pathname"))
+            self.assertEqual((status, content_type, content), (200, "image/png", png_bytes()))
 
     def another_agency_gets_not_found(self):
         self.login("education")
