@@ -10,6 +10,7 @@ from agencies.models import Agency
 from lampang_tracker import limits
 from lampang_tracker.conflicts import VersionedFormMixin
 from lampang_tracker.forms import BoundedTextMixin, ThaiDateField, ThaiTimeField
+from lampang_tracker.query import parse_id
 from lampang_tracker.thai import arabic_digits
 
 from .models import AgendaItem, AgendaSection, Attendee, Minutes
@@ -157,8 +158,7 @@ def drop_removed_rows(data: QueryDict, minutes: Minutes, prefix: str = "form") -
     gone), and, of those rows, the ones this user had typed into, to show them."""
 
     def number(key: str) -> int | None:
-        value = data.get(key, "")
-        return int(value) if value.isascii() and value.isdigit() else None
+        return parse_id(data.get(key, ""))
 
     total = number(f"{prefix}-TOTAL_FORMS")
     if total is None:

@@ -507,9 +507,9 @@ class RefusalTests(HostileCast):
                 "form-0-name": TYPED,
             },
         )
-        self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "ข้อมูลนี้อาจถูกแก้ไขหรือลบไปแล้ว")
-        self.assertContains(response, TYPED)
+        # The edit-conflict page (409): it names the removed person and keeps what was typed.
+        self.assertContains(response, "ถูกลบออกจากรายชื่อแล้ว", status_code=409)
+        self.assertContains(response, TYPED, status_code=409)
 
     def test_a_tampered_attendance_table_says_so_in_thai(self):
         self.login(self.secretariat)
