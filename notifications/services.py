@@ -92,6 +92,9 @@ class Outbox:
             self._agency_users[profile.agency_id].append(profile.user)
         for setting in AgencySetting.objects.filter(agency_id__in=wanted).select_related("head"):
             self._settings[setting.agency_id] = setting
+            # The head hears only of what escalates to them (เกินกำหนดรุนแรง and worse).
+            users = self._agency_users[setting.agency_id]
+            self._agency_users[setting.agency_id] = [u for u in users if u.pk != setting.head_id]
         self.preload_prefs(
             [u.pk for users in self._agency_users.values() for u in users]
             + [s.head_id for s in self._settings.values() if s and s.head_id]

@@ -29,8 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, digest: bool, dry_run: bool, limit: int, **options) -> None:
         start = time.perf_counter()
-        now = timezone.now()
-        on = timezone.localdate(now)
+        on = timezone.localdate()
         limit = max(1, min(limit, 10000))
         with transaction.atomic():
             queued = reminders.queue_reminders(on=on)
@@ -38,19 +37,20 @@ class Command(BaseCommand):
                 queued += reminders.queue_critical_digest(on=on)
             if dry_run:
                 # See what the reminders would queue, then leave the database as it was.
-                outcome = services.deliver(now=now, limit=limit, dry_run=True)
+                outcome = services.deliver(now=timezone.now(), limit=limit, dry_run=True)
                 lines = outcome.lines
                 if digest:
-                    lines += services.deliver_digests(now=now, dry_run=True).lines
+                    lines += services.deliver_digests(now=timezone.now(), dry_run=True).lines
                 transaction.set_rollback(True)
         if dry_run:
             self.stdout.write(f"[dry-run] การเตือนใหม่ {queued} รายการ; จะส่ง {len(lines)} ข้อความ:")
             for line in lines:
                 self.stdout.write(f"  {line}")
             return
-        outcome = services.deliver(now=now, limit=limit)
+        # After queueing: what was queued a moment ago is due now.
+        outcome = services.deliver(now=timezone.now(), limit=limit)
         if digest:
-            digest_outcome = services.deliver_digests(now=now)
+            digest_outcome = services.deliver_digests(now=timezone.now())
             outcome.sent += digest_outcome.sent
             outcome.failed += digest_outcome.failed
             outcome.retrying += digest_outcome.retrying
