@@ -3,8 +3,7 @@ from django.utils.functional import SimpleLazyObject
 
 from agencies.roles import actor_for
 
-from . import services
-from .models import Notification
+from .models import AgencySetting, Notification, Preference
 
 
 def notify(request):
@@ -14,16 +13,18 @@ def notify(request):
     if user is None or not user.is_authenticated:
         return {}
 
+    # A read page writes nothing: without a token yet, the link goes to the
+    # preferences page, which makes one.
     def user_feed() -> str:
-        token = services.preference_for(user).calendar_token
-        return request.build_absolute_uri(reverse("calendar_user", args=[token]))
+        token = Preference.objects.filter(user=user).values_list("calendar_token", flat=True).first()
+        return request.build_absolute_uri(reverse("calendar_user", args=[token])) if token else ""
 
     def agency_feed() -> str:
         agency = actor_for(user).agency
         if agency is None:
             return ""
-        token = services.agency_setting_for(agency).calendar_token
-        return request.build_absolute_uri(reverse("calendar_agency", args=[token]))
+        token = AgencySetting.objects.filter(agency=agency).values_list("calendar_token", flat=True).first()
+        return request.build_absolute_uri(reverse("calendar_agency", args=[token])) if token else ""
 
     return {
         "notify_unread": SimpleLazyObject(lambda: Notification.objects.for_user(user).unread().count()),

@@ -463,6 +463,12 @@ class CalendarTests(NotificationTestCase):
         self.assertEqual(self.client.get(reverse("calendar_user", args=[old])).status_code, 404)
         self.assertEqual(self.client.get(reverse("calendar_user", args=[new])).status_code, 200)
 
+    def test_the_home_page_offers_to_make_a_feed_without_writing_anything(self):
+        self.login(self.user_a)
+        response = self.client.get(reverse("home"))
+        self.assertContains(response, "สร้างลิงก์ปฏิทิน")
+        self.assertFalse(Preference.objects.filter(user=self.user_a).exists())
+
     def test_the_home_and_inbox_pages_show_the_feed(self):
         self.login(self.user_a)
         token = notify.agency_setting_for(self.agency_a).calendar_token
