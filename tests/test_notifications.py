@@ -15,7 +15,9 @@ from io import StringIO
 
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -604,3 +606,37 @@ class ViewTests(NotificationTestCase):
         self.assertEqual((setting.line_group_id, setting.head), ("C" + "e" * 32, self.user_a))
         response = self.client.post(url, {"line_group_id": "", "head": self.user_b.pk})
         self.assertEqual(response.status_code, 400)  # the head must belong to the agency
+
+
+class QueryCountTests(NotificationTestCase):
+    def make_rows(self, count: int, start: int) -> None:
+        users = [self.user_a, self.user_b, self.user_district]
+        Notification.objects.bulk_create(
+            Notification(
+                recipient=f"user:{users[i % 3].pk}",
+                user=users[i % 3],
+                agency=[self.agency_a, self.agency_b, self.district][i % 3],
+                event=Event.DUE_SOON,
+                channel=channel,
+                key=f"assignment:{i}",
+                due_day=today(),
+                subject=f"เรื่อง {i}",
+                body="ข้อความ",
+            )
+            for i in range(start, start + count)
+            for channel in (Channel.EMAIL, Channel.INAPP)
+        )
+
+    def test_the_outbox_and_the_list_do_not_grow_queries_with_rows(self):
+        self.make_rows(3, 0)
+        counts = {}
+        for user, name in ((self.secretariat, "notification_outbox"), (self.user_a, "notification_list")):
+            self.login(user)
+            with CaptureQueriesContext(connection) as first:
+                self.assertEqual(self.client.get(reverse(name)).status_code, 200)
+            counts[name] = len(first.captured_queries)
+        self.make_rows(30, 100)
+        for user, name in ((self.secretariat, "notification_outbox"), (self.user_a, "notification_list")):
+            self.login(user)
+            with self.assertNumQueries(counts[name]):
+                self.assertEqual(self.client.get(reverse(name)).status_code, 200)
