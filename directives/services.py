@@ -23,7 +23,7 @@ from agencies.models import Agency, AgencyGroup
 from lampang_tracker import limits, thai
 from meetings.models import Letter, Meeting
 
-from . import uploads
+from . import events, uploads
 from .models import (
     ALLOWED_UPLOAD_EXTENSIONS,
     Assignment,
@@ -203,6 +203,7 @@ def _set_parties(*, directive: Directive, parties: Sequence[Party], by) -> None:
         assignment = Assignment(directive=directive, agency=agency, role=role, due_date=directive.due_date)
         _stamp(assignment, by)
         assignment.save()
+        events.assignment_created.send(sender=Assignment, assignment=assignment)
 
 
 @transaction.atomic
@@ -463,6 +464,7 @@ def progress_report(
         assignment.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
     _assignment_recompute_status(assignment)
     directive_refresh(assignment.directive)
+    events.report_submitted.send(sender=ProgressReport, report=report)
     return report
 
 
@@ -498,4 +500,5 @@ def report_review(*, report: ProgressReport, accept: bool, comment: str = "", by
         assignment.save(update_fields=["due_date", "updated_at"])
     _assignment_recompute_status(assignment)
     directive_refresh(assignment.directive)
+    events.report_reviewed.send(sender=ProgressReport, report=report, accepted=accept)
     return report

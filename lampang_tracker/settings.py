@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "directives",
     "minutes",
     "imports",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "agencies.context_processors.role",
+                "notifications.context_processors.notify",
             ],
             "builtins": ["lampang_tracker.templatetags.thai"],
         },
@@ -270,6 +272,20 @@ DUE_SOON_DAYS = envint("DUE_SOON_DAYS", 7)
 # The office line printed at the foot of documents that belong to no meeting series
 # (the summary of a หนังสือสั่งการ); a series prints its own.
 OFFICE_LINE = os.environ.get("OFFICE_LINE", "กลุ่มงานอำนวยการ สำนักงานจังหวัดลำปาง โทร. ๐๕๔-๒๖๕๐๑๔")
+
+# Notifications (notifications/): links in messages start with SITE_URL; reminders go
+# REMINDER_DAYS before a due date; a failed message is tried NOTIFY_MAX_ATTEMPTS times
+# with backoff. LINE Messaging API: the official account's channel access token and
+# secret; LINE_API_BASE_URL is changed only by tests (a fake server on 127.0.0.1).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
+REMINDER_DAYS = [int(d) for d in envlist("REMINDER_DAYS", "7,3,1")]
+REMINDER_CATCH_UP_DAYS = envint("REMINDER_CATCH_UP_DAYS", 3)
+NOTIFY_MAX_ATTEMPTS = envint("NOTIFY_MAX_ATTEMPTS", 5)
+LINE_CHANNEL_ACCESS_TOKEN = os.environ.get("LINE_CHANNEL_ACCESS_TOKEN", "")
+LINE_CHANNEL_SECRET = os.environ.get("LINE_CHANNEL_SECRET", "")
+LINE_API_BASE_URL = os.environ.get("LINE_API_BASE_URL", "https://api.line.me")
+LINE_TIMEOUT_SECONDS = envint("LINE_TIMEOUT_SECONDS", 10)
+LINE_LINK_CODE_MINUTES = envint("LINE_LINK_CODE_MINUTES", 30)
 
 LOGGING = {
     "version": 1,

@@ -32,6 +32,7 @@ from directives.services import DomainError, EditConflict, Party, claim_version
 from lampang_tracker import limits, thai
 from meetings.models import Meeting
 
+from . import events
 from .models import (
     AgendaItem,
     AgendaSection,
@@ -600,6 +601,7 @@ def minutes_circulate(*, minutes: Minutes, deadline: datetime.date, by, on: date
     minutes.full_clean()
     _stamp(minutes, by)
     minutes.save()
+    events.minutes_circulated.send(sender=Minutes, minutes=minutes)
     return minutes
 
 
@@ -689,4 +691,5 @@ def correction_decide(*, correction: CorrectionRequest, accept: bool, note: str 
     correction.decided_at = timezone.now()
     correction.decision_note = note.strip()
     correction.save()
+    events.correction_decided.send(sender=CorrectionRequest, correction=correction)
     return correction

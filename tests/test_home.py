@@ -106,16 +106,16 @@ class HomeTests(SpreadMixin, TrackerTestCase):
 
     def test_it_does_not_grow_queries_with_rows_for_the_secretariat(self):
         self.login(self.secretariat)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(11):
             self.assertEqual(self.client.get("/").status_code, 200)
         self.grow()
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(11):
             self.assertEqual(self.client.get("/").status_code, 200)
 
     def test_it_does_not_grow_queries_with_rows_for_an_agency_user(self):
         self.login(self.user_a)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(11):
             self.assertEqual(self.client.get("/").status_code, 200)
         self.grow()
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(11):
             self.assertEqual(self.client.get("/").status_code, 200)

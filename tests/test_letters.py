@@ -247,7 +247,7 @@ class LetterListTests(SpreadMixin, LetterTestCase):
     def test_it_does_not_grow_queries_with_letters(self):
         self.login(self.secretariat)
         self.client.get("/letters/")
-        with self.assertNumQueries(5) as first:
+        with self.assertNumQueries(9) as first:
             self.client.get("/letters/")
         for i in range(5):
             letter = letter_create(
@@ -392,11 +392,11 @@ class DirectiveListBySourceTests(LetterTestCase):
 
         add_letter(0)
         self.login(self.secretariat)
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(14):
             self.client.get("/directives/")
         for i in range(1, 5):
             add_letter(i)
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(14):
             self.assertContains(self.client.get("/directives/"), "หนังสือ ที่ มท ๔/ว ๔")
 
     def test_it_lets_an_agency_user_filter_their_letter_items(self):

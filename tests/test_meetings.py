@@ -70,11 +70,11 @@ class MeetingListTests(SpreadMixin, TrackerTestCase):
 
     def test_it_does_not_grow_queries_with_rows(self):
         self.login(self.secretariat)
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(9):
             self.assertEqual(self.client.get("/meetings/").status_code, 200)
         for _ in range(6):
             self.spread_rows(agencies=self.many, directives=1, by=self.secretariat)
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(9):
             self.assertEqual(self.client.get("/meetings/").status_code, 200)
 
 
@@ -134,13 +134,13 @@ class MeetingDetailTests(SpreadMixin, TrackerTestCase):
     def test_it_does_not_grow_queries_with_rows(self):
         self.login(self.secretariat)
         # 8 for the page, 1 for the link to its minutes
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(13):
             self.assertEqual(self.client.get(self.url()).status_code, 200)
         more = self.spread_agencies(5)
         self.spread_rows(
             agencies=self.many + more, directives=25, by=self.secretariat, meeting=self.meeting, group=self.group
         )
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(13):
             self.assertEqual(self.client.get(self.url()).status_code, 200)
 
 

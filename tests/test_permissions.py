@@ -16,6 +16,8 @@ from directives import services
 from directives.models import Status, today
 from meetings.services import letter_create, meeting_create
 from minutes import services as minutes_services
+from notifications import services as notify_services
+from notifications.models import Channel, Event, Notification
 from tests.base import TempMediaMixin, TrackerTestCase, login_redirect, png_upload
 
 ROLES = ("anonymous", "secretariat", "agency_a", "agency_b", "executive")
@@ -89,6 +91,7 @@ def agenda_item(t):
 
 EXPECTED: dict[str, Row] = {
     # the load balancer's health check: no login, nothing private in it
+    # the load balancer's probe: open to everyone, no session
     "healthz": Row(no_kwargs, secretariat=200, agency_a=200, agency_b=200, executive=200, anonymous=200),
     # agencies
     "agency_list": everyone(),
@@ -148,6 +151,39 @@ EXPECTED: dict[str, Row] = {
     "import_preview": Row(
         lambda t: {"token": "no-such-import"}, secretariat=404, agency_a=403, agency_b=403, executive=403
     ),
+    # notifications: each user's own list and preferences; the outbox and the agencies'
+    # LINE groups for the secretariat; calendar feeds open to whoever holds the secret link
+    "notification_list": everyone(),
+    "notification_open": Row(
+        lambda t: {"pk": t.notification.pk}, secretariat=404, agency_a=302, agency_b=404, executive=404
+    ),
+    "notification_read_all": post_only(no_kwargs),
+    "notification_preferences": everyone(),
+    "notification_line_code": post_only(no_kwargs),
+    "notification_line_unlink": post_only(no_kwargs),
+    "notification_calendar_renew": post_only(no_kwargs),
+    "notification_outbox": secretariat_only(),
+    "notification_resend": post_only(lambda t: {"pk": t.notification.pk}),
+    "notification_settings": secretariat_only(),
+    "notification_agency": secretariat_only(agency),
+    "notification_agency_calendar_renew": post_only(agency),
+    "calendar_user": Row(
+        lambda t: {"token": t.user_feed_token},
+        secretariat=200,
+        agency_a=200,
+        agency_b=200,
+        executive=200,
+        anonymous=200,
+    ),
+    "calendar_agency": Row(
+        lambda t: {"token": t.agency_feed_token},
+        secretariat=200,
+        agency_a=200,
+        agency_b=200,
+        executive=200,
+        anonymous=200,
+    ),
+    "line_webhook": Row(no_kwargs, secretariat=405, agency_a=405, agency_b=405, executive=405, anonymous=405),
 }
 
 
@@ -200,6 +236,19 @@ class PermissionMatrixTests(TempMediaMixin, TrackerTestCase):
         cls.correction = minutes_services.correction_request(
             minutes=minutes, section=section, text="ขอแก้ชื่อ", agency=cls.agency_a, by=cls.user_a
         )
+        cls.notification = Notification.objects.create(
+            recipient=f"user:{cls.user_a.pk}",
+            user=cls.user_a,
+            event=Event.DUE_SOON,
+            channel=Channel.INAPP,
+            key=f"assignment:{cls.assignment_a.pk}",
+            due_day=today(),
+            subject="ใกล้ครบกำหนด",
+            body="ใกล้ครบกำหนด",
+            url=f"/assignments/{cls.assignment_a.pk}/",
+        )
+        cls.user_feed_token = notify_services.preference_for(cls.user_a).calendar_token
+        cls.agency_feed_token = notify_services.agency_setting_for(cls.agency_a).calendar_token
 
     def users(self):
         return {

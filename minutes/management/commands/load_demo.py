@@ -313,7 +313,10 @@ class DemoLoader:
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User.objects.create(username=username, password=self.password_hash, **names)
+            # An address on a reserved domain, so the console e-mail backend shows the
+            # demo's reminders (send_notifications) without mailing anyone.
+            email = f"{username}@lampang-demo.example"
+            user = User.objects.create(username=username, password=self.password_hash, email=email, **names)
             self._count("users")
         if not Profile.objects.filter(user=user).exists():
             profile = Profile(user=user, role=role, agency=agency, position=position)
