@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("directives.urls")),
     path("", include("directives.pdf_urls")),
     path("", include("minutes.urls")),
+    path("", include("people.urls")),
 ]
