@@ -40,7 +40,10 @@ def _profile(user):
 def account(request):
     user = request.user
     profile = _profile(user)
-    form = AccountForm(request.POST or None, initial={"email": user.email, "phone": profile.phone if profile else ""})
+    form = AccountForm(
+        request.POST if request.method == "POST" else None,
+        initial={"email": user.email, "phone": profile.phone if profile else ""},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.account_update(user=user, **form.cleaned_data)
@@ -63,7 +66,7 @@ def account(request):
 
 @require_http_methods(["GET", "POST"])
 def account_password(request):
-    form = ThaiPasswordChangeForm(request.user, request.POST or None)
+    form = ThaiPasswordChangeForm(request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, form.user)
@@ -154,7 +157,7 @@ def two_factor_setup(request):
     if twofactor.is_enabled(user):
         return redirect("account")
     device = twofactor.pending_totp(user)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         codes = twofactor.confirm(device, form.cleaned_data["token"])
         if codes is None:
@@ -179,7 +182,7 @@ def two_factor_verify(request):
     user = request.user
     if user.is_verified() or not twofactor.is_enabled(user):
         return redirect(_next_url(request))
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         device = twofactor.verify(user, form.cleaned_data["token"])
         if device is None:

@@ -58,7 +58,7 @@ person_list = PersonListView.as_view()
 @require_http_methods(["GET", "POST"])
 def person_create(request):
     require_secretariat(request)
-    form = PersonForm(request.POST or None, initial={"role": Profile.Role.AGENCY})
+    form = PersonForm(request.POST if request.method == "POST" else None, initial={"role": Profile.Role.AGENCY})
     if request.method == "POST" and form.is_valid():
         try:
             user = services.person_create(**form.cleaned_data, by=request.user)
@@ -96,7 +96,7 @@ def person_edit(request, pk: int):
         "position": profile.position if profile else "",
         "phone": profile.phone if profile else "",
     }
-    form = PersonForm(request.POST or None, initial=initial)
+    form = PersonForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.person_update(user=person, **form.cleaned_data, by=request.user)
@@ -139,7 +139,9 @@ def person_invite(request, pk: int):
 def people_import(request):
     """Upload (POST a file) → preview of every row with its problems."""
     require_secretariat(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(
+        request.POST if request.method == "POST" else None, request.FILES if request.method == "POST" else None
+    )
     rows = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
