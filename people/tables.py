@@ -15,7 +15,7 @@ class PersonTable(tables.Table):
     position = tables.Column(verbose_name="ตำแหน่ง", accessor="profile__position", default="—")
     email = tables.Column(verbose_name="อีเมล", default="—")
     line = tables.Column(verbose_name="LINE", accessor="pk", orderable=False)
-    last_login = tables.Column(verbose_name="เข้าสู่ระบบล่าสุด")
+    last_login = tables.Column(verbose_name="เข้าสู่ระบบล่าสุด", default="ยังไม่เคย")
     is_active = tables.Column(verbose_name="สถานะ")
 
     class Meta:
