@@ -222,3 +222,16 @@ class TwoFactorTests(TrackerTestCase):
         self.client.post(reverse("two_factor_disable"))
         self.assertFalse(TOTPDevice.objects.filter(user=self.secretariat).exists())
         self.assertEqual(self.client.get(reverse("two_factor_disable")).status_code, 405)
+
+
+class NoPeopleInExportsTests(TrackerTestCase):
+    def test_the_directive_export_names_agencies_never_people(self):
+        self.user_a.first_name, self.user_a.last_name, self.user_a.email = "สมหญิง", "รักงาน", "somying@example.go.th"
+        self.user_a.save()
+        self.login(self.secretariat)
+        response = self.client.get(reverse("directive_list"), {"_export": "csv"})
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode("utf-8-sig")
+        self.assertIn("สำนักงานวัฒนธรรมจังหวัดลำปาง", text)
+        for private in ("สมหญิง", "somying@example.go.th", "culture"):
+            self.assertNotIn(private, text)
