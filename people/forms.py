@@ -59,6 +59,7 @@ class AccountForm(BoundedTextMixin, forms.Form):
     email = forms.EmailField(
         label="อีเมล",
         max_length=254,
+        required=False,
         help_text="ใช้รับลิงก์ตั้งรหัสผ่านใหม่เมื่อลืมรหัสผ่าน",
         error_messages={"invalid": "รูปแบบอีเมลไม่ถูกต้อง เช่น somchai@example.go.th"},
     )

@@ -235,3 +235,11 @@ class NoPeopleInExportsTests(TrackerTestCase):
         self.assertIn("สำนักงานวัฒนธรรมจังหวัดลำปาง", text)
         for private in ("สมหญิง", "somying@example.go.th", "culture"):
             self.assertNotIn(private, text)
+
+
+class AccountWithoutEmailTests(TrackerTestCase):
+    def test_a_user_without_email_can_still_set_a_phone(self):
+        self.login(self.user_a)
+        self.assertRedirects(self.client.post(reverse("account"), {"email": "", "phone": "081"}), reverse("account"))
+        self.user_a.refresh_from_db()
+        self.assertEqual((self.user_a.email, self.user_a.profile.phone), ("", "081"))
