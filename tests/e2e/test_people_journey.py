@@ -92,6 +92,15 @@ class PeopleJourneyTests(TempMediaMixin, BrowserTestCase):
             self.follow(self.find_text("nav a", "งานของหน่วยงาน"))
             self.assertIn(DIRECTIVE_TEXT, self.page_text())
             self.screenshot("officer-inbox-phone")
+            # Their own account, from their name in the top bar.
+            self.follow(self.find_text("a.who", "สมหญิง"))
+            self.assertEqual(self.heading(), "บัญชีของฉัน")
+            self.assertIn("อุปกรณ์นี้", self.page_text())
+            self.type_into("phone", "054-222333")
+            self.follow(self.find_text("main button", "บันทึก"))
+            self.assertIn("บันทึกอีเมลและโทรศัพท์แล้ว", self.messages())
+            self.assertAccessible("account")
+            self.screenshot("officer-account-phone")
             # The link worked once.
             self.driver.delete_all_cookies()
             self.visit(link)
