@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import password_validation
-from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
 from agencies.models import Agency, Profile
 from lampang_tracker.forms import BoundedTextMixin
@@ -108,6 +108,19 @@ class ThaiPasswordResetForm(PasswordResetForm):
             "required": "กรุณากรอกอีเมล",
             "invalid": "รูปแบบอีเมลไม่ถูกต้อง เช่น somchai@example.go.th",
         }
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form; an invited person's user name is their e-mail address,
+    which they may type with capitals (Somying@Example.go.th)."""
+
+    def clean_username(self):
+        username = self.cleaned_data.get("username", "")
+        if "@" in username:
+            match = get_user_model().objects.filter(username__iexact=username.strip()).first()
+            if match is not None:
+                return match.get_username()
+        return username
 
 
 class TokenForm(forms.Form):

@@ -15,7 +15,7 @@ class PersonTable(tables.Table):
     position = tables.Column(verbose_name="ตำแหน่ง", accessor="profile__position", default="—")
     email = tables.Column(verbose_name="อีเมล", default="—")
     line = tables.Column(verbose_name="LINE", accessor="pk", orderable=False)
-    last_login = tables.Column(verbose_name="เข้าสู่ระบบล่าสุด", default="ยังไม่เคย")
+    last_login = tables.Column(verbose_name="เข้าสู่ระบบล่าสุด", empty_values=())
     is_active = tables.Column(verbose_name="สถานะ")
 
     class Meta:
@@ -41,8 +41,16 @@ class PersonTable(tables.Table):
         profile = getattr(record, "profile", None)
         return "เชื่อมแล้ว" if profile and getattr(profile, line_field() or "", None) else "ยังไม่เชื่อม"
 
-    def render_last_login(self, value):
-        return thai.date_short(timezone.localtime(value).date()) if value else ""
+    def render_last_login(self, value, record):
+        if value:
+            return thai.date_short(timezone.localtime(value).date())
+        invited = getattr(record, "invited_at", None)
+        if invited and not record.has_usable_password():
+            return f"ยังไม่เคย (เชิญเมื่อ {thai.date_short(timezone.localtime(invited).date())})"
+        return "ยังไม่เคย"
+
+    def value_last_login(self, value):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
     def render_is_active(self, value):
         return "ใช้งาน" if value else format_html('<span class="muted">ปิดการใช้งาน</span>')

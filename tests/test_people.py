@@ -68,6 +68,24 @@ class PersonListTests(TrackerTestCase):
         self.assertIn(self.user_b, list(response.context["table"].page.object_list.data))
         self.assertNotIn(self.secretariat, list(response.context["table"].page.object_list.data))
 
+    def test_it_does_not_grow_queries_with_people(self):
+        self.login(self.secretariat)
+        with self.assertNumQueries(9) as before:
+            self.client.get(self.url)
+        for n in range(10):
+            person = services.person_create(
+                first_name=f"คนที่{n}",
+                last_name="",
+                email=f"p{n}@example.go.th",
+                role=Profile.Role.AGENCY,
+                agency=self.agency_a,
+                by=self.secretariat,
+            )
+            services.invitation_send(user=person, base_url="http://testserver/", by=self.secretariat)
+        with self.assertNumQueries(len(before.captured_queries)):
+            response = self.client.get(self.url)
+        self.assertContains(response, "ยังไม่เคย (เชิญเมื่อ", count=10)
+
     def test_it_survives_nonsense_filters(self):
         self.login(self.secretariat)
         for query in ({"agency": "x"}, {"role": "god"}, {"active": "maybe"}, {"q": "ก" * 5000}, {"page": "9999"}):
@@ -311,6 +329,23 @@ class ServiceTests(TrackerTestCase):
         )
         self.assertFalse(self.client.login(request=HttpRequest(), username="a@example.go.th", password=""))
         self.assertFalse(person.has_usable_password())
+
+    def test_an_invited_person_may_type_their_email_with_capitals_to_sign_in(self):
+        person = services.person_create(
+            first_name="ก",
+            last_name="",
+            email="somying@example.go.th",
+            role="executive",
+            agency=None,
+            by=self.secretariat,
+        )
+        person.set_password("ลำปาง-2568-ok")
+        person.save()
+        response = self.client.post(
+            reverse("login"), {"username": " Somying@Example.GO.th", "password": "ลำปาง-2568-ok"}
+        )
+        self.assertRedirects(response, reverse("home"), fetch_redirect_response=False)
+        self.assertEqual(int(self.client.session["_auth_user_id"]), person.pk)
 
     def test_it_does_not_invite_an_inactive_person(self):
         make_user("gone", Profile.Role.EXECUTIVE)
