@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.db.models import Q
 
 from agencies.models import Agency, Profile
 from lampang_tracker.forms import BoundedTextMixin
@@ -22,7 +23,7 @@ class PersonForm(BoundedTextMixin, forms.Form):
     role = forms.ChoiceField(label="บทบาท", choices=Profile.Role.choices, help_text=ROLE_HELP)
     agency = AgencyChoiceField(
         label="หน่วยงาน",
-        queryset=Agency.objects.active(),
+        queryset=Agency.objects.all(),
         required=False,
         empty_label="— เลือกหน่วยงาน (เฉพาะผู้ใช้หน่วยงาน) —",
     )
@@ -36,10 +37,18 @@ class PersonForm(BoundedTextMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        agencies = Agency.objects.active().thai_sorted()
+        # Active agencies, plus the person's own even if it has since been switched off.
+        current = self.initial.get("agency")
+        agencies = Agency.objects.filter(Q(is_active=True) | Q(pk=current or 0)).thai_sorted()
         self.fields["agency"].choices = [("", self.fields["agency"].empty_label)] + [(a.pk, a.name) for a in agencies]
         self.fields["email"].widget.attrs.update({"autocomplete": "off", "inputmode": "email"})
         self.fields["phone"].widget.attrs.update({"inputmode": "tel"})
+
+    def clean_agency(self):
+        agency = self.cleaned_data.get("agency")
+        if agency is not None and not agency.is_active and agency.pk != self.initial.get("agency"):
+            raise forms.ValidationError("หน่วยงานนี้ปิดการใช้งานแล้ว กรุณาเลือกหน่วยงานอื่น")
+        return agency
 
     def clean(self):
         cleaned = super().clean()

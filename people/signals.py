@@ -26,6 +26,8 @@ def record_session(sender, request, user, **kwargs):
             "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
         },
     )
+    # Forget this user's sessions that have ended (expired, or cleared by clearsessions).
+    UserSession.objects.filter(user=user).exclude(pk__in=UserSession.objects.live().values("pk")).delete()
     twofactor.mark_session(request, user)
 
 

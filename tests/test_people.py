@@ -356,3 +356,15 @@ class ServiceTests(TrackerTestCase):
         gone.save()
         with self.assertRaises(services.PeopleError):
             services.invitation_send(user=gone, base_url="http://testserver/", by=self.secretariat)
+
+
+class InactiveAgencyTests(TrackerTestCase):
+    def test_a_person_of_a_switched_off_agency_can_still_be_edited_but_nobody_joins_it(self):
+        self.agency_a.is_active = False
+        self.agency_a.save()
+        self.login(self.secretariat)
+        url = reverse("person_edit", args=[self.user_a.pk])
+        data = person_data(first_name="culture", email="culture@example.go.th", agency=self.agency_a.pk)
+        self.assertRedirects(self.client.post(url, data), reverse("person_detail", args=[self.user_a.pk]))
+        response = self.client.post(reverse("person_create"), person_data(agency=self.agency_a.pk))
+        self.assertContains(response, "หน่วยงานนี้ปิดการใช้งานแล้ว")
