@@ -6,7 +6,9 @@ import re
 
 from django.contrib.auth.models import User
 from django.core import mail
+from django.db import connection
 from django.http import HttpRequest
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agencies.models import Profile
@@ -70,7 +72,8 @@ class PersonListTests(TrackerTestCase):
 
     def test_it_does_not_grow_queries_with_people(self):
         self.login(self.secretariat)
-        with self.assertNumQueries(9) as before:
+        # The count itself depends on session handling; what matters is that it stays flat.
+        with CaptureQueriesContext(connection) as before:
             self.client.get(self.url)
         for n in range(10):
             person = services.person_create(
