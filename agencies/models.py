@@ -86,6 +86,7 @@ class Profile(models.Model):
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="members", verbose_name="หน่วยงาน"
     )
     position = models.CharField("ตำแหน่ง", max_length=200, blank=True)
+    phone = models.CharField("โทรศัพท์", max_length=40, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -77,6 +77,10 @@ INSTALLED_APPS = [
     "minutes",
     "imports",
     "notifications",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "people",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +96,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # A signed-in user with two-factor on (or required for their role) goes to the
+    # code page (or its set-up) before anything else.
+    "people.middleware.TwoFactorMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -141,10 +149,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TEST_RUNNER = "lampang_tracker.test_runner.TestRunner"
 
+# Django's rules with their messages and help in Thai (people/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "people.passwords.ThaiUserAttributeSimilarityValidator"},
+    {"NAME": "people.passwords.ThaiMinimumLengthValidator"},
+    {"NAME": "people.passwords.ThaiCommonPasswordValidator"},
+    {"NAME": "people.passwords.ThaiNumericPasswordValidator"},
 ]
+# An invitation's set-password link and a "forgot password" link stay valid this
+# many days (Django's token machinery; a link stops working once it has been used).
+PASSWORD_RESET_TIMEOUT = envint("INVITATION_DAYS", 3) * 24 * 60 * 60
+# Roles that must sign in with a second factor (TOTP app), e.g. "secretariat,executive";
+# empty: two-factor is optional for those roles (agency users never need it).
+REQUIRE_2FA_ROLES = envlist("REQUIRE_2FA_ROLES", "")
+if unknown_roles := set(REQUIRE_2FA_ROLES) - {"secretariat", "executive", "agency"}:
+    raise ImproperlyConfigured(f"REQUIRE_2FA_ROLES: unknown role(s) {sorted(unknown_roles)}")
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Lampang Tracker")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

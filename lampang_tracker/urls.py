@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from lampang_tracker.auth import admin_login
+from people.forms import LoginForm
 
 from . import views
 
@@ -11,7 +12,7 @@ admin.site.login = admin_login
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("agencies.urls")),
@@ -21,4 +22,5 @@ urlpatterns = [
     path("", include("minutes.urls")),
     path("", include("imports.urls")),
     path("", include("notifications.urls")),
+    path("", include("people.urls")),
 ]

@@ -61,6 +61,25 @@ def readers_and_own_agency(kwargs) -> Row:
     return Row(kwargs, secretariat=200, agency_a=200, agency_b=404, executive=200)
 
 
+def public(kwargs=no_kwargs) -> Row:
+    """Reached without a session (privacy notice, password links): 200 for everyone."""
+    return Row(kwargs, secretariat=200, agency_a=200, agency_b=200, executive=200, anonymous=200)
+
+
+def readers_only(kwargs=no_kwargs) -> Row:
+    """The people pages: the secretariat and executives read, agency users may not."""
+    return Row(kwargs, secretariat=200, agency_a=403, agency_b=403, executive=200)
+
+
+def person(t):
+    return {"pk": t.user_a.pk}
+
+
+def spent_link(t):
+    # A link whose token is not valid shows "this link cannot be used" (200) to anyone.
+    return {"uidb64": "MQ", "token": "spent-token"}
+
+
 def meeting(t):
     return {"pk": t.meeting.pk}
 
@@ -184,6 +203,34 @@ EXPECTED: dict[str, Row] = {
         anonymous=200,
     ),
     "line_webhook": Row(no_kwargs, secretariat=405, agency_a=405, agency_b=405, executive=405, anonymous=405),
+    # people: managed by the secretariat, read by executives
+    "person_list": readers_only(),
+    "person_create": secretariat_only(),
+    "person_detail": readers_only(person),
+    "person_edit": secretariat_only(person),
+    "person_deactivate": post_only(person),
+    "person_activate": post_only(person),
+    "person_invite": post_only(person),
+    "people_import": secretariat_only(),
+    "people_import_confirm": post_only(no_kwargs),
+    "people_import_template": secretariat_only(),
+    # every user's own account
+    "account": everyone(),
+    "account_password": everyone(),
+    "account_sessions_end": post_only(no_kwargs),
+    "account_export": everyone(),
+    "two_factor_setup": readers_only(),
+    # without two-factor set up there is nothing to verify: back to where one was going
+    "two_factor_verify": Row(no_kwargs, secretariat=302, agency_a=302, agency_b=302, executive=302),
+    "two_factor_disable": post_only(no_kwargs),
+    "two_factor_codes": post_only(no_kwargs),
+    # reached without a session
+    "privacy": public(),
+    "healthz": public(),
+    "invitation_accept": public(spent_link),
+    "password_reset": public(),
+    "password_reset_done": public(),
+    "password_reset_confirm": public(spent_link),
 }
 
 
