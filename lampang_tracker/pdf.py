@@ -29,6 +29,7 @@ from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
 from weasyprint import HTML
+from weasyprint.formatting_structure import boxes
 from weasyprint.text.ffi import ffi, pango
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.text.line_break import Layout
@@ -160,6 +161,40 @@ if not getattr(Layout.set_text, "keeps_thai_words_whole", False):
     Layout.set_text = _keep_thai_words_whole(Layout.set_text)
 
 
+# Something that closes a document (the office line under a table) and must not
+# stand alone on the last page. WeasyPrint does not honour break-before: avoid after
+# a table, so when it happens the document is laid out again with PULL_CLASS on
+# <html>, and templates/pdf/document.css moves the table's last row over with it.
+KEEP_WITH_PREVIOUS = "keep-with-previous"
+PULL_CLASS = "pull-last-row"
+_HTML_TAG_RE = re.compile(r"<html(?:\s[^>]*)?>", re.I)
+
+
+def _has_class(box, name: str) -> bool:
+    element = getattr(box, "element", None)
+    return element is not None and name in (element.get("class") or "").split()
+
+
+def _alone_on_last_page(document) -> bool:
+    """Whether the last page holds nothing but KEEP_WITH_PREVIOUS content (and its
+    page number)."""
+    if len(document.pages) < 2:
+        return False
+    found = {"keep": False, "other": False}
+
+    def visit(box, inside: bool) -> None:
+        if isinstance(box, boxes.MarginBox):
+            return
+        inside = inside or _has_class(box, KEEP_WITH_PREVIOUS)
+        if isinstance(box, boxes.TextBox) and box.text.strip():
+            found["keep" if inside else "other"] = True
+        for child in getattr(box, "children", ()):
+            visit(child, inside)
+
+    visit(document.pages[-1]._page_box, False)
+    return found["keep"] and not found["other"]
+
+
 def agency_words() -> set[str]:
     """Words of our agencies' names, for the line-break dictionary."""
     agency = apps.get_model("agencies", "Agency")
@@ -170,8 +205,13 @@ def html_to_pdf(html: str, *, fetcher: StaticFilesOnlyFetcher | None = None, ext
     """PDF bytes for an HTML document, lines broken between Thai words, its text
     layer repaired."""
     html = mark_word_breaks(html, extra_words=extra_words)
-    document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher or StaticFilesOnlyFetcher())
-    pdf = document.write_pdf(font_config=FontConfiguration())
+    fetcher = fetcher or StaticFilesOnlyFetcher()
+    font_config = FontConfiguration()
+    document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher).render(font_config=font_config)
+    if _alone_on_last_page(document):
+        html = _HTML_TAG_RE.sub(lambda match: f'{match[0][:-1]} class="{PULL_CLASS}">', html, count=1)
+        document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher).render(font_config=font_config)
+    pdf = document.write_pdf()
     return repair_text_layer(pdf, bundled_fonts())
 
 

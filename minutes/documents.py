@@ -43,6 +43,7 @@ class Block:
     text: str = ""
     level: int = 0  # bullets typed with leading spaces or tabs sit one step further in
     rows: list[list[str]] = field(default_factory=list)
+    keep_with_next: bool = False  # a label line such as "หมายเหตุ": never last on a page
 
 
 def _bullet(line: str) -> tuple[int, str] | None:
@@ -50,6 +51,16 @@ def _bullet(line: str) -> tuple[int, str] | None:
     if match is None:
         return None
     return (1 if match.group(1) else 0), match.group(2).strip()
+
+
+LABEL_LINE_MAX = 40
+
+
+def _is_label_line(line: str) -> bool:
+    """A line that introduces the next one: "หมายเหตุ", "ผลการดำเนินงาน :"."""
+    return line.rstrip(" :") in {"หมายเหตุ", "หมายเหตุ ๑", "ข้อสังเกต"} or (
+        len(line) <= LABEL_LINE_MAX and line.endswith(":")
+    )
 
 
 def text_blocks(text: str) -> list[Block]:
@@ -78,7 +89,7 @@ def text_blocks(text: str) -> list[Block]:
         elif bullet is not None:
             blocks.append(Block("bullet", bullet[1], level=bullet[0]))
         else:
-            blocks.append(Block("p", stripped))
+            blocks.append(Block("p", stripped, keep_with_next=_is_label_line(stripped)))
     for block in blocks:
         if block.kind == "table":
             width = max(len(row) for row in block.rows)

@@ -45,6 +45,15 @@ WHOLE_WORDS = [
     "ส่วนราชการ",
     "ผังเมือง",
 ]
+PAGE_NUMBER_RE = re.compile(r"- [๐-๙]+ -")
+TABLE_HEADERS = {
+    "ลำดับ ประเด็น หน่วยงานรับผิดชอบ",
+    "ลำดับ ประเด็น / หน่วยงานรับผิดชอบ ผลการดำเนินงาน",
+    "ลำดับ ประเด็น สถานะ ผลการดำเนินงานล่าสุด",
+}
+# Lines that introduce what follows and must not end a page.
+LONE_LINES = {"หมายเหตุ", "ผู้มาประชุม", "ผู้ไม่มาประชุม", "ผู้เข้าร่วมประชุม", "มติที่ประชุม"}
+HEADING_RE = re.compile(r"^ระเบียบวาระที่ [๐-๙]+")
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 
 
@@ -96,7 +105,9 @@ class SeedDocumentLineBreakTests(TestCase):
             "minutes": minutes_documents.render_minutes(minutes, with_letter=True)[1],
             "letter": documents.render_letter_summary(Letter.objects.get())[1],
             "agency": documents.render_agency_report(agency)[1],
+            "followup_year": documents.render_followup_year(meeting.series, meeting.year_be)[1],
         }
+        cls.office_line = meeting.series.office_line
 
     def test_it_cuts_no_listed_word_at_a_line_end_through_pdftotext(self):
         if not HAS_PDFTOTEXT:
@@ -127,6 +138,54 @@ class SeedDocumentLineBreakTests(TestCase):
                 self.assertIsNone(ZERO_WIDTH.search("".join(pypdf_pages(data))))
                 if HAS_PDFTOTEXT:
                     self.assertIsNone(ZERO_WIDTH.search("".join(pdftotext_pages(data))))
+
+    # -- no orphans ---------------------------------------------------------
+
+    def page_lines(self, data: bytes) -> list[list[str]]:
+        """Each page's lines without the page number and the repeated table header."""
+        pages = []
+        for page in pdftotext_pages(data):
+            lines = [line.strip() for line in page.splitlines() if line.strip()]
+            lines = [line for line in lines if not PAGE_NUMBER_RE.fullmatch(line) and line not in TABLE_HEADERS]
+            pages.append(lines)
+        while pages and not pages[-1]:
+            pages.pop()
+        return pages
+
+    def test_it_never_leaves_the_office_line_alone_on_a_page(self):
+        if not HAS_PDFTOTEXT:
+            self.skipTest("pdftotext (poppler-utils) is not installed")
+        for name in ["summary", "followup", "letter", "followup_year"]:
+            with self.subTest(document=name):
+                pages = self.page_lines(self.pdfs[name])
+                self.assertGreater(len(pages), 1)
+                self.assertEqual(pages[-1][-1], self.office_line)
+                for lines in pages:
+                    self.assertNotEqual(lines, [self.office_line])
+
+    def test_it_ends_no_page_with_a_label_a_heading_or_a_table_header(self):
+        if not HAS_PDFTOTEXT:
+            self.skipTest("pdftotext (poppler-utils) is not installed")
+        for name, data in self.pdfs.items():
+            pages = self.page_lines(data)
+            for number, lines in enumerate(pages[:-1], start=1):
+                with self.subTest(document=name, page=number):
+                    foot = lines[-1]
+                    self.assertNotIn(foot, LONE_LINES)
+                    self.assertIsNone(HEADING_RE.match(foot), foot)
+                    # The page's last line is not the only line of a table header
+                    # either (a header is repeated on the next page).
+                    raw = [line.strip() for line in pdftotext_pages(data)[number - 1].splitlines() if line.strip()]
+                    self.assertNotIn(raw[-2] if len(raw) > 1 else "", TABLE_HEADERS)
+
+    def test_it_keeps_the_signatures_with_the_end_of_the_minutes(self):
+        if not HAS_PDFTOTEXT:
+            self.skipTest("pdftotext (poppler-utils) is not installed")
+        pages = self.page_lines(self.pdfs["minutes"])
+        last = pages[-1]
+        ended = next(index for index, line in enumerate(last) if line.startswith(("เลิกประชุม", "ปิดประชุม")))
+        self.assertGreater(ended, 0, "the closing time and signatures start a page alone")
+        self.assertTrue(any(line.startswith("ลงชื่อ") for line in last))
 
 
 class WordBreakMarkupTests(SimpleTestCase):
