@@ -139,6 +139,21 @@ class SeedDocumentLineBreakTests(TestCase):
                 if HAS_PDFTOTEXT:
                     self.assertIsNone(ZERO_WIDTH.search("".join(pdftotext_pages(data))))
 
+    # -- the seed's own wording -------------------------------------------
+
+    def test_it_prints_the_seed_series_own_labels_and_numbers(self):
+        if not HAS_PDFTOTEXT:
+            self.skipTest("pdftotext (poppler-utils) is not installed")
+        text = "\n".join(pdftotext_pages(self.pdfs["minutes"]))
+        self.assertIn("ปิดประชุม เวลา ๑๒.๓๐ น.", text)
+        self.assertIn("ผู้บันทึกรายงานการประชุม", text)
+        self.assertNotIn("ผู้จดรายงานการประชุม", text)
+        self.assertNotIn("เลิกประชุมเวลา", text)
+        self.assertIn("บัดนี้ ฝ่ายอำนวยการ", text)
+        # เรื่องก่อนเข้าวาระ as numbered in the seed: ๕. carries ๕.๑–๕.๔.
+        self.assertIn("๕. การจัดทำระเบียบวาระการประชุมประจำเดือน", text)
+        self.assertNotIn("๖. การจัดทำระเบียบวาระการประชุมประจำเดือน", text)
+
     # -- no orphans ---------------------------------------------------------
 
     def page_lines(self, data: bytes) -> list[list[str]]:
