@@ -109,6 +109,16 @@ def _split_silent(statuses: list[AgencyStatus]) -> tuple[list[AgencyStatus], lis
 
 
 @dataclass
+class Segment:
+    """A piece of an item's row: some of its paragraphs and the parties beside them."""
+
+    first: bool
+    paragraphs: list[str]
+    parties: list[str]
+    bulleted: bool = False
+
+
+@dataclass
 class ItemRow:
     """One directive in the ลำดับ | ประเด็น table.
 
@@ -128,6 +138,31 @@ class ItemRow:
     is_sub_item: bool
     has_sub_items: bool
     statuses: list[AgencyStatus] = field(default_factory=list)
+    heading_apart: bool = False  # the heading on a line of its own, not running into the text
+    party_paragraphs: list[int] = field(default_factory=list)  # beside which paragraph each party sits
+
+    @property
+    def segments(self) -> list[Segment]:
+        """The row cut where a later paragraph has parties of its own beside it, as
+        the office's Word table does (row ๕ of the seed): each piece is printed as
+        a table row of its own with no line above, its parties level with it. A
+        dash goes before the parties only where a piece lists more than one."""
+        starts = sorted({0, *(min(p, max(len(self.paragraphs) - 1, 0)) for p in self.party_paragraphs)})
+        segments = []
+        for index, start in enumerate(starts):
+            end = starts[index + 1] if index + 1 < len(starts) else len(self.paragraphs)
+            parties = [
+                party
+                for party, at in zip(self.parties, self.party_paragraphs or [0] * len(self.parties), strict=False)
+                if start <= min(at, max(len(self.paragraphs) - 1, 0)) < end or (not self.paragraphs and index == 0)
+            ]
+            segments.append(Segment(first=index == 0, paragraphs=self.paragraphs[start:end], parties=parties))
+        if len(segments) > 1:
+            for segment in segments:
+                segment.bulleted = self.bulleted and len(segment.parties) > 1
+        else:
+            segments[0].bulleted = self.bulleted
+        return segments
 
     @property
     def heading_only(self) -> bool:
@@ -207,6 +242,8 @@ def item_rows(directives: Sequence[Directive]) -> list[ItemRow]:
                 heading=directive.heading,
                 paragraphs=paragraphs_of(directive.text),
                 parties=[party.text for party in directive.parties.all()],
+                party_paragraphs=[party.paragraph for party in directive.parties.all()],
+                heading_apart=directive.heading_apart,
                 bulleted=directive.parties_bulleted,
                 is_sub_item=depth > 0,
                 has_sub_items=next_depth > depth,

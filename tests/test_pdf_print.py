@@ -154,6 +154,21 @@ class SeedDocumentLineBreakTests(TestCase):
         self.assertIn("๕. การจัดทำระเบียบวาระการประชุมประจำเดือน", text)
         self.assertNotIn("๖. การจัดทำระเบียบวาระการประชุมประจำเดือน", text)
 
+    def test_it_lays_out_summary_rows_as_the_seed(self):
+        if not HAS_PDFTOTEXT:
+            self.skipTest("pdftotext (poppler-utils) is not installed")
+        lines = [line.strip() for page in pdftotext_pages(self.pdfs["summary"]) for line in page.splitlines()]
+        text = "\n".join(lines)
+        # Row ๕: "ทุกส่วนราชการ/หน่วยงาน" beside the second paragraph, with no dash.
+        self.assertNotIn("-ทุกส่วนราชการ/", text)
+        second = next(index for index, line in enumerate(lines) if line.startswith("ขณะนี้ จังหวัดฯ"))
+        row_6 = next(index for index, line in enumerate(lines) if line.startswith("๖ "))
+        beside = [line for line in lines[second:row_6] if line.endswith("ทุกส่วนราชการ/") or line == "หน่วยงาน"]
+        self.assertTrue(beside, lines[second:row_6])
+        # Row ๖: the heading on its own line(s), the text from a new line.
+        body = next(index for index, line in enumerate(lines) if line.startswith("การสร้าง Model Lampang"))
+        self.assertIn("แบ่งปันความสุข", lines[body - 1])
+
     # -- no orphans ---------------------------------------------------------
 
     def page_lines(self, data: bytes) -> list[list[str]]:
@@ -201,6 +216,37 @@ class SeedDocumentLineBreakTests(TestCase):
         ended = next(index for index, line in enumerate(last) if line.startswith(("เลิกประชุม", "ปิดประชุม")))
         self.assertGreater(ended, 0, "the closing time and signatures start a page alone")
         self.assertTrue(any(line.startswith("ลงชื่อ") for line in last))
+
+
+class SummaryRowSegmentTests(SimpleTestCase):
+    def row(self, **kwargs) -> documents.ItemRow:
+        fields = dict(
+            directive=None,
+            number="๕",
+            prefix="",
+            heading="หัวข้อ",
+            paragraphs=["ย่อหน้าแรก", "ย่อหน้าสอง"],
+            parties=["ก", "ข", "ค"],
+            bulleted=True,
+            is_sub_item=False,
+            has_sub_items=False,
+        )
+        return documents.ItemRow(**(fields | kwargs))
+
+    def test_it_cuts_a_row_where_a_paragraph_has_parties_of_its_own(self):
+        first, second = self.row(party_paragraphs=[0, 0, 1]).segments
+        self.assertEqual((first.paragraphs, first.parties, first.bulleted), (["ย่อหน้าแรก"], ["ก", "ข"], True))
+        self.assertEqual((second.paragraphs, second.parties, second.bulleted), (["ย่อหน้าสอง"], ["ค"], False))
+
+    def test_it_keeps_a_row_whole_when_every_party_is_beside_the_first_paragraph(self):
+        (only,) = self.row(party_paragraphs=[0, 0, 0]).segments
+        self.assertEqual(
+            (only.paragraphs, only.parties, only.bulleted), (["ย่อหน้าแรก", "ย่อหน้าสอง"], ["ก", "ข", "ค"], True)
+        )
+
+    def test_it_puts_a_party_beyond_the_last_paragraph_beside_the_last(self):
+        segments = self.row(party_paragraphs=[0, 0, 9]).segments
+        self.assertEqual(segments[-1].parties, ["ค"])
 
 
 class WordBreakMarkupTests(SimpleTestCase):
