@@ -130,6 +130,9 @@ def mark_word_breaks(html: str, *, extra_words: Iterable[str] = ()) -> str:
 # Pango's attribute that forbids line breaks inside its range (Pango ≥ 1.44), which
 # WeasyPrint does not declare.
 ffi.cdef("PangoAttribute * pango_attr_allow_breaks_new (gboolean allow_breaks);")
+# More UTF-8 bytes than the widest line of Thai holds (about 120 characters of 3
+# bytes at 16 pt across 16 cm).
+FIRST_LINE_BYTES = 4096
 _THAI_WORD_BYTES_RE = re.compile("[\u0e01-\u0e5b]{2,}".encode())
 
 
@@ -147,7 +150,9 @@ def _keep_thai_words_whole(set_text):
         attr_list = pango.pango_layout_get_attributes(self.layout)
         if attr_list == ffi.NULL:
             attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
-        for match in _THAI_WORD_BYTES_RE.finditer(self.text.encode()):
+        # WeasyPrint reads the first line only and lays the rest out again from a
+        # new set_text: words further on than a line can hold need no attribute.
+        for match in _THAI_WORD_BYTES_RE.finditer(self.text.encode(), 0, FIRST_LINE_BYTES):
             attr = pango.pango_attr_allow_breaks_new(False)
             attr.start_index, attr.end_index = match.start(), match.end()
             pango.pango_attr_list_insert(attr_list, attr)
