@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from agencies.models import Agency
-from lampang_tracker import thai
+from lampang_tracker import thai, word
 from lampang_tracker.pdf import render_pdf
 from meetings.models import Letter, Meeting, MeetingSeries
 
@@ -109,6 +109,16 @@ def _split_silent(statuses: list[AgencyStatus]) -> tuple[list[AgencyStatus], lis
 
 
 @dataclass
+class Segment:
+    """A piece of an item's row: some of its paragraphs and the parties beside them."""
+
+    first: bool
+    paragraphs: list[str]
+    parties: list[str]
+    bulleted: bool = False
+
+
+@dataclass
 class ItemRow:
     """One directive in the ลำดับ | ประเด็น table.
 
@@ -128,6 +138,31 @@ class ItemRow:
     is_sub_item: bool
     has_sub_items: bool
     statuses: list[AgencyStatus] = field(default_factory=list)
+    heading_apart: bool = False  # the heading on a line of its own, not running into the text
+    party_paragraphs: list[int] = field(default_factory=list)  # beside which paragraph each party sits
+
+    @property
+    def segments(self) -> list[Segment]:
+        """The row cut where a later paragraph has parties of its own beside it, as
+        the office's Word table does (row ๕ of the seed): each piece is printed as
+        a table row of its own with no line above, its parties level with it. A
+        dash goes before the parties only where a piece lists more than one."""
+        starts = sorted({0, *(min(p, max(len(self.paragraphs) - 1, 0)) for p in self.party_paragraphs)})
+        segments = []
+        for index, start in enumerate(starts):
+            end = starts[index + 1] if index + 1 < len(starts) else len(self.paragraphs)
+            parties = [
+                party
+                for party, at in zip(self.parties, self.party_paragraphs or [0] * len(self.parties), strict=False)
+                if start <= min(at, max(len(self.paragraphs) - 1, 0)) < end or (not self.paragraphs and index == 0)
+            ]
+            segments.append(Segment(first=index == 0, paragraphs=self.paragraphs[start:end], parties=parties))
+        if len(segments) > 1:
+            for segment in segments:
+                segment.bulleted = self.bulleted and len(segment.parties) > 1
+        else:
+            segments[0].bulleted = self.bulleted
+        return segments
 
     @property
     def heading_only(self) -> bool:
@@ -207,6 +242,8 @@ def item_rows(directives: Sequence[Directive]) -> list[ItemRow]:
                 heading=directive.heading,
                 paragraphs=paragraphs_of(directive.text),
                 parties=[party.text for party in directive.parties.all()],
+                party_paragraphs=[party.paragraph for party in directive.parties.all()],
+                heading_apart=directive.heading_apart,
                 bulleted=directive.parties_bulleted,
                 is_sub_item=depth > 0,
                 has_sub_items=next_depth > depth,
@@ -496,3 +533,90 @@ def render_agency_report(agency: Agency, as_of: datetime.date | None = None) -> 
         "groups": grouped(printed, [r.lines for r in printed], [r.keep_with_next for r in printed]),
     }
     return _pdf_name("agency-report", agency.pk, as_of.isoformat()), render_pdf("pdf/agency_report.html", context)
+
+
+# ---------------------------------------------------------------------------
+# Word copies (issue 14): the same rows, the same layout, for a last edit in Word
+
+# templates/pdf/_summary_table.html: <col 1.3cm> <col> <col 3.7cm> in 16 cm of text
+SUMMARY_WIDTHS = (word.Cm(1.3), word.Cm(11.0), word.Cm(3.7))
+SUMMARY_HEADER = ("ลำดับ", "ประเด็น", "หน่วยงานรับผิดชอบ")
+
+
+def _docx_name(*parts: object) -> str:
+    return "-".join(str(part) for part in parts) + ".docx"
+
+
+def _summary_docx(head: list[tuple[str, bool]], rows: list[ItemRow], office_line: str, empty_text: str) -> bytes:
+    """The ลำดับ | ประเด็น | หน่วยงานรับผิดชอบ table under ``head`` (text, bold) lines."""
+    document = word.new_document()
+    for text, bold in head:
+        word.paragraph(document, text, bold=bold, align="center")
+    word.paragraph(document)
+    table = word.table(document, SUMMARY_WIDTHS, SUMMARY_HEADER)
+    for row in rows:
+        for segment in row.segments:
+            number_cell, issue_cell, parties_cell = word.add_row(table)
+            if not segment.first or row.is_sub_item:
+                word.remove_top_border([number_cell, issue_cell, parties_cell])
+            if segment.first and row.number:
+                word.paragraph(number_cell, row.number, align="center")
+            _issue_paragraphs(issue_cell, row, segment)
+            for party in segment.parties:
+                word.paragraph(parties_cell, f"-{party}" if segment.bulleted else party)
+    if not rows:
+        _, issue_cell, _ = word.add_row(table)
+        word.paragraph(issue_cell, empty_text)
+    if office_line:
+        word.paragraph(document, office_line, space_before=word.Pt(17))
+    return word.to_bytes(document)
+
+
+def _issue_paragraphs(cell, row: ItemRow, segment: Segment) -> None:
+    """As templates/pdf/_issue.html: the sub-item's number, the underlined heading
+    running into the first paragraph (or on its own line), then the text."""
+    if not segment.first:
+        for text in segment.paragraphs:
+            word.paragraph(cell, text)
+        return
+    lead = f"{row.prefix} " if row.prefix else ""
+    if row.heading and (row.heading_apart or not segment.paragraphs):
+        para = word.paragraph(cell, lead)
+        word.run(para, row.heading, underline=True)
+        for text in segment.paragraphs:
+            word.paragraph(cell, text)
+        return
+    for index, text in enumerate(segment.paragraphs):
+        para = word.paragraph(cell, lead if index == 0 else "")
+        if index == 0 and row.heading:
+            word.run(para, row.heading, underline=True)
+            word.run(para, " ")
+        word.run(para, text)
+    if not segment.paragraphs and lead:
+        word.paragraph(cell, lead)
+
+
+def render_summary_docx(meeting: Meeting) -> tuple[str, bytes]:
+    """สรุปประเด็นสืบเนื่องจากการประชุม as a Word document (see render_summary)."""
+    rows = item_rows(_meeting_directives([meeting]))
+    when = f"เมื่อวันที่ {thai.date_long(meeting.date)}"
+    if meeting.start_time:
+        when += f" เวลา {thai.time_thai(meeting.start_time)}"
+    head = [(f"{meeting.series.summary_title} ครั้งที่ {meeting.number_label}", True), (when, False)]
+    if meeting.venue:
+        head.append((f"ณ {meeting.venue}", False))
+    data = _summary_docx(head, rows, meeting.series.office_line, "ยังไม่มีประเด็นในการประชุมนี้")
+    return _docx_name("summary", meeting.year_be, meeting.number), data
+
+
+def render_letter_summary_docx(letter: Letter) -> tuple[str, bytes]:
+    """สรุปข้อสั่งการตามหนังสือ as a Word document (see render_letter_summary)."""
+    rows = item_rows(_letter_directives(letter))
+    head = [
+        (f"สรุปข้อสั่งการตามหนังสือ ที่ {letter.number_label} ลงวันที่ {thai.date_long(letter.date)}", True),
+        (f"เรื่อง {letter.subject}", False),
+    ]
+    if letter.sender:
+        head.append((f"จาก {letter.sender}", False))
+    data = _summary_docx(head, rows, settings.OFFICE_LINE, "ยังไม่มีข้อสั่งการจากหนังสือฉบับนี้")
+    return _docx_name("letter-summary", letter.pk), data

@@ -26,7 +26,7 @@ from meetings.services import letter_create, letter_update
 from . import documents
 from .filters import LetterFilter
 from .models import Status
-from .pdf_views import AsOfForm, _pdf_response, bad_as_of
+from .pdf_views import AsOfForm, _pdf_response, bad_as_of, docx_response
 from .tables import LetterTable
 
 
@@ -107,6 +107,12 @@ def letter_edit(request, pk: int):
 def letter_summary_pdf(request, pk: int):
     letter = get_letter_for_user(request, pk)
     return _pdf_response(*documents.render_letter_summary(letter))
+
+
+@require_GET
+def letter_summary_docx(request, pk: int):
+    letter = get_letter_for_user(request, pk)
+    return docx_response(*documents.render_letter_summary_docx(letter))
 
 
 @require_GET

@@ -117,6 +117,9 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
         Strategy, on_delete=models.SET_NULL, null=True, blank=True, related_name="directives", verbose_name="ยุทธศาสตร์"
     )
     parties_bulleted = models.BooleanField("แสดงเครื่องหมาย - หน้าหน่วยงาน", default=False)
+    heading_apart = models.BooleanField(
+        "พิมพ์หัวข้อแยกบรรทัด", default=False, help_text="หัวข้อขีดเส้นใต้อยู่บรรทัดของตัวเอง ไม่ต่อด้วยข้อความ"
+    )
     # Derived from the assignments and the secretariat's decision by
     # services.directive_refresh(); kept as columns so the list filters fast.
     state = models.CharField("สถานะ", max_length=20, choices=Status.choices, default=Status.NOT_STARTED, editable=False)
@@ -270,6 +273,9 @@ class ResponsibleParty(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     group = models.ForeignKey(AgencyGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     label = models.CharField("ข้อความที่พิมพ์", max_length=300, blank=True)
+    # Printed beside this paragraph of the directive's text (0: the first), as in the
+    # office's table, where a later paragraph has parties of its own beside it.
+    paragraph = models.PositiveSmallIntegerField("พิมพ์ข้างย่อหน้าที่", default=0)
     history = HistoricalRecords()
 
     class Meta:

@@ -8,7 +8,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from agencies.access import get_agency_for_user, require_known_role
-from lampang_tracker import thai
+from lampang_tracker import thai, word
 from lampang_tracker.forms import BoundedTextMixin
 from meetings.access import get_meeting_for_user
 
@@ -36,6 +36,13 @@ def _pdf_response(filename: str, pdf: bytes) -> HttpResponse:
     return response
 
 
+def docx_response(filename: str, data: bytes) -> HttpResponse:
+    """A Word copy, downloaded (Word opens it for editing)."""
+    response = HttpResponse(data, content_type=word.CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
 def bad_as_of(form: AsOfForm) -> HttpResponseBadRequest:
     message = "วันที่ข้อมูล (as_of) ไม่ถูกต้อง: " + " ".join(form.errors["as_of"])
     return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
@@ -45,6 +52,12 @@ def bad_as_of(form: AsOfForm) -> HttpResponseBadRequest:
 def meeting_summary_pdf(request, pk: int):
     meeting = get_meeting_for_user(request, pk)
     return _pdf_response(*documents.render_summary(meeting))
+
+
+@require_GET
+def meeting_summary_docx(request, pk: int):
+    meeting = get_meeting_for_user(request, pk)
+    return docx_response(*documents.render_summary_docx(meeting))
 
 
 @require_GET

@@ -97,6 +97,7 @@ class Party:
     agency: Agency | None = None
     group: AgencyGroup | None = None
     label: str = ""
+    paragraph: int = 0  # printed beside this paragraph of the text (0: the first)
 
 
 def _stamp(obj, by) -> None:
@@ -175,7 +176,12 @@ def _set_parties(*, directive: Directive, parties: Sequence[Party], by) -> None:
     directive.parties.all().delete()
     for position, party in enumerate(parties):
         line = ResponsibleParty(
-            directive=directive, position=position, agency=party.agency, group=party.group, label=party.label
+            directive=directive,
+            position=position,
+            agency=party.agency,
+            group=party.group,
+            label=party.label,
+            paragraph=party.paragraph,
         )
         _stamp(line, by)
         line.save()
@@ -221,6 +227,7 @@ def directive_create(
     strategy: Strategy | None = None,
     parties: Sequence[Party] = (),
     parties_bulleted: bool = False,
+    heading_apart: bool = False,
     by,
 ) -> Directive:
     """A directive of a meeting or of a letter (exactly one of them)."""
@@ -240,6 +247,7 @@ def directive_create(
         report_until=report_until,
         strategy=strategy,
         parties_bulleted=parties_bulleted,
+        heading_apart=heading_apart,
         created_by=by,
     )
     directive.full_clean()

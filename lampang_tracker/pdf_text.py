@@ -29,7 +29,10 @@ same letters in drawing order ("นํ้า"), which Thai normalisation (NFC pl
 pythainlp's ``normalize``) turns back into what was typed. To give back the typed
 text itself, each such run of marks is also wrapped in a marked-content span with
 /ActualText (PDF 32000 §14.9.4) — poppler (pdftotext, Evince, Okular) and Acrobat
-read it; a reader that ignores /ActualText (pypdf, for one) still gets the per-glyph map.
+read it. For a reader that ignores /ActualText (pypdf, for one) the glyphs of such
+a run are also drawn through alias codes (same glyph, through /CIDToGIDMap): the
+first carries the typed run as its text, the others none, so "น้ำ" comes back as
+typed from the per-glyph map alone.
 Only runs inside one TJ/Tj operator are wrapped; WeasyPrint writes a word's glyphs
 in one, with the marks' offsets as position adjustments.
 """
@@ -373,6 +376,26 @@ def _cid_to_gid(descendant: pikepdf.Dictionary) -> dict[int, int] | None:
     return {cid: int.from_bytes(data[2 * cid : 2 * cid + 2], "big") for cid in range(len(data) // 2)}
 
 
+def _widths(descendant: pikepdf.Dictionary) -> dict[int, int]:
+    """CID → advance width from a CIDFont's /W array (both of its forms)."""
+    widths: dict[int, int] = {}
+    items = list(descendant.get("/W", []))
+    index = 0
+    while index < len(items):
+        first = int(items[index])
+        following = items[index + 1]
+        if isinstance(following, pikepdf.Array):
+            for offset, width in enumerate(following):
+                widths[first + offset] = int(width)
+            index += 2
+        else:
+            last, width = int(following), int(items[index + 2])
+            for cid in range(first, last + 1):
+                widths[cid] = width
+            index += 3
+    return widths
+
+
 def _embedded_font(descendant: pikepdf.Dictionary) -> TTFont | None:
     descriptor = descendant.get("/FontDescriptor")
     if descriptor is None:
@@ -466,16 +489,63 @@ _OUT_OF_ORDER_MARKS = frozenset("\u0e4d\u0e38\u0e39\u0e3a")
 
 
 class _FontText:
-    """A font's code → text map, and a quick test for arrays that may need a span."""
+    """A font's code → text map, and a quick test for arrays that may need a span.
 
-    def __init__(self, to_text: dict[int, str]):
+    ``alias`` hands out new codes for glyphs inside a run of marks drawn out of typed
+    order: the run's first glyph gets a code whose text is the whole typed run, the
+    others a code with no text, each drawing the same glyph as before (the
+    CIDToGIDMap says so). Readers that ignore /ActualText (pypdf) then still read
+    "น้ำ", not "นํ้า"; ``finish`` writes the new codes into the font.
+    """
+
+    def __init__(self, to_text: dict[int, str], font_dict: pikepdf.Dictionary | None = None):
         self.to_text = to_text
+        self.font_dict = font_dict
+        self.aliases: dict[tuple[int, str], int] = {}
+        self.next_code = max(to_text, default=0) + 1
         codes = [f"{code:04x}".encode() for code, text in to_text.items() if text in _OUT_OF_ORDER_MARKS]
         # Matches a glyph-code string (4 hex digits a glyph) holding one of ``codes``.
         self.trigger = re.compile(rb"^(?:[0-9a-f]{4})*?(?:" + b"|".join(codes) + rb")", re.I) if codes else None
 
     def may_need_span(self, array: bytes) -> bool:
         return self.trigger is not None and self.trigger.match(b"".join(_HEX_RE.findall(array))) is not None
+
+    def alias(self, code: int, text: str) -> int | None:
+        """A code drawing the same glyph as ``code`` whose text is ``text``."""
+        if self.font_dict is None:
+            return None
+        key = (code, text)
+        if key not in self.aliases:
+            if self.next_code > 0xFFFF:
+                return None
+            self.aliases[key] = self.next_code
+            self.next_code += 1
+        return self.aliases[key]
+
+    def finish(self, pdf: pikepdf.Pdf) -> None:
+        """Write the alias codes into the font: /ToUnicode, /CIDToGIDMap and /W."""
+        if not self.aliases or self.font_dict is None:
+            return
+        descendant = self.font_dict.DescendantFonts[0]
+        cid_to_gid = _cid_to_gid(descendant)
+        widths = _widths(descendant)
+        default_width = int(descendant.get("/DW", 1000))
+        top = max(self.aliases.values())
+        gids = bytearray()
+        for cid in range(top + 1):
+            gid = cid if cid_to_gid is None else cid_to_gid.get(cid, 0)
+            gids += gid.to_bytes(2, "big")
+        mapping = dict(self.to_text)
+        extra_widths = pikepdf.Array()
+        for (code, text), alias in sorted(self.aliases.items(), key=lambda item: item[1]):
+            gid = code if cid_to_gid is None else cid_to_gid.get(code, 0)
+            gids[2 * alias : 2 * alias + 2] = gid.to_bytes(2, "big")
+            mapping[alias] = text
+            extra_widths.append(alias)
+            extra_widths.append(pikepdf.Array([widths.get(code, default_width)]))
+        descendant.CIDToGIDMap = pdf.make_stream(bytes(gids))
+        descendant.W = pikepdf.Array(list(descendant.get("/W", pikepdf.Array())) + list(extra_widths))
+        self.font_dict.ToUnicode.write(_to_unicode_stream(mapping))
 
 
 def _with_actual_text(array: bytes, font: _FontText) -> bytes | None:
@@ -491,6 +561,15 @@ def _with_actual_text(array: bytes, font: _FontText) -> bytes | None:
     spans = mark_spans([font.to_text.get(int(array[o : o + 4], 16), "") for o in offsets])
     if not spans:
         return None
+    # The run's glyphs drawn through alias codes that carry the typed text.
+    recoded = bytearray(array)
+    for first, end, actual in spans:
+        for index in range(first, end):
+            offset = offsets[index]
+            alias = font.alias(int(array[offset : offset + 4], 16), actual if index == first else "")
+            if alias is not None:
+                recoded[offset : offset + 4] = f"{alias:04x}".encode()
+    array = bytes(recoded)
 
     def cut(index: int) -> tuple[int, bool]:
         """Where glyph ``index`` starts in ``array``, and whether inside a string."""
@@ -567,10 +646,12 @@ def repair_text_layer(pdf_bytes: bytes, source_fonts: Iterable[Path] = ()) -> by
             ):
                 mapping = _repair_font(obj, sources)
                 if mapping is not None:
-                    maps[obj.objgen] = _FontText(mapping)
+                    maps[obj.objgen] = _FontText(mapping, obj)
         if not maps:
             return pdf_bytes
         _add_actual_text(pdf, maps)
+        for font in maps.values():
+            font.finish(pdf)
         out = io.BytesIO()
         pdf.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve)
         return out.getvalue()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import TypeVar
 
 from pythainlp.util import arabic_digit_to_thai_digit, collate, thai_digit_to_arabic_digit, thai_strftime
@@ -110,3 +111,89 @@ def thai_sorted(items: Iterable[T], key: Callable[[T], str] = str) -> list[T]:
     names = [key(item) for item in items]
     rank = {name: index for index, name in enumerate(collate(names))}
     return sorted(items, key=lambda item: rank[key(item)])
+
+
+# ---------------------------------------------------------------------------
+# Line breaks between words (printed documents)
+
+# Office words pythainlp's dictionary lacks or would cut in two ("โยธา|ธิการ", "ตัว|ชี้|วัด").
+OFFICE_WORDS = frozenset(
+    {
+        "โยธาธิการ",
+        "ตัวชี้วัด",
+        "อยู่ระหว่าง",
+        "ส่วนราชการ",
+        "หน่วยงาน",
+        "ผังเมือง",
+        "รายบุคคล",
+        "ข้อตกลง",
+        "ช่องทาง",
+        "ดำเนินการ",
+        "พระพุทธศาสนา",
+        "ศึกษาธิการ",
+        "สาธารณภัย",
+        "ปศุสัตว์",
+        "ท้องถิ่น",
+        "อำนวยการ",
+        "เลขานุการ",
+        "ยุทธศาสตร์",
+        "ผู้ว่าราชการจังหวัด",
+        "รองผู้ว่าราชการจังหวัด",
+        "นายอำเภอ",
+        "ที่ประชุม",
+        "มติที่ประชุม",
+        "ประธาน",
+        "หมายเหตุ",
+        "รับทราบ",
+        "ลำปาง",
+    }
+)
+# A word is set in one piece only up to this many characters (marks included): a
+# longer dictionary entry could not fit the หน่วยงานรับผิดชอบ column, so it is cut
+# into the shorter words it is made of.
+LONGEST_UNBROKEN_WORD = 20
+# The parts of an agency's name that are not words of their own.
+_AGENCY_AFFIX_RE = re.compile(r"^(?:สำนักงาน|ที่ทำการ|สำนัก|ศูนย์|กอง)|(?:จังหวัดลำปาง|จังหวัด|ลำปาง)$")
+_THAI_RUN_RE = re.compile(r"[\u0e01-\u0e5b]+")
+
+
+def agency_words(names: Iterable[str]) -> set[str]:
+    """Words of agency names for the line-break dictionary: "สำนักงานโยธาธิการและ
+    ผังเมืองจังหวัดลำปาง" gives "โยธาธิการ" and "ผังเมือง" (short enough to keep whole)."""
+    words = set()
+    for name in names:
+        for part in re.split(r"[\s/(),]+|และ", name):
+            core = part
+            for _ in range(2):
+                core = _AGENCY_AFFIX_RE.sub("", core)
+            if 2 < len(core) <= 12 and _THAI_RUN_RE.fullmatch(core):
+                words.add(core)
+    return words
+
+
+_tries: dict[frozenset[str], object] = {}
+
+
+def _word_trie(extra: frozenset[str]):
+    from pythainlp.corpus import thai_words
+    from pythainlp.util import dict_trie
+
+    if extra not in _tries:
+        _tries.clear()  # only the latest agency list is kept
+        words = {word for word in thai_words() if len(word) <= LONGEST_UNBROKEN_WORD}
+        _tries[extra] = dict_trie(words | OFFICE_WORDS | extra)
+    return _tries[extra]
+
+
+def thai_words_of(text: str, *, extra_words: Iterable[str] = ()) -> list[str]:
+    """``text`` cut into words (pythainlp newmm with the office's dictionary)."""
+    return list(_words_of(text, frozenset(extra_words)))
+
+
+@lru_cache(maxsize=20_000)
+def _words_of(text: str, extra_words: frozenset[str]) -> tuple[str, ...]:
+    # Agency names, states and headings repeat on every page of a report.
+    from pythainlp.tokenize import word_tokenize
+
+    trie = _word_trie(extra_words)
+    return tuple(word_tokenize(text, custom_dict=trie, engine="newmm", keep_whitespace=True))

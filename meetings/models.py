@@ -22,6 +22,27 @@ class MeetingSeries(models.Model):  # ชุดการประชุม เ�
         help_text="เช่น กลุ่มงานอำนวยการ สำนักงานจังหวัดลำปาง โทร. ๐๕๔-๒๖๕๐๑๔",
     )
     default_venue = models.CharField("สถานที่ประชุมประจำ", max_length=250, blank=True)
+    # The words offices vary in their รายงานการประชุม; the defaults are แบบที่ ๑๑ of
+    # ระเบียบงานสารบรรณ.
+    started_label = models.CharField(
+        "คำก่อนเวลาเริ่มประชุม", max_length=100, default="เริ่มประชุมเวลา", help_text="เช่น เริ่มประชุมเวลา, เปิดประชุม เวลา"
+    )
+    ended_label = models.CharField(
+        "คำก่อนเวลาเลิกประชุม", max_length=100, default="เลิกประชุมเวลา", help_text="เช่น เลิกประชุมเวลา, ปิดประชุม เวลา"
+    )
+    recorder_label = models.CharField(
+        "ตำแหน่งผู้จดในช่องลงชื่อ",
+        max_length=100,
+        default="ผู้จดรายงานการประชุม",
+        help_text="เช่น ผู้จดรายงานการประชุม, ผู้บันทึกรายงานการประชุม",
+    )
+    checker_label = models.CharField("ตำแหน่งผู้ตรวจในช่องลงชื่อ", max_length=100, default="ผู้ตรวจรายงานการประชุม")
+    secretariat_name = models.CharField(
+        "ชื่อฝ่ายที่จัดทำรายงานการประชุม",
+        max_length=100,
+        default="ฝ่ายเลขานุการ",
+        help_text="ในหนังสือนำส่ง เช่น ฝ่ายเลขานุการ, ฝ่ายอำนวยการ",
+    )
     is_active = models.BooleanField("ใช้งาน", default=True)
     history = HistoricalRecords()
 

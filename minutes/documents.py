@@ -20,7 +20,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from directives.models import today
-from lampang_tracker import thai
+from lampang_tracker import thai, word
 from lampang_tracker.pdf import render_pdf
 
 from .models import AgendaItem, AgendaSection, Amendment, Attendee, Minutes, Section, Standing, State
@@ -43,6 +43,7 @@ class Block:
     text: str = ""
     level: int = 0  # bullets typed with leading spaces or tabs sit one step further in
     rows: list[list[str]] = field(default_factory=list)
+    keep_with_next: bool = False  # a label line such as "หมายเหตุ": never last on a page
 
 
 def _bullet(line: str) -> tuple[int, str] | None:
@@ -50,6 +51,16 @@ def _bullet(line: str) -> tuple[int, str] | None:
     if match is None:
         return None
     return (1 if match.group(1) else 0), match.group(2).strip()
+
+
+LABEL_LINE_MAX = 40
+
+
+def _is_label_line(line: str) -> bool:
+    """A line that introduces the next one: "หมายเหตุ", "ผลการดำเนินงาน :"."""
+    return line.rstrip(" :") in {"หมายเหตุ", "หมายเหตุ ๑", "ข้อสังเกต"} or (
+        len(line) <= LABEL_LINE_MAX and line.endswith(":")
+    )
 
 
 def text_blocks(text: str) -> list[Block]:
@@ -78,7 +89,7 @@ def text_blocks(text: str) -> list[Block]:
         elif bullet is not None:
             blocks.append(Block("bullet", bullet[1], level=bullet[0]))
         else:
-            blocks.append(Block("p", stripped))
+            blocks.append(Block("p", stripped, keep_with_next=_is_label_line(stripped)))
     for block in blocks:
         if block.kind == "table":
             width = max(len(row) for row in block.rows)
@@ -336,7 +347,7 @@ def letter_context(minutes: Minutes) -> dict:
         opening += f" ณ {meeting.venue}"
     opening += " นั้น"
     body = (
-        f"บัดนี้ ฝ่ายเลขานุการได้จัดทำรายงานการประชุม {held} เสร็จเรียบร้อยแล้ว "
+        f"บัดนี้ {meeting.series.secretariat_name}ได้จัดทำรายงานการประชุม {held} เสร็จเรียบร้อยแล้ว "
         "จึงขอส่งรายงานการประชุมดังกล่าวมาเพื่อรับรองและตรวจสอบความถูกต้อง "
         "หากมีความประสงค์แก้ไขรายงานการประชุม ขอให้ส่งคำขอแก้ไขทางระบบติดตามข้อสั่งการ "
         f"ที่หน้ารายงานการประชุมครั้งนี้ ภายในวันที่ {thai.date_long(minutes.certify_deadline)} หากพ้นกำหนดถือว่ารับรองรายงานการประชุมฯ"
@@ -378,6 +389,15 @@ def render_minutes(minutes: Minutes, *, with_letter: bool = False) -> tuple[str,
     """รายงานการประชุม in the layout of แบบที่ ๑๑; with ``with_letter`` its cover
     letter first, on its own page, the minutes then numbered from their own first
     page. Raises ``DomainError`` for the letter of a draft."""
+    context = minutes_context(minutes, with_letter=with_letter)
+    meeting = context["meeting"]
+    parts = ["minutes", meeting.year_be, meeting.number] + (["letter"] if with_letter else [])
+    filename = "-".join(str(part) for part in parts) + ".pdf"
+    return filename, render_pdf("pdf/minutes.html", context)
+
+
+def minutes_context(minutes: Minutes, *, with_letter: bool = False) -> dict:
+    """What the minutes print, for the PDF template and the Word copy alike."""
     minutes = _load(minutes)
     meeting = minutes.meeting
     letter = letter_context(minutes) if with_letter else None
@@ -405,6 +425,166 @@ def render_minutes(minutes: Minutes, *, with_letter: bool = False) -> tuple[str,
         "amendments": _amendment_rows(list(minutes.amendments.all())),
         "letter": letter,
     }
-    parts = ["minutes", meeting.year_be, meeting.number] + (["letter"] if with_letter else [])
-    filename = "-".join(str(part) for part in parts) + ".pdf"
-    return filename, render_pdf("pdf/minutes.html", context)
+    return context
+
+
+# ---------------------------------------------------------------------------
+# The Word copy (issue 14): the same text and numbering, for a last edit in Word
+
+INDENT = word.Cm(2.5)  # templates/pdf/document.css .para
+ITEM_INDENT = word.Cm(1.25)  # .item-lead
+
+
+def _docx_blocks(document, blocks: list[Block]) -> None:
+    for block in blocks:
+        if block.kind == "table":
+            width = max(len(row) for row in block.rows)
+            table = word.table(document, [word.Cm(15.25 / width)] * width, borders=False)
+            for row in block.rows:
+                for cell, text in zip(word.add_row(table), row, strict=True):
+                    word.paragraph(cell, text)
+        elif block.kind == "bullet":
+            word.paragraph(
+                document,
+                f"- {block.text}",
+                indent_left=word.Cm(3 + 0.75 * min(block.level, 1)),
+                indent_first=word.Cm(-0.5),
+            )
+        elif block.kind == "centre":
+            word.paragraph(document, block.text, align="center")
+        else:
+            word.paragraph(document, block.text, indent_first=INDENT, keep_with_next=block.keep_with_next)
+
+
+def _docx_resolution(document, resolution: Resolution | None) -> None:
+    if resolution is None:
+        return
+    para = word.paragraph(document, indent_first=INDENT)
+    word.run(para, "มติที่ประชุม", bold=True)
+    word.run(para, f" {resolution.first}")
+    _docx_blocks(document, resolution.rest)
+
+
+def _docx_attendees(document, heading: str, rows: list[AttendeeRow], *, with_reason: bool = False) -> None:
+    if not rows:
+        return
+    word.paragraph(document, heading, bold=True, keep_with_next=True, space_before=word.Pt(6))
+    widths = [word.Cm(1.2), word.Cm(5.2 if with_reason else 6), word.Cm(6.8 if with_reason else 8.8)]
+    if with_reason:
+        widths.append(word.Cm(2.8))
+    table = word.table(document, widths, borders=False)
+    for row in rows:
+        cells = word.add_row(table, cant_split=True)
+        word.paragraph(cells[0], f"{row.number}.", align="right")
+        word.paragraph(cells[1], row.name)
+        word.paragraph(cells[2], row.position)
+        if row.substitute_for:
+            word.paragraph(cells[2], f"มาประชุมแทน {row.substitute_for}")
+        if with_reason:
+            word.paragraph(cells[3], row.reason)
+
+
+def _docx_follow_up(document, rows: list[FollowUpRow], as_of: str) -> None:
+    word.paragraph(document, f"ผลการดำเนินงานตามข้อสั่งการที่ยังไม่แล้วเสร็จ (ข้อมูล ณ วันที่ {as_of})", indent_first=INDENT)
+    for row in rows:
+        indent = word.Cm(2 if row.is_sub_item else 1.25)
+        for index, text in enumerate(row.paragraphs or [""]):
+            para = word.paragraph(document, f"{row.number} " if index == 0 else "", indent_first=indent)
+            if index == 0 and row.heading:
+                word.run(para, row.heading, underline=True)
+                word.run(para, " ")
+            word.run(para, text)
+        for agency in row.agencies:
+            para = word.paragraph(document, "- ", indent_left=word.Cm(3.75), indent_first=word.Cm(-0.5))
+            word.run(para, agency.name, bold=True)
+            word.run(para, f" {agency.status}")
+            if agency.overdue_days:
+                word.run(para, f" เกินกำหนด {thai.thai_digits(agency.overdue_days)} วัน", bold=True)
+            if agency.report_date:
+                for index, text in enumerate(agency.report or [""]):
+                    para = word.paragraph(document, indent_left=word.Cm(3.75))
+                    if index == 0:
+                        word.run(para, f"รายงานเมื่อ {thai.date_short(agency.report_date)}", underline=True)
+                        word.run(para, " ")
+                    word.run(para, text)
+            else:
+                word.paragraph(document, "ยังไม่มีรายงาน", indent_left=word.Cm(3.75))
+        for group in row.silent:
+            para = word.paragraph(document, "- ", indent_left=word.Cm(3.75), indent_first=word.Cm(-0.5))
+            word.run(para, f"ยังไม่มีรายงาน {thai.thai_digits(len(group.names))} หน่วยงาน", bold=True)
+            word.run(para, f" {group.status}")
+            word.paragraph(document, ", ".join(group.names), indent_left=word.Cm(3.75))
+
+
+def _docx_signature(document, role: str, name: str, position: str) -> None:
+    word.paragraph(
+        document,
+        f"ลงชื่อ ...................................... {role}",
+        indent_left=word.Cm(3.5),
+        keep_with_next=True,
+        space_before=word.Pt(22),
+    )
+    word.paragraph(document, f"({name or ' ' * 30})", indent_left=word.Cm(4.5), keep_with_next=bool(position))
+    if position:
+        word.paragraph(document, position, indent_left=word.Cm(4.5))
+
+
+def render_minutes_docx(minutes: Minutes) -> tuple[str, bytes]:
+    """รายงานการประชุม as a Word document: the text, numbering and labels of the PDF
+    (render_minutes), without the cover letter and the list of amendments."""
+    context = minutes_context(minutes)
+    minutes, meeting, series = context["minutes"], context["meeting"], context["series"]
+    document = word.new_document()
+    for text, bold in (
+        (minutes.title, True),
+        (f"ครั้งที่ {context['number']}", True),
+        (f"เมื่อ{context['date']}" + (f" เวลา {context['time']}" if context["time"] else ""), False),
+    ):
+        word.paragraph(document, text, bold=bold, align="center")
+    if meeting.venue:
+        word.paragraph(document, f"ณ {meeting.venue}", align="center")
+    present = context["present"]
+    _docx_attendees(document, f"ผู้มาประชุม จำนวน {thai.thai_digits(len(present))} คน", present)
+    _docx_attendees(document, "ผู้ไม่มาประชุม", context["absent"], with_reason=True)
+    _docx_attendees(document, "ผู้เข้าร่วมประชุม", context["guests"])
+    word.paragraph(document, f"{series.started_label} {context['started_at'] or '………… น.'}", space_before=word.Pt(8))
+    for line in context["opening"]:
+        word.paragraph(document, line, indent_first=INDENT)
+    for section in context["sections"]:
+        word.paragraph(document, section.heading, bold=True, keep_with_next=True, space_before=word.Pt(10))
+        _docx_blocks(document, section.blocks)
+        if section.follow_up:
+            _docx_follow_up(document, section.follow_up, context["follow_up_as_of"])
+        for item in section.items:
+            if item.lead:
+                para = word.paragraph(document, indent_first=ITEM_INDENT)
+                word.run(para, item.label, bold=True)
+                word.run(para, f" {item.lead}")
+            else:
+                heading = item.title or item.presenter
+                if item.title and item.presenter:
+                    heading += f" ({item.presenter})"
+                word.paragraph(
+                    document,
+                    f"{item.label} {heading}",
+                    bold=True,
+                    indent_first=word.Cm(1.25 * min(item.depth, 2)) if item.depth else None,
+                    keep_with_next=True,
+                    space_before=word.Pt(4),
+                )
+            _docx_blocks(document, item.blocks)
+            _docx_resolution(document, item.resolution)
+        _docx_resolution(document, section.resolution)
+        if section.is_empty:
+            word.paragraph(document, "- ไม่มี -", align="center")
+    word.paragraph(
+        document,
+        f"{series.ended_label} {context['ended_at'] or '………… น.'}",
+        keep_with_next=True,
+        space_before=word.Pt(8),
+    )
+    _docx_signature(document, series.recorder_label, minutes.recorder_name, minutes.recorder_position)
+    _docx_signature(document, series.checker_label, minutes.checker_name, minutes.checker_position)
+    if context["standing_line"]:
+        word.paragraph(document, context["standing_line"], space_before=word.Pt(22))
+    return f"minutes-{meeting.year_be}-{meeting.number}.docx", word.to_bytes(document)

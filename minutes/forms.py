@@ -264,7 +264,7 @@ class ItemForm(AmendmentReasonMixin, ServiceValuesMixin, VersionedFormMixin, for
 
     class Meta:
         model = AgendaItem
-        fields = ["number", "presenter_agency", "presenter", "title", "body", "resolution"]
+        fields = ["number", "label", "presenter_agency", "presenter", "title", "body", "resolution"]
         widgets = {"body": forms.Textarea(attrs={"rows": 10}), "resolution": forms.Textarea(attrs={"rows": 2})}
         labels = {"presenter_agency": "หน่วยงานที่เสนอ (เลือกจากรายชื่อ)", "presenter": "หรือพิมพ์ชื่อผู้เสนอ"}
 

@@ -231,6 +231,12 @@ class AgendaItem(models.Model):  # เรื่อง ๔.๑, ๔.๒ … ภ�
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name="อยู่ภายใต้เรื่อง"
     )
     number = models.CharField("ลำดับ", max_length=20, help_text="เช่น 4.1 หรือ 4.1.2")
+    label = models.CharField(
+        "เลขที่พิมพ์",
+        max_length=20,
+        blank=True,
+        help_text="เลขที่พิมพ์หน้าเรื่อง ถ้าต่างจากลำดับ เช่น ๑. (เว้นว่างให้ระบบกำหนดจากลำดับ)",
+    )
     sort_key = models.CharField(max_length=40, editable=False, db_index=True)
     presenter = models.CharField("หน่วยงานที่เสนอ", max_length=300, blank=True, help_text="เช่น กลุ่มงานส่งเสริมการพัฒนาชุมชน")
     presenter_agency = models.ForeignKey(
@@ -268,7 +274,10 @@ class AgendaItem(models.Model):  # เรื่อง ๔.๑, ๔.๒ … ภ�
     @property
     def printed_label(self) -> str:
         """As the office prints it: ๔.๑ for an item of a section, ๑. for an item under
-        another item or before the agenda (เรื่องก่อนเข้าวาระ)."""
+        another item or before the agenda (เรื่องก่อนเข้าวาระ); or the number typed as
+        its label, as the office numbered it."""
+        if self.label:
+            return thai.thai_digits(self.label)
         if self.parent_id or self.number.startswith("0."):
             return thai.thai_digits(self.number.rsplit(".", 1)[-1]) + "."
         return thai.thai_digits(self.number)

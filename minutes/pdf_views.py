@@ -6,9 +6,21 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from lampang_tracker import word
+
 from . import documents
 from .access import get_minutes_for_user
 from .services import DomainError
+
+
+@require_GET
+def minutes_docx(request, pk: int):
+    """รายงานการประชุม of meeting ``pk`` as a Word document, to adjust before signing."""
+    minutes = get_minutes_for_user(request, pk)
+    filename, data = documents.render_minutes_docx(minutes)
+    response = HttpResponse(data, content_type=word.CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
 
 
 @require_GET

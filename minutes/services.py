@@ -445,7 +445,7 @@ def next_item_number(section: AgendaSection, parent: AgendaItem | None = None) -
     return f"{prefix}.{last + 1}"
 
 
-ITEM_FIELDS = ("number", "presenter", "presenter_agency", "title", "body", "resolution")
+ITEM_FIELDS = ("number", "label", "presenter", "presenter_agency", "title", "body", "resolution")
 
 
 @transaction.atomic

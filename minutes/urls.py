@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("meetings/<int:pk>/minutes/corrections/", views.minutes_correction_create, name="minutes_correction_create"),
     path("meetings/<int:pk>/minutes.pdf", pdf_views.minutes_pdf, name="minutes_pdf"),
+    path("meetings/<int:pk>/minutes.docx", pdf_views.minutes_docx, name="minutes_docx"),
     path("minutes/items/<int:pk>/edit/", views.minutes_item_edit, name="minutes_item_edit"),
     path("minutes/items/<int:pk>/delete/", views.minutes_item_delete, name="minutes_item_delete"),
     path("minutes/items/<int:pk>/directive/", views.minutes_item_directive, name="minutes_item_directive"),

@@ -82,6 +82,12 @@ class LoadDemoMinutesTest(TestCase):
     def item(self, number: str) -> AgendaItem:
         return AgendaItem.objects.get(section__minutes=self.minutes, number=number)
 
+    def test_it_gives_the_series_the_seeds_own_wording(self):
+        self.assertEqual(self.series.ended_label, "ปิดประชุม เวลา")
+        self.assertEqual(self.series.recorder_label, "ผู้บันทึกรายงานการประชุม")
+        self.assertEqual(self.series.checker_label, "ผู้ตรวจรายงานการประชุม")
+        self.assertEqual(self.series.secretariat_name, "ฝ่ายอำนวยการ")
+
     def test_it_creates_the_series_and_both_meetings(self):
         self.assertEqual(self.series.office_line, "ฝ่ายอำนวยการ สำนักงานพัฒนาชุมชนจังหวัดลำปาง โทร./โทรสาร ๐-๕๔๒๖-๕๐๕๕")
         self.assertEqual(self.series.default_venue, VENUE)
@@ -142,7 +148,9 @@ class LoadDemoMinutesTest(TestCase):
             with self.subTest(section=number):
                 self.assertEqual(list(self.section(number).items.values_list("number", flat=True)), items)
         self.assertEqual([i.number for i in self.item("4.2").children.all()], [f"4.2.{n}" for n in range(1, 7)])
-        self.assertEqual(self.item("0.3").printed_label, "๓.")
+        # เรื่องก่อนเข้าวาระ keeps the seed's own numbers (๑. twice, then ๒.–๕.).
+        labels = [item.printed_label for item in self.section(0).items.order_by("sort_key")]
+        self.assertEqual(labels, ["๑.", "๑.", "๒.", "๓.", "๔.", "๕."])
         self.assertEqual(self.item("4.1.2").printed_label, "๒.")
 
     def test_it_keeps_the_seeds_titles_presenters_and_resolutions(self):

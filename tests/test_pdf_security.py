@@ -49,8 +49,8 @@ def render_with_spy(render, *args):
     spy = SpyFetcher()
     real = pdf.html_to_pdf
 
-    def html_to_pdf(html, *, fetcher=None):
-        return real(html, fetcher=spy)
+    def html_to_pdf(html, *, fetcher=None, **options):
+        return real(html, fetcher=spy, **options)
 
     with mock.patch.object(pdf, "html_to_pdf", html_to_pdf):
         _, data = render(*args)

@@ -127,6 +127,7 @@ EXPECTED: dict[str, Row] = {
     "letter_edit": secretariat_only(letter),
     "letter_directive_create": secretariat_only(lambda t: {"letter_pk": t.letter.pk}),
     "letter_summary_pdf": everyone(letter),
+    "letter_summary_docx": everyone(letter),
     "letter_followup_pdf": everyone(letter),
     # directives
     "home": everyone(),
@@ -146,11 +147,13 @@ EXPECTED: dict[str, Row] = {
     "attachment_download": readers_and_own_agency(lambda t: {"pk": t.attachment.pk}),
     # printed documents
     "meeting_summary_pdf": everyone(meeting),
+    "meeting_summary_docx": everyone(meeting),
     "meeting_followup_pdf": everyone(meeting),
     "agency_report_pdf": readers_and_own_agency(agency),
     # minutes: read by every role, written by the secretariat, corrections from agencies
     "minutes_detail": everyone(minutes_meeting),
     "minutes_pdf": everyone(minutes_meeting),
+    "minutes_docx": everyone(minutes_meeting),
     "minutes_start": post_only(meeting),
     "minutes_edit": secretariat_only(minutes_meeting),
     "minutes_letter": secretariat_only(minutes_meeting),

@@ -157,7 +157,7 @@ def _attendees(minutes: Minutes, spec: dict, by, count: Count) -> None:
 
 def _items(section: AgendaSection, parent, specs: list[dict], by, count: Count) -> None:
     for spec in specs:
-        fields = {name: spec.get(name, "") for name in ("presenter", "title", "body", "resolution")}
+        fields = {name: spec.get(name, "") for name in ("label", "presenter", "title", "body", "resolution")}
         item = services.item_create(section=section, parent=parent, number=spec["number"], by=by, **fields)
         count("agenda items", 1)
         _items(section, item, spec.get("items", []), by, count)

@@ -373,6 +373,7 @@ class DemoLoader:
                 parent=created[item["parent"]] if item.get("parent") else None,
                 parties=[self.party(p) for p in item["parties"]],
                 parties_bulleted=item["parties_bulleted"],
+                heading_apart=item.get("heading_apart", False),
                 due_date=self.today + datetime.timedelta(days=days) if days is not None else None,
                 strategy=strategies.get(DEMO_STRATEGY.get(number)),
                 by=self.secretariat,
@@ -387,7 +388,9 @@ class DemoLoader:
             group = AgencyGroup.objects.get(name=entry["group"]) if "group" in entry else None
         except (Agency.DoesNotExist, AgencyGroup.DoesNotExist) as error:
             raise CommandError(f"{source}: unknown agency or group in {entry}") from error
-        return services.Party(agency=agency, group=group, label=entry.get("label", ""))
+        return services.Party(
+            agency=agency, group=group, label=entry.get("label", ""), paragraph=entry.get("paragraph", 0)
+        )
 
     # -- the letter -----------------------------------------------------
 

@@ -1,0 +1,199 @@
+"""Word (.docx) copies of the printed documents, so the office can adjust a line
+before signing (issue 14). The Word counterpart of ``lampang_tracker.pdf``: same
+page (A4, the margins of templates/pdf/document.css), same size (16 pt), same
+tables and numbering, built with python-docx.
+
+The text is set in TH Sarabun New, the government's font, which the office's
+computers have; the font table names our bundled Laksaman as its stand-in
+(``w:altName``), so Word shows that where TH Sarabun New is missing. Thai is a
+complex script in Word: the font and size are set for it too (``w:cs``, ``w:szCs``),
+and the language is Thai so Word breaks lines between words with its own
+dictionary.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+FONT = "TH Sarabun New"
+FALLBACK_FONT = "Laksaman"  # static/fonts, what the PDFs are set in
+SIZE = Pt(16)
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# templates/pdf/document.css: @page { margin: 2.5cm 2cm 2cm 3cm }
+MARGINS = {"top": Cm(2.5), "right": Cm(2), "bottom": Cm(2), "left": Cm(3)}
+PAGE_WIDTH = Cm(21.0)
+PAGE_HEIGHT = Cm(29.7)
+
+
+def _set_run_font(element, *, size=SIZE) -> None:
+    """rFonts for every script and the complex-script size, on a run or a style."""
+    properties = element.get_or_add_rPr()
+    fonts = properties.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        properties.insert(0, fonts)
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), FONT)
+    for tag in ("w:sz", "w:szCs"):
+        node = properties.find(qn(tag))
+        if node is None:
+            node = OxmlElement(tag)
+            properties.append(node)
+        node.set(qn("w:val"), str(int(size.pt * 2)))
+    language = properties.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        properties.append(language)
+    language.set(qn("w:val"), "th-TH")
+    language.set(qn("w:bidi"), "th-TH")
+
+
+def _name_fallback_font(document) -> None:
+    """Give TH Sarabun New an entry in the font table with Laksaman as altName."""
+    font_table = next((part for part in document.part.package.parts if part.partname.endswith("/fontTable.xml")), None)
+    if font_table is None:
+        return
+    from lxml import etree
+
+    root = etree.fromstring(font_table.blob)
+    entry = etree.SubElement(root, qn("w:font"))
+    entry.set(qn("w:name"), FONT)
+    for tag, value in (
+        ("w:altName", FALLBACK_FONT),
+        ("w:charset", "DE"),
+        ("w:family", "swiss"),
+        ("w:pitch", "variable"),
+    ):
+        child = etree.SubElement(entry, qn(tag))
+        child.set(qn("w:val"), value)
+    font_table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def new_document():
+    """An empty A4 document in the office's page, font and size."""
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    section.top_margin, section.right_margin = MARGINS["top"], MARGINS["right"]
+    section.bottom_margin, section.left_margin = MARGINS["bottom"], MARGINS["left"]
+    normal = document.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = SIZE
+    _set_run_font(normal.element)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
+    _name_fallback_font(document)
+    return document
+
+
+def paragraph(
+    container,
+    text: str = "",
+    *,
+    bold: bool = False,
+    underline: bool = False,
+    align: str = "left",
+    indent_first: Cm | None = None,
+    indent_left: Cm | None = None,
+    keep_with_next: bool = False,
+    space_before: Pt | None = None,
+):
+    """A paragraph of ``text`` in ``container`` (the document or a table cell)."""
+    if hasattr(container, "paragraphs") and container.paragraphs and _is_fresh_cell(container):
+        para = container.paragraphs[0]
+    else:
+        para = container.add_paragraph()
+    if text:
+        run(para, text, bold=bold, underline=underline)
+    para.alignment = {
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+        "thai": WD_ALIGN_PARAGRAPH.THAI_JUSTIFY,
+    }[align]
+    fmt = para.paragraph_format
+    if indent_first is not None:
+        fmt.first_line_indent = indent_first
+    if indent_left is not None:
+        fmt.left_indent = indent_left
+    fmt.keep_with_next = keep_with_next
+    if space_before is not None:
+        fmt.space_before = space_before
+    return para
+
+
+def _is_fresh_cell(container) -> bool:
+    """A new table cell holds one empty paragraph, which we fill instead of adding."""
+    from docx.table import _Cell
+
+    return isinstance(container, _Cell) and len(container.paragraphs) == 1 and not container.paragraphs[0].runs
+
+
+def run(para, text: str, *, bold: bool = False, underline: bool = False):
+    piece = para.add_run(text)
+    piece.bold = bold or None
+    piece.underline = underline or None
+    _set_run_font(piece._element)
+    return piece
+
+
+def table(document, widths: Iterable[Cm], header: Iterable[str] | None = None, *, borders: bool = True):
+    """A fixed-width table; its header row (bold, centred) repeats on every page."""
+    widths = list(widths)
+    result = document.add_table(rows=0, cols=len(widths))
+    result.alignment = WD_TABLE_ALIGNMENT.LEFT
+    result.autofit = False
+    if borders:
+        result.style = document.styles["Table Grid"]
+    if header is not None:
+        cells = add_row(result, widths)
+        for cell, text in zip(cells, header, strict=True):
+            paragraph(cell, text, bold=True, align="center")
+        properties = result.rows[0]._tr.get_or_add_trPr()
+        repeat = OxmlElement("w:tblHeader")
+        repeat.set(qn("w:val"), "true")
+        properties.append(repeat)
+    result._widths = widths
+    return result
+
+
+def add_row(target, widths: list[Cm] | None = None, *, cant_split: bool = False):
+    widths = widths or target._widths
+    row = target.add_row()
+    for cell, width in zip(row.cells, widths, strict=True):
+        cell.width = width
+    if cant_split:
+        properties = row._tr.get_or_add_trPr()
+        node = OxmlElement("w:cantSplit")
+        node.set(qn("w:val"), "true")
+        properties.append(node)
+    return row.cells
+
+
+def remove_top_border(cells) -> None:
+    """A continuation row (a sub-item, a paragraph with parties of its own) reads as
+    part of the row above it, as in the office's table."""
+    for cell in cells:
+        properties = cell._tc.get_or_add_tcPr()
+        borders = properties.find(qn("w:tcBorders"))
+        if borders is None:
+            borders = OxmlElement("w:tcBorders")
+            properties.append(borders)
+        top = OxmlElement("w:top")
+        top.set(qn("w:val"), "nil")
+        borders.append(top)
+
+
+def to_bytes(document) -> bytes:
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
