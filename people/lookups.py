@@ -3,23 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 
-from agencies.models import Profile
-
-LINE_FIELD_NAMES = ("line_user_id", "line_id")
-
-
-def line_field() -> str | None:
-    """The Profile field that holds a LINE link, if the notifications app added one."""
-    for name in LINE_FIELD_NAMES:
-        try:
-            Profile._meta.get_field(name)
-        except FieldDoesNotExist:
-            continue
-        return name
-    return None
+from notifications.models import Preference
 
 
 def people():
@@ -27,6 +13,10 @@ def people():
     return (
         get_user_model()
         .objects.select_related("profile__agency")
-        .annotate(invited_at=Max("invitations__sent_at"))
+        .annotate(
+            invited_at=Max("invitations__sent_at"),
+            # Linked through the bot's one-time code (notifications.Preference).
+            line_linked=Exists(Preference.objects.filter(user=OuterRef("pk")).exclude(line_user_id="")),
+        )
         .order_by("-is_active", "first_name", "last_name")
     )

@@ -5,8 +5,6 @@ from django.utils.html import format_html
 
 from lampang_tracker import thai
 
-from .lookups import line_field
-
 
 class PersonTable(tables.Table):
     name = tables.Column(verbose_name="ชื่อ", accessor="first_name", order_by=("first_name", "last_name"))
@@ -23,12 +21,6 @@ class PersonTable(tables.Table):
         attrs = {"class": "table people"}
         empty_text = "ไม่พบผู้ใช้ตามเงื่อนไขที่เลือก"
 
-    def __init__(self, *args, **kwargs):
-        # "LINE linked" appears only once the notifications app gives Profile a LINE field.
-        if line_field() is None:
-            kwargs["exclude"] = ("line",)
-        super().__init__(*args, **kwargs)
-
     def render_name(self, record):
         name = record.get_full_name() or record.username
         return format_html('<a href="{}">{}</a>', reverse("person_detail", args=[record.pk]), name)
@@ -38,8 +30,7 @@ class PersonTable(tables.Table):
         return profile.get_role_display() if profile else "—"
 
     def render_line(self, record):
-        profile = getattr(record, "profile", None)
-        return "เชื่อมแล้ว" if profile and getattr(profile, line_field() or "", None) else "ยังไม่เชื่อม"
+        return "เชื่อมแล้ว" if getattr(record, "line_linked", False) else "ยังไม่เชื่อม"
 
     def render_last_login(self, value, record):
         if value:

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agencies.models import Profile
+from notifications.models import Preference
 from people import services
 from people import urls as people_urls
 from people.models import Invitation, UserSession
@@ -51,8 +52,15 @@ class PersonListTests(TrackerTestCase):
         for text in ("ผู้ใช้หน่วยงาน", "สำนักงานวัฒนธรรมจังหวัดลำปาง", "นักวิชาการวัฒนธรรม", "culture@example.go.th"):
             self.assertContains(response, text)
         self.assertContains(response, reverse("person_create"))
-        # No LINE field exists yet, so no LINE column.
-        self.assertNotContains(response, ">LINE<")
+
+    def test_it_says_who_has_linked_line(self):
+        Preference.objects.create(user=self.user_a, line_user_id="U" + "a" * 32)
+        Preference.objects.create(user=self.user_b)  # preferences, but no LINE link
+        self.login(self.secretariat)
+        table = self.client.get(self.url).context["table"]
+        linked = {row.get_cell_value("name"): row.get_cell_value("line") for row in table.page.object_list}
+        self.assertIn("เชื่อมแล้ว", [v for k, v in linked.items() if self.user_a.first_name in str(k)])
+        self.assertIn("ยังไม่เชื่อม", [v for k, v in linked.items() if self.user_b.first_name in str(k)])
 
     def test_it_filters_by_agency_and_role(self):
         self.login(self.secretariat)
