@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import F
@@ -29,6 +30,7 @@ from .models import (
     Assignment,
     Attachment,
     Directive,
+    FollowUpIssue,
     ProgressReport,
     ResponsibleParty,
     Status,
@@ -551,3 +553,17 @@ def report_review(*, report: ProgressReport, accept: bool, comment: str = "", by
     _assignment_recompute_status(assignment)
     directive_refresh(assignment.directive)
     return report
+
+
+@transaction.atomic
+def followup_issue(*, meeting: Meeting, as_of: datetime.date | None = None, by) -> FollowUpIssue:
+    """Issue the follow-up report of ``meeting`` to every agency: the PDF as it is
+    now is kept, unchanged by later reports, and every agency may read it."""
+    from . import documents  # WeasyPrint is loaded only by what prints
+
+    filename, pdf = documents.render_followup(meeting, as_of)
+    issue = FollowUpIssue(meeting=meeting, as_of=as_of or timezone.localdate(), filename=filename, issued_by=by)
+    issue.file.save(filename, ContentFile(pdf), save=False)
+    issue.full_clean()
+    issue.save()
+    return issue
