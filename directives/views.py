@@ -178,6 +178,14 @@ def _directive_page(
             for p in parties
             if p.group_id
         ]
+    members: list[Assignment] = []
+    if is_group and not actor.is_agency:
+        # Agencies named on their own keep their full card; a group's members read as
+        # one table under the roll-up.
+        named = {p.agency_id for p in parties if p.agency_id}
+        everyone = list(assignments)
+        assignments = [a for a in everyone if a.agency_id in named]
+        members = [a for a in everyone if a.agency_id not in named]
     return render(
         request,
         "directives/directive_detail.html",
@@ -186,6 +194,7 @@ def _directive_page(
             "parties": parties,
             "children": directive.children.all(),
             "assignments": assignments,
+            "members": members,
             "rollup": rollup,
             "members_table": is_group and not actor.is_agency,
             "narrow_forms": narrow_forms,
