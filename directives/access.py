@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from agencies.access import require_known_role, require_secretariat
 from agencies.roles import actor_for
 
-from .models import Assignment, Attachment, Directive, ProgressReport
+from .models import Assignment, Attachment, Directive, FollowUpIssue, ProgressReport
 
 
 def directives_for_user(request):
@@ -80,3 +80,18 @@ def get_attachment_for_user(request, pk: int) -> Attachment:
 def require_agency_user(request) -> None:
     if not actor_for(request.user).is_agency:
         raise PermissionDenied("หน้านี้สำหรับผู้ใช้ของหน่วยงาน")
+
+
+def require_reads_all(request) -> None:
+    """Live views of every agency's progress (the follow-up as it stands today) are the
+    secretariat's and executives' only: agency users read others' progress only in a
+    document the secretariat has issued to all."""
+    require_known_role(request)
+    if not actor_for(request.user).reads_all:
+        raise PermissionDenied("เฉพาะฝ่ายเลขานุการและผู้บริหาร หน่วยงานดูได้จากรายงานติดตามผลที่เผยแพร่แล้ว")
+
+
+def get_followup_issue_for_user(request, pk: int) -> FollowUpIssue:
+    """An issued follow-up is sent to every agency: every signed-in role reads it."""
+    require_known_role(request)
+    return get_object_or_404(FollowUpIssue.objects.select_related("meeting__series"), pk=pk)

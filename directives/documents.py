@@ -32,7 +32,7 @@ from lampang_tracker import thai, word
 from lampang_tracker.pdf import render_pdf
 from meetings.models import Letter, Meeting, MeetingSeries
 
-from .models import Assignment, Directive, ProgressReport, ResponsibleParty, Status, today
+from .models import Assignment, Directive, ProgressReport, ResponsibleParty, Rollup, Status, today
 
 # A group of rows of at most this many printed lines is not split across pages.
 KEEP_LINES_ONE_ROW = 10
@@ -84,7 +84,12 @@ class SilentAgencies:
 
     @property
     def lines(self) -> int:
-        return max(5, estimated_lines([", ".join(self.names)], 50))
+        # One line: the count; the names go to the optional appendix.
+        return 2
+
+    @property
+    def count(self) -> int:
+        return len(self.names)
 
 
 # Fewer silent agencies than this keep a row each.
@@ -163,6 +168,17 @@ class ItemRow:
         else:
             segments[0].bulleted = self.bulleted
         return segments
+
+    is_group: bool = False  # names a group (ทุกส่วนราชการ/หน่วยงาน): printed with a roll-up
+
+    @property
+    def rollup(self) -> str:
+        """ "รายงานแล้ว ๑๒/๔๕ หน่วยงาน · เกินกำหนด ๓" as of the document's day."""
+        if not self.is_group or not self.statuses:
+            return ""
+        reported = sum(1 for s in self.statuses if s.report is not None)
+        overdue = sum(1 for s in self.statuses if s.overdue_days)
+        return Rollup(len(self.statuses), reported, overdue, 0).label
 
     @property
     def heading_only(self) -> bool:
@@ -247,6 +263,7 @@ def item_rows(directives: Sequence[Directive]) -> list[ItemRow]:
                 bulleted=directive.parties_bulleted,
                 is_sub_item=depth > 0,
                 has_sub_items=next_depth > depth,
+                is_group=any(party.group_id for party in directive.parties.all()),
             )
         )
     return rows
@@ -403,19 +420,24 @@ def render_summary(meeting: Meeting) -> tuple[str, bytes]:
     return _pdf_name("summary", meeting.year_be, meeting.number), render_pdf("pdf/meeting_summary.html", context)
 
 
-def _followup_groups(meetings: Sequence[Meeting], as_of: datetime.date, *, meeting_lines: bool) -> list[RowGroup]:
+def _followup_groups(
+    meetings: Sequence[Meeting], as_of: datetime.date, *, meeting_lines: bool, appendix: list | None = None
+) -> list[RowGroup]:
     by_meeting: dict[int, list[Directive]] = defaultdict(list)
     for directive in _meeting_directives(meetings):
         by_meeting[directive.meeting_id].append(directive)
     sections = [
         (_meeting_heading(meeting) if meeting_lines else None, by_meeting.get(meeting.pk, [])) for meeting in meetings
     ]
-    return _status_groups(sections, as_of)
+    return _status_groups(sections, as_of, appendix)
 
 
-def _status_groups(sections: Sequence[tuple[dict | None, list[Directive]]], as_of: datetime.date) -> list[RowGroup]:
+def _status_groups(
+    sections: Sequence[tuple[dict | None, list[Directive]]], as_of: datetime.date, appendix: list | None = None
+) -> list[RowGroup]:
     """The follow-up table: each section (a meeting line, or None for no line) with
-    its items and every agency's state under each."""
+    its items, the agencies that reported, and one line counting those that have not
+    (their names, when ``appendix`` is a list, are added to it for the appendix)."""
     rows_by_section = [(heading, item_rows(directives)) for heading, directives in sections]
     _attach_statuses([row for _, rows in rows_by_section for row in rows], as_of)
     printed: list[PrintRow] = []
@@ -427,20 +449,28 @@ def _status_groups(sections: Sequence[tuple[dict | None, list[Directive]]], as_o
             printed.append(PrintRow("item", lines, keep_with_next=bool(row.statuses) or row.heading_only, item=row))
             each, silent = _split_silent(row.statuses)
             printed += [PrintRow("agency", status.lines, status=status, item=row) for status in each]
-            printed += [PrintRow("silent", group.lines, status=group, item=row) for group in silent]
+            for group in silent:
+                if appendix is not None:
+                    appendix.append({"item": row, "silent": group})
+                printed.append(PrintRow("silent", group.lines, status=group, item=row))
     return grouped(printed, [r.lines for r in printed], [r.keep_with_next for r in printed])
 
 
-def render_followup(meeting: Meeting, as_of: datetime.date | None = None) -> tuple[str, bytes]:
+def render_followup(
+    meeting: Meeting, as_of: datetime.date | None = None, *, appendix: bool = False
+) -> tuple[str, bytes]:
     """The same items with each agency's status and latest report as of a day,
-    for the next meeting's ระเบียบวาระที่ ๓ (เรื่องสืบเนื่อง)."""
+    for the next meeting's ระเบียบวาระที่ ๓ (เรื่องสืบเนื่อง). Agencies without a report
+    are counted on one line; ``appendix`` lists their names at the end."""
     as_of = as_of or today()
+    names: list | None = [] if appendix else None
     context = {
         "series": meeting.series,
         "title": f"ผลการดำเนินงานตาม{meeting.series.summary_title} ครั้งที่ {meeting.number_label}",
         "meeting_line": _meeting_heading(meeting),
         "as_of": as_of,
-        "groups": _followup_groups([meeting], as_of, meeting_lines=False),
+        "groups": _followup_groups([meeting], as_of, meeting_lines=False, appendix=names),
+        "appendix": names,
     }
     name = _pdf_name("followup", meeting.year_be, meeting.number, as_of.isoformat())
     return name, render_pdf("pdf/meeting_followup.html", context)

@@ -1,13 +1,13 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from agencies.models import Agency
 from lampang_tracker import limits
 from lampang_tracker.forms import BoundedTextMixin, ThaiDateField, ThaiIntegerField
 from meetings.models import Letter, Meeting, MeetingSeries
 
-from .models import Directive, Status, today
+from .models import PROGRESS, Assignment, Directive, Status
 
 
 def agency_choices() -> list[tuple[int, str]]:
@@ -48,10 +48,17 @@ class DirectiveFilter(django_filters.FilterSet):
     meeting = django_filters.ModelChoiceFilter(queryset=Meeting.objects.all(), widget=forms.HiddenInput)
     # Likewise one letter, by id from its page.
     letter = django_filters.ModelChoiceFilter(queryset=Letter.objects.all(), widget=forms.HiddenInput)
+    # With an agency chosen (or for an agency user, always) the list is of that
+    # agency's shares: its status and due date, and the filters below apply to them.
     agency = django_filters.ChoiceFilter(
-        label="หน่วยงาน", field_name="assignments__agency", choices=agency_choices, empty_label="ทั้งหมด"
+        label="หน่วยงาน", choices=agency_choices, empty_label="ทั้งหมด", method="filter_agency"
     )
-    status = django_filters.ChoiceFilter(label="สถานะ", field_name="state", choices=Status.choices, empty_label="ทั้งหมด")
+    progress = django_filters.ChoiceFilter(
+        label="ความคืบหน้า", choices=list(PROGRESS.items()), empty_label="ทั้งหมด", method="filter_progress"
+    )
+    status = django_filters.ChoiceFilter(
+        label="สถานะ", choices=Status.choices, empty_label="ทั้งหมด", method="filter_status"
+    )
     overdue = django_filters.BooleanFilter(
         label="เกินกำหนด",
         method="filter_overdue",
@@ -67,9 +74,50 @@ class DirectiveFilter(django_filters.FilterSet):
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.actor = actor
         # The agency choice is pointless for an agency user, who sees only their own.
         if actor is not None and actor.is_agency:
             del self.filters["agency"]
+
+    @property
+    def scope_agency(self) -> int | None:
+        """The id of the agency whose shares the list shows: the agency user's own, or the one chosen."""
+        if self.actor is not None and self.actor.is_agency:
+            return self.actor.agency.pk
+        chosen = self.form.cleaned_data.get("agency") if self.form.is_valid() else None
+        return int(chosen) if chosen else None
+
+    def _mine(self):
+        return Assignment.objects.filter(agency_id=self.scope_agency)
+
+    @property
+    def qs(self):
+        qs = super().qs
+        agency = self.scope_agency
+        if agency is not None and not hasattr(self, "_annotated"):
+            share = Assignment.objects.filter(directive=OuterRef("pk"), agency_id=agency)
+            qs = qs.annotate(
+                agency_status=Subquery(share.values("status")[:1]),
+                agency_due_date=Subquery(share.values("due_date")[:1]),
+                agency_is_open=Subquery(share.values("is_open")[:1]),
+            )
+            self._qs, self._annotated = qs, True
+        return qs
+
+    def filter_agency(self, queryset, name, value):
+        return queryset.filter(pk__in=self._mine().values("directive_id"))
+
+    def filter_progress(self, queryset, name, value):
+        if self.scope_agency is not None:
+            return queryset.filter(pk__in=self._mine().progress(value).values("directive_id"))
+        return queryset.progress(value)
+
+    def filter_status(self, queryset, name, value):
+        if self.scope_agency is not None and value != Status.CLOSED:
+            return queryset.filter(pk__in=self._mine().filter(status=value).values("directive_id")).exclude(
+                state=Status.CLOSED
+            )
+        return queryset.filter(state=value)
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
@@ -93,7 +141,10 @@ class DirectiveFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        overdue = Q(open_due_date__lt=today())
+        if self.scope_agency is not None:
+            overdue = Q(pk__in=self._mine().progress("overdue").values("directive_id"))
+        else:
+            overdue = Q(pk__in=Directive.objects.progress("overdue").values("pk"))
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 

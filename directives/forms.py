@@ -230,6 +230,35 @@ class ReviewForm(BoundedTextMixin, forms.Form):
         return data
 
 
+class NarrowGroupForm(BoundedTextMixin, forms.Form):
+    """Which members of a group line keep the work (e.g. ที่ได้รับการจัดสรรงบฯ)."""
+
+    text_limits = {"label": 300}
+
+    members = forms.ModelMultipleChoiceField(
+        label="เฉพาะหน่วยงาน",
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="เลือกทุกหน่วยงาน (หรือไม่เลือกเลย) เพื่อกลับไปมอบให้ทั้งกลุ่ม",
+    )
+    label = forms.CharField(
+        label="ข้อความที่พิมพ์ในช่องหน่วยงานรับผิดชอบ",
+        required=False,
+        max_length=300,
+        help_text="เช่น ทุกส่วนราชการ/หน่วยงาน ที่ได้รับการจัดสรรงบฯ",
+    )
+
+    def __init__(self, *args, party, **kwargs):
+        chosen = [a.pk for a in party.chosen.all()]
+        members = party.group.members.filter(is_active=True)
+        initial = {"members": chosen or [a.pk for a in members], "label": party.label}
+        super().__init__(*args, initial=initial, prefix=f"p{party.pk}", **kwargs)
+        self.party = party
+        self.fields["members"].queryset = members
+        self.fields["members"].choices = [(a.pk, a.name) for a in members.thai_sorted()]
+
+
 class CloseForm(BoundedTextMixin, forms.Form):
     text_limits = {"note": limits.NOTE}
 

@@ -24,6 +24,7 @@ from meetings.models import Letter
 from meetings.services import letter_create, letter_update
 
 from . import documents
+from .access import require_reads_all
 from .filters import LetterFilter
 from .models import Status
 from .pdf_views import AsOfForm, _pdf_response, bad_as_of, docx_response
@@ -118,6 +119,7 @@ def letter_summary_docx(request, pk: int):
 @require_GET
 def letter_followup_pdf(request, pk: int):
     letter = get_letter_for_user(request, pk)
+    require_reads_all(request)
     form = AsOfForm(request.GET)
     if not form.is_valid():
         return bad_as_of(form)

@@ -3,11 +3,13 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -67,6 +69,32 @@ class DirectiveQuerySet(models.QuerySet):
     def overdue(self, on: datetime.date | None = None) -> DirectiveQuerySet:
         return self.filter(open_due_date__lt=on or today())
 
+    def finished(self) -> DirectiveQuerySet:
+        """เสร็จแล้ว / ปิดประเด็น."""
+        return self.filter(state__in=[Status.DONE, Status.CLOSED])
+
+    def due_soon(self, on: datetime.date | None = None) -> DirectiveQuerySet:
+        on = on or today()
+        return self.open().filter(
+            open_due_date__gte=on, open_due_date__lte=on + datetime.timedelta(days=settings.DUE_SOON_DAYS)
+        )
+
+    def unacknowledged(self) -> DirectiveQuerySet:
+        """Directives with an agency that has not yet acknowledged its open share."""
+        return self.filter(Exists(Assignment.objects.unacknowledged().filter(directive=OuterRef("pk"))))
+
+    def tracked(self) -> DirectiveQuerySet:
+        """Directives whose progress is followed: not archived, and not a heading-only
+        row (a heading with no text and no responsible party, such as ๗ ประเด็นอื่น ๆ,
+        which only stands over its sub-items and is never counted)."""
+        parties = ResponsibleParty.objects.filter(directive=OuterRef("pk"))
+        return self.active().exclude(Q(text="") & ~Exists(parties))
+
+    def progress(self, key: str, on: datetime.date | None = None) -> DirectiveQuerySet:
+        """One of the counted numbers (see PROGRESS) of the directives as a whole."""
+        method = getattr(self.tracked(), PROGRESS_METHODS[key])
+        return method(on) if key in DATED_PROGRESS else method()
+
     def for_agency(self, agency: Agency) -> DirectiveQuerySet:
         return self.filter(assignments__agency=agency)
 
@@ -91,6 +119,25 @@ class DirectiveQuerySet(models.QuerySet):
         return self.with_source_date().order_by(
             "-source_date", "-meeting__number", "-letter_id", "-meeting_id", "sort_key"
         )
+
+
+# The numbers the home pages count and the lists filter by (?progress=<key>): the
+# card and the list it opens call the same QuerySet method, so they cannot disagree.
+PROGRESS = {
+    "open": "ยังไม่เสร็จ",
+    "overdue": "เกินกำหนด",
+    "done": "เสร็จแล้ว / ปิดประเด็น",
+    "new": "ใหม่ ยังไม่รับทราบ",
+    "due_soon": "ใกล้ครบกำหนด",
+}
+PROGRESS_METHODS = {
+    "open": "open",
+    "overdue": "overdue",
+    "done": "finished",
+    "new": "unacknowledged",
+    "due_soon": "due_soon",
+}
+DATED_PROGRESS = {"overdue", "due_soon"}
 
 
 class Directive(models.Model):  # ประเด็น / ข้อสั่งการ
@@ -276,6 +323,8 @@ class ResponsibleParty(models.Model):
     # Printed beside this paragraph of the directive's text (0: the first), as in the
     # office's table, where a later paragraph has parties of its own beside it.
     paragraph = models.PositiveSmallIntegerField("พิมพ์ข้างย่อหน้าที่", default=0)
+    # A group narrowed to some of its members (e.g. ที่ได้รับการจัดสรรงบฯ); empty: all of them.
+    chosen = models.ManyToManyField(Agency, blank=True, related_name="+", verbose_name="เฉพาะหน่วยงาน")
     history = HistoricalRecords()
 
     class Meta:
@@ -323,12 +372,47 @@ class AssignmentQuerySet(models.QuerySet):
     def unacknowledged(self) -> AssignmentQuerySet:
         return self.filter(is_open=True, acknowledged_at__isnull=True)
 
+    def finished(self) -> AssignmentQuerySet:
+        """เสร็จแล้ว / ปิดประเด็น: done by the agency, or the directive was closed."""
+        return self.filter(is_open=False)
+
+    def counted(self) -> AssignmentQuerySet:
+        """Assignments of directives the lists show (not archived)."""
+        return self.filter(directive__is_archived=False)
+
+    def progress(self, key: str, on: datetime.date | None = None) -> AssignmentQuerySet:
+        """One of the counted numbers (see PROGRESS) of agencies' shares."""
+        method = getattr(self.counted(), PROGRESS_METHODS[key])
+        return method(on) if key in DATED_PROGRESS else method()
+
+    def reported(self) -> AssignmentQuerySet:
+        return self.filter(Exists(ProgressReport.objects.filter(assignment=OuterRef("pk"))))
+
+    def rollups(self, on: datetime.date | None = None) -> dict[int, Rollup]:
+        """directive id -> how its agencies stand, in one query."""
+        on = on or today()
+        has_report = Exists(ProgressReport.objects.filter(assignment=OuterRef("pk")))
+        rows = (
+            self.annotate(has_report=has_report)
+            .values("directive_id")
+            .annotate(
+                total=Count("pk"),
+                reported=Count("pk", filter=Q(has_report=True)),
+                overdue=Count("pk", filter=Q(is_open=True, due_date__lt=on)),
+                finished=Count("pk", filter=Q(is_open=False)),
+            )
+            .order_by()
+        )
+        return {
+            row["directive_id"]: Rollup(row["total"], row["reported"], row["overdue"], row["finished"]) for row in rows
+        }
+
     def counts(self, on: datetime.date | None = None) -> dict[str, int]:
         on = on or today()
         return self.aggregate(
             open=models.Count("pk", filter=models.Q(is_open=True)),
             overdue=models.Count("pk", filter=models.Q(is_open=True, due_date__lt=on)),
-            done=models.Count("pk", filter=models.Q(status=Status.DONE)),
+            done=models.Count("pk", filter=models.Q(is_open=False)),
         )
 
     def counts_by_agency(self, on: datetime.date | None = None):
@@ -338,10 +422,27 @@ class AssignmentQuerySet(models.QuerySet):
             .annotate(
                 open=models.Count("pk", filter=models.Q(is_open=True)),
                 overdue=models.Count("pk", filter=models.Q(is_open=True, due_date__lt=on)),
-                done=models.Count("pk", filter=models.Q(status=Status.DONE)),
+                done=models.Count("pk", filter=models.Q(is_open=False)),
             )
             .order_by()
         )
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """How the member agencies of one directive stand: "รายงานแล้ว ๑๒/๔๕ หน่วยงาน · เกินกำหนด ๓"."""
+
+    total: int
+    reported: int
+    overdue: int
+    finished: int
+
+    @property
+    def label(self) -> str:
+        text = f"รายงานแล้ว {thai.thai_digits(self.reported)}/{thai.thai_digits(self.total)} หน่วยงาน"
+        if self.overdue:
+            text += f" · เกินกำหนด {thai.thai_digits(self.overdue)}"
+        return text
 
 
 class Assignment(models.Model):
@@ -404,6 +505,12 @@ class Assignment(models.Model):
         return self.is_open and self.due_date is not None and self.due_date < (on or today())
 
 
+class ProgressReportQuerySet(models.QuerySet):
+    def awaiting_review(self) -> ProgressReportQuerySet:
+        """รายงานรอตรวจ: the secretariat's queue, of directives still listed."""
+        return self.filter(review=ProgressReport.Review.PENDING, assignment__directive__is_archived=False)
+
+
 class ProgressReport(models.Model):  # รายงานผลการดำเนินงาน — append-only
     class Review(models.TextChoices):
         PENDING = "pending", "รอตรวจ"
@@ -424,6 +531,8 @@ class ProgressReport(models.Model):  # รายงานผลการดำ�
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField("ความเห็นฝ่ายเลขานุการ", blank=True)
     history = HistoricalRecords()
+
+    objects = ProgressReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = "รายงานผลการดำเนินงาน"
@@ -478,3 +587,28 @@ class Attachment(models.Model):  # หลักฐานประกอบรา
 
     def __str__(self) -> str:
         return self.original_name
+
+
+def issued_followup_path(instance: FollowUpIssue, filename: str) -> str:
+    return f"followups/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.pdf"
+
+
+class FollowUpIssue(models.Model):  # รายงานผลการดำเนินงานที่ฝ่ายเลขานุการเผยแพร่แล้ว
+    """A follow-up report the secretariat has issued to every agency: frozen as the
+    PDF it was on that day. Agency users read other agencies' progress only here
+    (and in circulated minutes), never in the live follow-up."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="followup_issues")
+    as_of = models.DateField("ข้อมูล ณ วันที่")
+    file = models.FileField(upload_to=issued_followup_path)
+    filename = models.CharField(max_length=200)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField("เผยแพร่เมื่อ", default=timezone.now)
+
+    class Meta:
+        verbose_name = "รายงานติดตามผลที่เผยแพร่"
+        verbose_name_plural = "รายงานติดตามผลที่เผยแพร่"
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} ข้อมูล ณ {thai.date_long(self.as_of)}"

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from django import forms
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.contrib import messages
+from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from agencies.access import get_agency_for_user, require_known_role
 from lampang_tracker import thai, word
 from lampang_tracker.forms import BoundedTextMixin
 from meetings.access import get_meeting_for_user
 
-from . import documents
+from . import documents, services
+from .access import get_followup_issue_for_user, require_reads_all
 
 
 class AsOfForm(BoundedTextMixin, forms.Form):
@@ -63,10 +66,12 @@ def meeting_summary_docx(request, pk: int):
 @require_GET
 def meeting_followup_pdf(request, pk: int):
     meeting = get_meeting_for_user(request, pk)
+    require_reads_all(request)
     form = AsOfForm(request.GET)
     if not form.is_valid():
         return bad_as_of(form)
-    return _pdf_response(*documents.render_followup(meeting, form.cleaned_data["as_of"]))
+    appendix = request.GET.get("appendix") == "1"
+    return _pdf_response(*documents.render_followup(meeting, form.cleaned_data["as_of"], appendix=appendix))
 
 
 @require_GET
@@ -74,3 +79,24 @@ def agency_report_pdf(request, pk: int):
     require_known_role(request)
     agency = get_agency_for_user(request, pk)
     return _pdf_response(*documents.render_agency_report(agency))
+
+
+@require_POST
+def meeting_followup_issue(request, pk: int):
+    """เผยแพร่รายงานติดตามผล: freeze today's follow-up and send it to every agency."""
+    meeting = get_meeting_for_user(request, pk, write=True)
+    form = AsOfForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "วันที่ข้อมูลไม่ถูกต้อง: " + " ".join(form.errors["as_of"]))
+        return redirect("meeting_detail", pk=meeting.pk)
+    issue = services.followup_issue(meeting=meeting, as_of=form.cleaned_data["as_of"], by=request.user)
+    messages.success(request, f"เผยแพร่รายงานติดตามผล ข้อมูล ณ วันที่ {thai.date_long(issue.as_of)} แล้ว")
+    return redirect("meeting_detail", pk=meeting.pk)
+
+
+@require_GET
+def followup_issued_pdf(request, pk: int):
+    issue = get_followup_issue_for_user(request, pk)
+    response = FileResponse(issue.file.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=issue.filename)
+    return response

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import F
@@ -29,6 +30,7 @@ from .models import (
     Assignment,
     Attachment,
     Directive,
+    FollowUpIssue,
     ProgressReport,
     ResponsibleParty,
     Status,
@@ -138,9 +140,9 @@ def derive_state(
         state = Status.IN_PROGRESS
     else:
         state = Status.NOT_STARTED
+    # Only agencies' own shares fall due: a heading row such as ๗ ประเด็นอื่น ๆ is
+    # never overdue itself (its sub-items are, each with its agencies).
     dues = [a.due_date for a in assignments if a.is_open and a.due_date]
-    if not assignments:
-        dues += [c.open_due_date for c in children if c.open_due_date]
     return state, (min(dues) if dues and not closed else None)
 
 
@@ -173,28 +175,47 @@ def _set_parties(*, directive: Directive, parties: Sequence[Party], by) -> None:
     parties only print. An agency that has already reported cannot be removed:
     its history would be lost.
     """
+    # A group the secretariat narrowed to some members stays narrowed through edits.
+    narrowed = {
+        line.group_id: (line.label, list(line.chosen.all()))
+        for line in directive.parties.filter(group__isnull=False).prefetch_related("chosen")
+        if line.chosen.all()
+    }
     directive.parties.all().delete()
     for position, party in enumerate(parties):
+        label = party.label
+        chosen: list[Agency] = []
+        if party.group and party.group.pk in narrowed:
+            narrowed_label, chosen = narrowed[party.group.pk]
+            label = label or narrowed_label
         line = ResponsibleParty(
             directive=directive,
             position=position,
             agency=party.agency,
             group=party.group,
-            label=party.label,
+            label=label,
             paragraph=party.paragraph,
         )
         _stamp(line, by)
         line.save()
+        if chosen:
+            line.chosen.set(chosen)
+    _sync_assignments(directive=directive, by=by)
 
+
+def _sync_assignments(*, directive: Directive, by) -> None:
+    """Create or remove assignments to match the directive's printed lines."""
+    lines = list(directive.parties.select_related("agency", "group").prefetch_related("chosen"))
     wanted: dict[int, Agency] = {}
-    for party in parties:
-        if party.agency:
-            wanted.setdefault(party.agency.pk, party.agency)
-        elif party.group:
-            for member in party.group.members.filter(is_active=True):
+    for line in lines:
+        if line.agency:
+            wanted.setdefault(line.agency.pk, line.agency)
+        elif line.group:
+            members = list(line.chosen.all()) or line.group.members.filter(is_active=True)
+            for member in members:
                 wanted.setdefault(member.pk, member)
-    lead_ids = {p.agency.pk for p in parties if p.agency}
-    existing = {a.agency_id: a for a in directive.assignments.all()}
+    lead_ids = {line.agency.pk for line in lines if line.agency}
+    existing = {a.agency_id: a for a in directive.assignments.select_related("agency")}
 
     for agency_id, assignment in existing.items():
         if agency_id not in wanted:
@@ -210,6 +231,39 @@ def _set_parties(*, directive: Directive, parties: Sequence[Party], by) -> None:
         _stamp(assignment, by)
         assignment.save()
         events.assignment_created.send(sender=Assignment, assignment=assignment)
+
+
+@transaction.atomic
+def directive_narrow_group(
+    *, directive: Directive, party: ResponsibleParty, members: Sequence[Agency], label: str = "", by
+) -> ResponsibleParty:
+    """Narrow a group line (ทุกส่วนราชการ/หน่วยงาน) to some of its members, e.g. those
+    ที่ได้รับการจัดสรรงบฯ: the others' assignments go, the chosen keep theirs. Choosing
+    every member (or none) widens it back to the whole group. ``label`` is what the
+    line prints (blank: the group's name)."""
+    if party.directive_id != directive.pk or party.group_id is None:
+        raise DomainError("บรรทัดนี้ไม่ใช่กลุ่มหน่วยงานของข้อนี้")
+    if directive.is_closed:
+        raise DomainError("ข้อนี้ปิดประเด็นแล้ว กรุณาเปิดประเด็นใหม่ก่อนแก้ไข")
+    all_members = {a.pk: a for a in party.group.members.filter(is_active=True)}
+    strangers = [a.name for a in members if a.pk not in all_members]
+    if strangers:
+        raise DomainError("ไม่ใช่หน่วยงานในกลุ่ม " + party.group.name + ": " + ", ".join(strangers), field="members")
+    label = label.strip()
+    if len(label) > 300:
+        raise DomainError(limits.too_long(len(label), 300), field="label")
+    chosen = [] if len({a.pk for a in members}) in (0, len(all_members)) else list(members)
+    if chosen and not label:
+        label = f"{party.group.name} (เฉพาะ {thai.thai_digits(len(chosen))} หน่วยงาน)"
+    party.label = label if chosen else ""
+    party.full_clean()
+    _stamp(party, by)
+    party.save()
+    party.chosen.set(chosen)
+    claim_version(directive, None)
+    _sync_assignments(directive=directive, by=by)
+    directive_refresh(directive)
+    return party
 
 
 @transaction.atomic
@@ -510,3 +564,17 @@ def report_review(*, report: ProgressReport, accept: bool, comment: str = "", by
     directive_refresh(assignment.directive)
     events.report_reviewed.send(sender=ProgressReport, report=report, accepted=accept)
     return report
+
+
+@transaction.atomic
+def followup_issue(*, meeting: Meeting, as_of: datetime.date | None = None, by) -> FollowUpIssue:
+    """Issue the follow-up report of ``meeting`` to every agency: the PDF as it is
+    now is kept, unchanged by later reports, and every agency may read it."""
+    from . import documents  # WeasyPrint is loaded only by what prints
+
+    filename, pdf = documents.render_followup(meeting, as_of)
+    issue = FollowUpIssue(meeting=meeting, as_of=as_of or timezone.localdate(), filename=filename, issued_by=by)
+    issue.file.save(filename, ContentFile(pdf), save=False)
+    issue.full_clean()
+    issue.save()
+    return issue

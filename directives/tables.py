@@ -4,7 +4,7 @@ from django.utils.html import format_html, format_html_join
 
 from lampang_tracker import thai
 
-from .models import Directive, Status
+from .models import Directive, Status, today
 
 
 class DirectiveTable(tables.Table):
@@ -18,8 +18,8 @@ class DirectiveTable(tables.Table):
     number = tables.Column(verbose_name="ลำดับ", order_by=("sort_key",))
     text = tables.Column(verbose_name="ประเด็น", accessor="text", orderable=False, empty_values=())
     parties = tables.Column(verbose_name="หน่วยงานรับผิดชอบ", accessor="pk", orderable=False)
-    due_date = tables.Column(verbose_name="กำหนดเสร็จ")
-    state = tables.Column(verbose_name="สถานะ")
+    due_date = tables.Column(verbose_name="กำหนดเสร็จ", empty_values=())
+    state = tables.Column(verbose_name="สถานะ", empty_values=())
 
     class Meta:
         model = Directive
@@ -59,24 +59,43 @@ class DirectiveTable(tables.Table):
         return f"{record.heading} {record.text}".strip()
 
     def render_parties(self, record):
-        return format_html_join("", "<div>{}</div>", ((p.text,) for p in record.parties.all()))
+        lines = format_html_join("", "<div>{}</div>", ((p.text,) for p in record.parties.all()))
+        # A group item reads as one, with how its members stand (set by the list view).
+        rollup = getattr(record, "rollup", None)
+        if rollup is None:
+            return lines
+        return format_html('{}<div class="rollup muted">{}</div>', lines, rollup.label)
 
     def value_parties(self, record):
         return "\n".join(p.text for p in record.parties.all())
 
+    # With the list narrowed to one agency (DirectiveFilter.qs), each row shows that
+    # agency's share: its own status and due date, not the directive's overall state.
+    @staticmethod
+    def _share(record) -> tuple[str, object, bool]:
+        if hasattr(record, "agency_status"):
+            state = Status.CLOSED if record.state == Status.CLOSED else record.agency_status or record.state
+            due = record.agency_due_date
+            overdue = bool(record.agency_is_open) and due is not None and due < today()
+            return state, due, overdue
+        return record.state, record.due_date, record.is_overdue()
+
     def render_due_date(self, record, value):
-        badge = format_html(' <span class="badge overdue">เกินกำหนด</span>') if record.is_overdue() else ""
-        return format_html("{}{}", thai.date_short(value), badge)
+        _, due, overdue = self._share(record)
+        badge = format_html(' <span class="badge overdue">เกินกำหนด</span>') if overdue else ""
+        return format_html("{}{}", thai.date_short(due), badge)
 
-    def value_due_date(self, value):
-        return thai.date_numeric(value)
+    def value_due_date(self, record):
+        return thai.date_numeric(self._share(record)[1])
 
-    def render_state(self, value, record):
-        return format_html('<span class="status status-{}">{}</span>', record.state, value)
+    def render_state(self, record):
+        state = self._share(record)[0]
+        return format_html('<span class="status status-{}">{}</span>', state, Status(state).label)
 
     def value_state(self, record):
-        label = Status(record.state).label
-        return f"{label} (เกินกำหนด)" if record.is_overdue() else label
+        state, _, overdue = self._share(record)
+        label = Status(state).label
+        return f"{label} (เกินกำหนด)" if overdue else label
 
 
 class LetterTable(tables.Table):

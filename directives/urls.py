@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import letter_views, views
+from . import letter_views, review_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,5 +22,11 @@ urlpatterns = [
     path("assignments/<int:pk>/acknowledge/", views.assignment_acknowledge, name="assignment_acknowledge"),
     path("assignments/<int:pk>/extension/", views.assignment_extension, name="assignment_extension"),
     path("reports/<int:pk>/review/", views.report_review, name="report_review"),
+    path("reviews/", review_views.review_queue, name="review_queue"),
+    path(
+        "directives/<int:pk>/parties/<int:party_pk>/narrow/",
+        views.directive_narrow_group,
+        name="directive_narrow_group",
+    ),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
 ]

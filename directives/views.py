@@ -41,13 +41,14 @@ from .forms import (
     CloseForm,
     DirectiveForm,
     ExtensionForm,
+    NarrowGroupForm,
     PartyMatcher,
     ReportForm,
     ReviewForm,
     bulk_proposals,
     bulk_with_more_rows,
 )
-from .models import Assignment, Directive, ProgressReport, today
+from .models import PROGRESS, Assignment, Directive, ProgressReport, today
 from .numbering import next_free, next_top_level
 from .tables import DirectiveTable
 
@@ -59,27 +60,48 @@ REPORTS_WITH_FILES = Prefetch(
 )
 
 
+def _count_link(key: str, label: str, unit: str, count: int, css: str = "") -> dict:
+    url = f"{reverse('directive_list')}?{urlencode({'progress': key})}"
+    return {"key": key, "label": label, "unit": unit, "count": count, "url": url, "css": css}
+
+
+CARD_STYLE = {"open": "", "overdue": "danger", "done": "ok", "new": "", "due_soon": "warn"}
+
+
 @require_GET
 def home(request):
+    """Every number names its unit and opens a list whose total is that number: the
+    card and the list call the same QuerySet method (models.PROGRESS)."""
     actor = actor_for(request.user)
     require_known_role(request)
-    # Counted on the assignment table alone, through a covering index: this page is
-    # opened all day by everyone. (Archiving a directive must also close its
-    # assignments when that feature arrives, so they drop out of these counts.)
-    assignments = Assignment.objects.all()
-    context = {"today": today()}
+    on = today()
+    context = {"today": on}
     if actor.is_agency:
-        mine = assignments.for_agency(actor.agency)
-        context["counts"] = mine.counts()
-        context["new_count"] = mine.unacknowledged().count()
-        context["due_soon_count"] = mine.due_soon().count()
-    else:
-        rows = {row["agency_id"]: row for row in assignments.counts_by_agency()}
-        context["counts"] = {key: sum(row[key] for row in rows.values()) for key in ("open", "overdue", "done")}
-        context["by_agency"] = [
-            {"agency": agency, **rows[agency.pk]} for agency in Agency.objects.filter(pk__in=rows).thai_sorted()
+        mine = Assignment.objects.for_agency(actor.agency)
+        context["cards"] = [
+            _count_link(key, label, "งานของหน่วยงาน", mine.progress(key, on).count(), CARD_STYLE[key])
+            for key, label in PROGRESS.items()
         ]
-        context["pending_reviews"] = ProgressReport.objects.filter(review=ProgressReport.Review.PENDING).count()
+    else:
+        directives = Directive.objects.all()
+        context["cards"] = [
+            _count_link(key, label, "ข้อสั่งการ", directives.progress(key, on).count(), CARD_STYLE[key])
+            for key, label in PROGRESS.items()
+            if key in ("open", "overdue", "done")
+        ]
+        # Per agency: its shares (งานของหน่วยงาน), each linking to the list narrowed to it.
+        rows = {row["agency_id"]: row for row in Assignment.objects.counted().counts_by_agency(on)}
+        context["by_agency"] = [
+            {
+                "agency": agency,
+                "overdue": rows[agency.pk]["overdue"],
+                "cells": [(key, rows[agency.pk][key]) for key in ("open", "overdue", "done")],
+            }
+            for agency in Agency.objects.filter(pk__in=rows).thai_sorted()
+        ]
+        if actor.is_secretariat:
+            context["pending_reviews"] = ProgressReport.objects.awaiting_review().count()
+    context["counts"] = {card["key"]: card["count"] for card in context["cards"]}
     return render(request, "directives/home.html", context)
 
 
@@ -106,6 +128,20 @@ class DirectiveListView(SingleTableMixin, ExportMixin, FilterView):
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "actor": actor_for(self.request.user)}
 
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        # A group item reads as one row with how its members stand; one query for the page.
+        # Agency users see their own share only.
+        page = getattr(table, "page", None)
+        exporting = self.request.GET.get(self.export_trigger_param)
+        if page is not None and not exporting and not actor_for(self.request.user).is_agency:
+            records = list(page.object_list.data)
+            grouped = [r.pk for r in records if any(p.group_id for p in r.parties.all())]
+            rollups = Assignment.objects.filter(directive_id__in=grouped).rollups() if grouped else {}
+            for record in records:
+                record.rollup = rollups.get(record.pk)
+        return table
+
 
 directive_list = DirectiveListView.as_view()
 
@@ -115,23 +151,80 @@ def directive_detail(request, pk: int):
     return _directive_page(request, get_directive_for_user(request, pk))
 
 
-def _directive_page(request, directive: Directive, *, close_form: CloseForm | None = None, status: int = 200):
+def _directive_page(
+    request,
+    directive: Directive,
+    *,
+    close_form: CloseForm | None = None,
+    narrow_form: NarrowGroupForm | None = None,
+    status: int = 200,
+):
     actor = actor_for(request.user)
     assignments = directive.assignments.select_related("agency", "acknowledged_by").prefetch_related(REPORTS_WITH_FILES)
+    parties = directive.parties.select_related("agency", "group")
+    if actor.is_secretariat:
+        parties = parties.prefetch_related("chosen")  # for the narrowing forms
+    parties = list(parties)
+    is_group = any(p.group_id for p in parties)
+    rollup = None
     if actor.is_agency:
         assignments = assignments.filter(agency=actor.agency)
+    elif is_group:
+        rollup = Assignment.objects.filter(directive=directive).rollups().get(directive.pk)
+    narrow_forms = []
+    if actor.is_secretariat and not directive.is_closed:
+        narrow_forms = [
+            narrow_form if narrow_form is not None and narrow_form.party.pk == p.pk else NarrowGroupForm(party=p)
+            for p in parties
+            if p.group_id
+        ]
+    members: list[Assignment] = []
+    if is_group and not actor.is_agency:
+        # Agencies named on their own keep their full card; a group's members read as
+        # one table under the roll-up.
+        named = {p.agency_id for p in parties if p.agency_id}
+        everyone = list(assignments)
+        assignments = [a for a in everyone if a.agency_id in named]
+        members = [a for a in everyone if a.agency_id not in named]
     return render(
         request,
         "directives/directive_detail.html",
         {
             "directive": directive,
-            "parties": directive.parties.select_related("agency", "group"),
+            "parties": parties,
             "children": directive.children.all(),
             "assignments": assignments,
+            "members": members,
+            "rollup": rollup,
+            "members_table": is_group and not actor.is_agency,
+            "narrow_forms": narrow_forms,
             "close_form": close_form or CloseForm(),
         },
         status=status,
     )
+
+
+@require_POST
+def directive_narrow_group(request, pk: int, party_pk: int):
+    """เฉพาะหน่วยงานที่…: the secretariat keeps a group line's work with chosen members."""
+    directive = get_directive_for_user(request, pk, write=True)
+    party = get_object_or_404(directive.parties.select_related("group"), pk=party_pk, group__isnull=False)
+    form = NarrowGroupForm(request.POST, party=party)
+    if form.is_valid():
+        try:
+            services.directive_narrow_group(
+                directive=directive,
+                party=party,
+                members=list(form.cleaned_data["members"]),
+                label=form.cleaned_data["label"],
+                by=request.user,
+            )
+        except (ValidationError, services.DomainError) as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, f"บันทึกหน่วยงานที่รับผิดชอบของ{party.group.name}แล้ว")
+            return redirect("directive_detail", pk=directive.pk)
+    return _directive_page(request, directive, narrow_form=form, status=400)
 
 
 @require_http_methods(["GET", "POST"])

@@ -12,15 +12,24 @@ from agencies.access import require_known_role, require_secretariat
 from agencies.roles import actor_for
 from meetings.access import get_meeting_for_user
 
-from .models import AgendaItem, AgendaSection, CorrectionRequest, Minutes
+from .models import AgendaItem, AgendaSection, CorrectionRequest, Minutes, State
 
 
 def get_minutes_for_user(request, meeting_pk: int, *, write: bool = False) -> Minutes:
+    """Draft minutes carry every agency's progress as it stands: until they are
+    circulated only the secretariat and executives read them (agency users get 404)."""
     meeting = get_meeting_for_user(request, meeting_pk, write=write)
     try:
-        return Minutes.objects.select_related("meeting__series", "certified_in").get(meeting=meeting)
+        minutes = Minutes.objects.select_related("meeting__series", "certified_in").get(meeting=meeting)
     except Minutes.DoesNotExist:
         raise Http404("การประชุมนี้ยังไม่มีรายงานการประชุม") from None
+    if not visible_to(actor_for(request.user), minutes):
+        raise Http404("รายงานการประชุมนี้ยังไม่ได้เวียนให้หน่วยงาน")
+    return minutes
+
+
+def visible_to(actor, minutes: Minutes) -> bool:
+    return actor.reads_all or minutes.state != State.DRAFT
 
 
 def get_section_for_user(request, meeting_pk: int, number: int) -> AgendaSection:

@@ -27,6 +27,7 @@ from .access import (
     get_minutes_for_user,
     get_section_for_user,
     require_agency_user,
+    visible_to,
 )
 from .forms import (
     AttendeeFormSet,
@@ -133,6 +134,8 @@ def minutes_detail(request, pk: int):
     minutes = Minutes.objects.filter(meeting=meeting).select_related("meeting__series", "certified_in").first()
     if minutes is None:
         return render(request, "minutes/minutes_missing.html", {"meeting": meeting})
+    if not visible_to(actor_for(request.user), minutes):  # a draft: not yet circulated to agencies
+        return render(request, "minutes/minutes_missing.html", {"meeting": meeting, "draft": True}, status=404)
     return _detail(request, minutes)
 
 

@@ -152,7 +152,8 @@ class DirectiveDetailQueryCountTests(SpreadMixin, TrackerTestCase):
 
     def test_it_does_not_grow_queries_with_rows_for_the_secretariat(self):
         self.login(self.secretariat)
-        # one of them asks which minutes item the directive came from
+        # one of them asks which minutes item the directive came from; three are the
+        # group's: its members' roll-up, and the narrowing form (chosen members, all members)
         with self.assertNumQueries(14):
             self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
         self.grow()

@@ -127,14 +127,20 @@ class PdfViewTests(TrackerTestCase):
         self.assertIn(f"agency-report-{self.agency_a.pk}-", report["Content-Disposition"])
         self.assertTrue(report.content.startswith(b"%PDF-"))
 
-    def test_it_lets_every_role_print_the_meeting_documents(self):
+    def test_it_lets_every_role_print_the_summary_and_only_readers_the_live_follow_up(self):
         patcher, _ = self.fake_renders()
+        summary, followup = self.urls()[:2]
         with patcher:
-            for user in (self.secretariat, self.executive, self.user_a, self.user_b):
+            for user, followup_status in [
+                (self.secretariat, 200),
+                (self.executive, 200),
+                (self.user_a, 403),
+                (self.user_b, 403),
+            ]:
                 self.login(user)
-                for url in self.urls()[:2]:
-                    with self.subTest(user=user.username, url=url):
-                        self.assertEqual(self.client.get(url).status_code, 200)
+                with self.subTest(user=user.username):
+                    self.assertEqual(self.client.get(summary).status_code, 200)
+                    self.assertEqual(self.client.get(followup).status_code, followup_status)
 
     def test_it_shows_an_agency_report_to_its_agency_and_the_readers_only(self):
         patcher, _ = self.fake_renders()

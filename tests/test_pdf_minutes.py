@@ -234,12 +234,22 @@ class MinutesPdfViewTests(MinutesCast):
         self.assertEqual(self.client.get(self.url(self.meeting)).status_code, 404)
         self.assertEqual(self.client.get(reverse("minutes_pdf", args=[999999])).status_code, 404)
 
-    def test_it_lets_every_role_print_the_minutes(self):
+    def test_it_lets_readers_print_draft_minutes_and_hides_them_from_agencies(self):
         fake = mock.Mock(return_value=("x.pdf", b"%PDF-fake"))
         with mock.patch.object(documents, "render_minutes", fake):
-            for user in (self.secretariat, self.executive, self.user_a, self.user_b):
+            for user, status in [
+                (self.secretariat, 200),
+                (self.executive, 200),
+                (self.user_a, 404),
+                (self.user_b, 404),
+            ]:
                 self.login(user)
                 with self.subTest(user=user.username):
+                    self.assertEqual(self.client.get(self.url()).status_code, status)
+            self.circulate(self.minutes)
+            for user in (self.user_a, self.user_b):
+                self.login(user)
+                with self.subTest(user=user.username, circulated=True):
                     self.assertEqual(self.client.get(self.url()).status_code, 200)
         self.assertEqual(fake.call_args.kwargs, {"with_letter": False})
 

@@ -57,6 +57,11 @@ def post_only(kwargs) -> Row:
     return Row(kwargs, secretariat=405, agency_a=405, agency_b=405, executive=405)
 
 
+def readers_only(kwargs) -> Row:
+    """Live views of every agency's progress: the secretariat and executives only."""
+    return Row(kwargs, secretariat=200, agency_a=403, agency_b=403, executive=200)
+
+
 def readers_and_own_agency(kwargs) -> Row:
     return Row(kwargs, secretariat=200, agency_a=200, agency_b=404, executive=200)
 
@@ -127,7 +132,7 @@ EXPECTED: dict[str, Row] = {
     "letter_directive_create": secretariat_only(lambda t: {"letter_pk": t.letter.pk}),
     "letter_summary_pdf": everyone(letter),
     "letter_summary_docx": everyone(letter),
-    "letter_followup_pdf": everyone(letter),
+    "letter_followup_pdf": readers_only(letter),
     # directives
     "home": everyone(),
     "inbox": Row(no_kwargs, secretariat=403, agency_a=200, agency_b=200, executive=403),
@@ -143,11 +148,17 @@ EXPECTED: dict[str, Row] = {
     "assignment_acknowledge": post_only(assignment),
     "assignment_extension": Row(assignment, secretariat=403, agency_a=200, agency_b=404, executive=403),
     "report_review": Row(lambda t: {"pk": t.report_a.pk}, secretariat=200, agency_a=403, agency_b=404, executive=403),
+    "review_queue": secretariat_only(),
+    "directive_narrow_group": post_only(lambda t: {"pk": t.group_directive.pk, "party_pk": t.group_party.pk}),
     "attachment_download": readers_and_own_agency(lambda t: {"pk": t.attachment.pk}),
     # printed documents
     "meeting_summary_pdf": everyone(meeting),
     "meeting_summary_docx": everyone(meeting),
-    "meeting_followup_pdf": everyone(meeting),
+    # the live follow-up shows every agency's reports: not for agency users, who read
+    # others' progress only in a follow-up the secretariat has issued to all
+    "meeting_followup_pdf": readers_only(meeting),
+    "meeting_followup_issue": post_only(meeting),
+    "followup_issued_pdf": everyone(lambda t: {"pk": t.issue.pk}),
     "agency_report_pdf": readers_and_own_agency(agency),
     # minutes: read by every role, written by the secretariat, corrections from agencies
     "minutes_detail": everyone(minutes_meeting),
@@ -273,6 +284,15 @@ class PermissionMatrixTests(TempMediaMixin, TrackerTestCase):
             parties=services.parties_from(agencies=[cls.agency_a]),
             by=cls.secretariat,
         )
+        cls.group_directive = services.directive_create(
+            meeting=cls.meeting,
+            number="5",
+            text="ขอให้ทุกอำเภอรายงานผล",
+            parties=services.parties_from(groups=[cls.group]),
+            by=cls.secretariat,
+        )
+        cls.group_party = cls.group_directive.parties.get()
+        cls.issue = services.followup_issue(meeting=cls.meeting, by=cls.secretariat)
         cls.later = meeting_create(
             by=cls.secretariat, series=cls.series, number=11, year_be=2560, date=datetime.date(2017, 12, 27)
         )

@@ -413,9 +413,10 @@ class CloseTests(TrackerTestCase):
 
 
 class HeadingRowStateTests(TrackerTestCase):
-    """A heading row with sub-items (๗ ประเด็นอื่น ๆ) takes its state from them."""
+    """A heading row with sub-items (๗ ประเด็นอื่น ๆ) takes its state from them, but
+    never falls due itself: only agencies' shares do."""
 
-    def test_it_derives_a_heading_rows_state_and_due_date_from_its_sub_items(self):
+    def test_it_derives_a_heading_rows_state_from_its_sub_items_and_never_its_due_date(self):
         parent = services.directive_create(meeting=self.meeting, number="7", heading="ประเด็นอื่น ๆ", by=self.secretariat)
         child = services.directive_create(
             meeting=self.meeting,
@@ -428,7 +429,8 @@ class HeadingRowStateTests(TrackerTestCase):
         )
         parent.refresh_from_db()
         self.assertEqual(parent.state, Status.NOT_STARTED)
-        self.assertEqual(parent.open_due_date, today() + datetime.timedelta(days=5))
+        self.assertIsNone(parent.open_due_date)
+        self.assertEqual(Directive.objects.get(pk=child.pk).open_due_date, today() + datetime.timedelta(days=5))
         services.progress_report(
             assignment=child.assignments.get(), text="เริ่มดำเนินการ", status=Status.IN_PROGRESS, by=self.user_a
         )

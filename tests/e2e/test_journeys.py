@@ -145,7 +145,11 @@ class DirectiveJourneyTests(TempMediaMixin, BrowserTestCase):
         self.login("executive")
         self.assertEqual(self.heading(), "ภาพรวมสำหรับผู้บริหาร")
         # ข้อ ๑: วัฒนธรรม + the two districts of ทุกอำเภอ; ข้อ ๒: ศึกษาธิการ; ข้อ ๒.๑: วัฒนธรรม.
-        self.assertEqual(self.stats(), {"ยังไม่เสร็จ": "๕", "เกินกำหนด": "๐", "เสร็จแล้ว": "๐"})
+        # The cards count directives; the table counts each agency's share.
+        self.assertEqual(
+            self.stats(),
+            {"ข้อสั่งการ ยังไม่เสร็จ": "๓", "ข้อสั่งการ เกินกำหนด": "๐", "ข้อสั่งการ เสร็จแล้ว / ปิดประเด็น": "๐"},
+        )
         self.assertEqual(self.agency_rows()["สำนักงานวัฒนธรรมจังหวัดลำปาง"], ["๒", "๐", "๐"])
         self.screenshot("executive-before")
 
@@ -154,7 +158,7 @@ class DirectiveJourneyTests(TempMediaMixin, BrowserTestCase):
             self.login("culture")
             self.assertEqual(self.driver.execute_script("return window.innerWidth"), 390)
             self.assertEqual(self.heading(), "สำนักงานวัฒนธรรมจังหวัดลำปาง")
-            self.assertEqual(self.stats()["ใหม่ ยังไม่รับทราบ"], "๒")
+            self.assertEqual(self.stats()["งานของหน่วยงาน ใหม่ ยังไม่รับทราบ"], "๒")
             self.follow(self.find_text("nav a", "งานของหน่วยงาน"))
             self.assertEqual(self.bucket_count("new"), "๒")
             item = self.find_text("#new article", ROUTES_TEXT)
@@ -218,7 +222,11 @@ class DirectiveJourneyTests(TempMediaMixin, BrowserTestCase):
 
     def executive_sees_the_counts_change(self):
         self.login("executive")
-        self.assertEqual(self.stats(), {"ยังไม่เสร็จ": "๔", "เกินกำหนด": "๐", "เสร็จแล้ว": "๑"})
+        self.assertEqual(
+            self.stats(),
+            # ข้อ ๑ stays open overall (its districts have not reported); วัฒนธรรม's share is done
+            {"ข้อสั่งการ ยังไม่เสร็จ": "๓", "ข้อสั่งการ เกินกำหนด": "๐", "ข้อสั่งการ เสร็จแล้ว / ปิดประเด็น": "๐"},
+        )
         self.assertEqual(self.agency_rows()["สำนักงานวัฒนธรรมจังหวัดลำปาง"], ["๑", "๐", "๑"])
         self.screenshot("executive-after")
 
