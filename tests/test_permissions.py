@@ -57,9 +57,6 @@ def post_only(kwargs) -> Row:
     return Row(kwargs, secretariat=405, agency_a=405, agency_b=405, executive=405)
 
 
-def readers_only(kwargs) -> Row:
-    """Live views of every agency's progress: the secretariat and executives only."""
-    return Row(kwargs, secretariat=200, agency_a=403, agency_b=403, executive=200)
 
 
 def readers_and_own_agency(kwargs) -> Row:
@@ -72,7 +69,8 @@ def public(kwargs=no_kwargs) -> Row:
 
 
 def readers_only(kwargs=no_kwargs) -> Row:
-    """The people pages: the secretariat and executives read, agency users may not."""
+    """The secretariat and executives read, agency users may not: the people pages, and
+    live views of every agency's progress."""
     return Row(kwargs, secretariat=200, agency_a=403, agency_b=403, executive=200)
 
 
