@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "directives",
     "minutes",
     "imports",
+    "dashboards",
+    "opendata",
 ]
 
 MIDDLEWARE = [

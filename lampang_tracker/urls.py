@@ -20,4 +20,8 @@ urlpatterns = [
     path("", include("directives.pdf_urls")),
     path("", include("minutes.urls")),
     path("", include("imports.urls")),
+    path("", include("dashboards.urls")),
+    path("", include("opendata.urls")),
+    # The open-data pages: no login, published rows only (opendata/public_urls.py).
+    path("public/", include("opendata.public_urls")),
 ]
