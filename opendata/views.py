@@ -53,7 +53,10 @@ def public_index(request):
     on = today()
     paginator = BoundedPaginator(published_directives(), PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    rows = [{**public_row(directive, on), "due": directive.due_date} for directive in page.object_list]
+    rows = [
+        {**public_row(directive, on), "due": directive.due_date, "source_day": directive.source.date}
+        for directive in page.object_list
+    ]
     return _page("opendata/index.html", {"page": page, "rows": rows, "today": on, "title": DATASET_TITLE})
 
 
