@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
-from directives.models import Directive, ResponsibleParty, Status, today
+from directives.models import Assignment, Directive, ProgressReport, ResponsibleParty, Status, today
 
 # The data dictionary (คำอธิบายชุดข้อมูล): column, type, Thai description. The CSV
 # columns, the JSON keys and the dictionary page all come from this list.
@@ -38,6 +39,14 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
 COLUMNS = tuple(name for name, _type, _description in FIELDS)
 
 
+def _assignment_count(*conditions):
+    """How many of a directive's assignments meet ``conditions``: a correlated
+    subquery, so a page of rows costs the same whatever the size of the table."""
+    assignments = Assignment.objects.filter(*conditions, directive=OuterRef("pk")).order_by()
+    count = assignments.values("directive").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(count, output_field=IntegerField()), 0)
+
+
 def published_directives():
     """Published directives that say something (a heading-only row such as
     "๗ ประเด็นอื่น ๆ" is structure, not an item), with their progress counted."""
@@ -48,9 +57,9 @@ def published_directives():
         .select_related("meeting__series", "letter", "strategy")
         .prefetch_related("parties__agency", "parties__group")
         .annotate(
-            agencies_total=Count("assignments", distinct=True),
-            agencies_reported=Count("assignments", filter=Q(assignments__reports__isnull=False), distinct=True),
-            agencies_done=Count("assignments", filter=Q(assignments__status=Status.DONE), distinct=True),
+            agencies_total=_assignment_count(),
+            agencies_reported=_assignment_count(Exists(ProgressReport.objects.filter(assignment=OuterRef("pk")))),
+            agencies_done=_assignment_count(Q(status=Status.DONE)),
         )
         .newest_source_first()
     )

@@ -8,12 +8,14 @@ import io
 import json
 
 from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from directives import services
 from directives.models import Directive, Status, today
 from meetings.models import Meeting
 from meetings.services import letter_create, meeting_create, source_publish
-from tests.base import TrackerTestCase
+from tests.base import SpreadMixin, TrackerTestCase
 
 PUBLIC_URLS = (
     "/public/",
@@ -249,3 +251,22 @@ class PublishTests(TrackerTestCase):
         self.assertEqual(self.client.post("/meetings/999999/publish/", {"published": "1"}).status_code, 404)
         self.meeting.refresh_from_db()
         self.assertFalse(self.meeting.is_published)
+
+
+class PublicQueryCountTests(SpreadMixin, TrackerTestCase):
+    def test_it_makes_the_same_number_of_queries_for_few_and_many_rows(self):
+        source_publish(source=self.meeting, published=True, by=self.secretariat)
+        self.login(None)
+        agencies = self.spread_agencies(5)
+        self.spread_rows(agencies=agencies, directives=3, by=self.secretariat, meeting=self.meeting, group=self.group)
+        for url in ("/public/", "/public/directives.json"):
+            with self.subTest(url=url):
+                self.client.get(url)
+                with CaptureQueriesContext(connection) as few:
+                    self.client.get(url)
+                more = self.spread_agencies(8, prefix=f"หน่วยงานเพิ่ม {url}")
+                self.spread_rows(
+                    agencies=more, directives=20, by=self.secretariat, meeting=self.meeting, group=self.group
+                )
+                with self.assertNumQueries(len(few.captured_queries)):
+                    self.client.get(url)
