@@ -95,6 +95,7 @@ class PhoneTests(BrowserTestCase):
             self.check("attendance", f"/meetings/{self.meeting.pk}/minutes/attendees/", "ผู้เข้าประชุม")
             self.check("letter-list", "/letters/", "หนังสือสั่งการ")
             self.check("agency-list", "/agencies/", "หน่วยงาน")
+            self.check("agency", f"/agencies/{self.culture.pk}/", "สำนักงานวัฒนธรรมจังหวัดลำปาง")
             self.check("dashboard", "/dashboard/", "แดชบอร์ด")
 
         self.login("culture")
