@@ -98,6 +98,15 @@ class DirectiveQuerySet(models.QuerySet):
     def for_agency(self, agency: Agency) -> DirectiveQuerySet:
         return self.filter(assignments__agency=agency)
 
+    def published(self) -> DirectiveQuerySet:
+        """What the public open-data page may show: the directives of a meeting or a
+        letter the secretariat has published (เผยแพร่), neither it nor they archived."""
+        return self.filter(
+            models.Q(meeting__is_published=True, meeting__is_archived=False)
+            | models.Q(letter__is_published=True, letter__is_archived=False),
+            is_archived=False,
+        )
+
     def in_print_order(self) -> DirectiveQuerySet:
         return self.order_by("sort_key")
 

@@ -7,24 +7,34 @@ from lampang_tracker import thai
 from .models import Directive, Status, today
 
 
+def LABEL(text: str) -> dict:  # noqa: N802 - reads as a constant in the column declarations
+    """A cell's label on a phone, where each row is a card (static/css/app.css, .table.cards)."""
+    return {"td": {"data-label": text}}
+
+
 class DirectiveTable(tables.Table):
     # The meeting or the letter the directive came from (``source_date`` comes from
     # DirectiveQuerySet.with_source_date(), which the list view applies).
     source = tables.Column(
         verbose_name="ที่มา",
+        attrs=LABEL("ที่มา"),
         accessor="pk",
         order_by=("source_date", "meeting__number", "letter_id", "meeting_id", "sort_key"),
     )
-    number = tables.Column(verbose_name="ลำดับ", order_by=("sort_key",))
-    text = tables.Column(verbose_name="ประเด็น", accessor="text", orderable=False, empty_values=())
-    parties = tables.Column(verbose_name="หน่วยงานรับผิดชอบ", accessor="pk", orderable=False)
-    due_date = tables.Column(verbose_name="กำหนดเสร็จ", empty_values=())
-    state = tables.Column(verbose_name="สถานะ", empty_values=())
+    number = tables.Column(verbose_name="ลำดับ", attrs=LABEL("ลำดับ"), order_by=("sort_key",))
+    text = tables.Column(
+        verbose_name="ประเด็น", attrs=LABEL("ประเด็น"), accessor="text", orderable=False, empty_values=()
+    )
+    parties = tables.Column(
+        verbose_name="หน่วยงานรับผิดชอบ", attrs=LABEL("หน่วยงานรับผิดชอบ"), accessor="pk", orderable=False
+    )
+    due_date = tables.Column(verbose_name="กำหนดเสร็จ", attrs=LABEL("กำหนดเสร็จ"), empty_values=())
+    state = tables.Column(verbose_name="สถานะ", attrs=LABEL("สถานะ"), empty_values=())
 
     class Meta:
         model = Directive
         fields = ("source", "number", "text", "parties", "due_date", "state")
-        attrs = {"class": "table directives"}
+        attrs = {"class": "table directives cards"}
         empty_text = "ไม่พบข้อสั่งการตามเงื่อนไขที่เลือก"
 
     def render_source(self, record):
@@ -103,15 +113,15 @@ class LetterTable(tables.Table):
 
     ``directive_count`` and ``open_count`` come from letters_with_counts()."""
 
-    number = tables.Column(verbose_name="ที่", order_by=("number_key",))
-    date = tables.Column(verbose_name="ลงวันที่")
-    subject = tables.Column(verbose_name="เรื่อง")
-    sender = tables.Column(verbose_name="จาก")
-    directive_count = tables.Column(verbose_name="ข้อสั่งการ", attrs={"td": {"class": "num"}})
-    open_count = tables.Column(verbose_name="ยังไม่แล้วเสร็จ", attrs={"td": {"class": "num"}})
+    number = tables.Column(verbose_name="ที่", attrs=LABEL("ที่"), order_by=("number_key",))
+    date = tables.Column(verbose_name="ลงวันที่", attrs=LABEL("ลงวันที่"))
+    subject = tables.Column(verbose_name="เรื่อง", attrs=LABEL("เรื่อง"))
+    sender = tables.Column(verbose_name="จาก", attrs=LABEL("จาก"))
+    directive_count = tables.Column(verbose_name="ข้อสั่งการ", attrs={"td": {"class": "num", "data-label": "ข้อสั่งการ"}})
+    open_count = tables.Column(verbose_name="ยังไม่แล้วเสร็จ", attrs={"td": {"class": "num", "data-label": "ยังไม่แล้วเสร็จ"}})
 
     class Meta:
-        attrs = {"class": "table letters"}
+        attrs = {"class": "table letters cards"}
         empty_text = "ยังไม่มีหนังสือสั่งการ"
         order_by = ("-date",)
 

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "people",
+    "dashboards",
+    "opendata",
 ]
 
 MIDDLEWARE = [

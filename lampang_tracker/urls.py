@@ -23,4 +23,8 @@ urlpatterns = [
     path("", include("imports.urls")),
     path("", include("notifications.urls")),
     path("", include("people.urls")),
+    path("", include("dashboards.urls")),
+    path("", include("opendata.urls")),
+    # The open-data pages: no login, published rows only (opendata/public_urls.py).
+    path("public/", include("opendata.public_urls")),
 ]

@@ -72,6 +72,9 @@ class Meeting(models.Model):  # การประชุม
     venue = models.CharField("สถานที่", max_length=250, blank=True)
     chair = models.CharField("ประธาน", max_length=250, blank=True)
     is_archived = models.BooleanField("เก็บเข้าคลัง", default=False)
+    # เผยแพร่เป็นข้อมูลเปิด: the secretariat's choice; only then may /public/ show its directives.
+    is_published = models.BooleanField("เผยแพร่เป็นข้อมูลเปิด", default=False)
+    published_at = models.DateTimeField("เผยแพร่เมื่อ", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -165,6 +168,8 @@ class Letter(models.Model):  # หนังสือสั่งการ
     body = models.TextField("เนื้อความ", blank=True, help_text="ข้อความของหนังสือตามที่ได้รับ")
     signer = models.CharField("ผู้ลงนาม", max_length=300, blank=True)
     is_archived = models.BooleanField("เก็บเข้าคลัง", default=False)
+    is_published = models.BooleanField("เผยแพร่เป็นข้อมูลเปิด", default=False)
+    published_at = models.DateTimeField("เผยแพร่เมื่อ", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Letter, Meeting
 
@@ -95,3 +96,18 @@ def letter_update(*, letter: Letter, by, **fields) -> Letter:
     letter._history_user = by
     letter.save()
     return letter
+
+
+@transaction.atomic
+def source_publish(*, source: Meeting | Letter, published: bool, by) -> Meeting | Letter:
+    """เผยแพร่ / ยกเลิกการเผยแพร่: put a meeting's or a letter's directives on the public
+    open-data page, or take them off. ``published_at`` keeps the last time it was published."""
+    source = type(source).objects.select_for_update().get(pk=source.pk)
+    if source.is_published == published:
+        return source
+    source.is_published = published
+    if published:
+        source.published_at = timezone.now()
+    source._history_user = by
+    source.save(update_fields=["is_published", "published_at", "updated_at"])
+    return source

@@ -126,7 +126,17 @@ class AttendeeForm(BoundedTextMixin, ServiceValuesMixin, VersionedFormMixin, for
         return data
 
 
-AttendeeFormSet = forms.modelformset_factory(Attendee, form=AttendeeForm, extra=0, can_delete=True)
+class BaseAttendeeFormSet(forms.BaseModelFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:  # added after the form's own fields: name it for screen readers too
+            form.fields["DELETE"].label = "ลบ"
+            form.fields["DELETE"].widget.attrs["aria-label"] = "ลบรายชื่อนี้"
+
+
+AttendeeFormSet = forms.modelformset_factory(
+    Attendee, form=AttendeeForm, formset=BaseAttendeeFormSet, extra=0, can_delete=True
+)
 
 
 # A formset refuses more rows than this anyway (Django's absolute_max).

@@ -237,6 +237,14 @@ class LoadDemoTest(TestCase):
         self.assertIn("culture", self.output)
         self.assertIn("education", self.output)
 
+    def test_it_publishes_the_demo_meeting_on_the_open_data_page_and_not_the_letter(self):
+        self.assertTrue(self.meeting.is_published)
+        self.assertIsNotNone(self.meeting.published_at)
+        self.assertFalse(Letter.objects.get().is_published)
+        published = Directive.objects.published()
+        self.assertEqual(set(published.values_list("meeting_id", flat=True)), {self.meeting.pk})
+        self.assertEqual(published.count(), self.meeting.directives.count())
+
     def test_it_loads_the_seed_letter_with_its_four_directives(self):
         letter = Letter.objects.get()
         self.assertEqual(letter.number, "มท ๐๘๑๐.๖/ว ๑๒๕๐๕")

@@ -57,8 +57,6 @@ def post_only(kwargs) -> Row:
     return Row(kwargs, secretariat=405, agency_a=405, agency_b=405, executive=405)
 
 
-
-
 def readers_and_own_agency(kwargs) -> Row:
     return Row(kwargs, secretariat=200, agency_a=200, agency_b=404, executive=200)
 
@@ -176,6 +174,16 @@ EXPECTED: dict[str, Row] = {
     "minutes_certify_previous": post_only(minutes_meeting),
     "minutes_correction_create": post_only(minutes_meeting),
     "minutes_correction_decide": post_only(lambda t: {"pk": t.correction.pk}),
+    # the executive dashboard: for those who read every agency's work
+    "dashboard": Row(no_kwargs, secretariat=200, agency_a=403, agency_b=403, executive=200),
+    # open data: the secretariat's publish switch (POST), and the public pages (no login)
+    "meeting_publish": post_only(meeting),
+    "letter_publish": post_only(letter),
+    "public_index": Row(no_kwargs, secretariat=200, agency_a=200, agency_b=200, executive=200, anonymous=200),
+    "public_dictionary": Row(no_kwargs, secretariat=200, agency_a=200, agency_b=200, executive=200, anonymous=200),
+    "public_csv": Row(no_kwargs, secretariat=200, agency_a=200, agency_b=200, executive=200, anonymous=200),
+    "public_json": Row(no_kwargs, secretariat=200, agency_a=200, agency_b=200, executive=200, anonymous=200),
+    "public_metadata": Row(no_kwargs, secretariat=200, agency_a=200, agency_b=200, executive=200, anonymous=200),
     # imports: the secretariat's tool; a preview lives in the session of whoever uploaded
     "import_new": secretariat_only(),
     "import_preview": Row(

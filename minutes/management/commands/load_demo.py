@@ -37,7 +37,7 @@ from agencies.models import Agency, AgencyGroup, Profile
 from directives import services
 from directives.models import Assignment, Directive, Status, Strategy
 from meetings.models import Letter, Meeting, MeetingSeries
-from meetings.services import letter_create, meeting_create
+from meetings.services import letter_create, meeting_create, source_publish
 from minutes.management import demo_minutes
 from minutes.models import AgendaItem, Minutes
 
@@ -260,6 +260,8 @@ class DemoLoader:
             )
         if meeting_is_new:
             self.load_progress()
+            # The demo meeting is on the open-data page (/public/) from the start.
+            source_publish(source=self.meeting, published=True, by=self.secretariat)
         if letter_is_new:
             self.load_letter_progress()
         self.minutes = demo_minutes.load_minutes_seed(by=self.secretariat, count=self._count)
