@@ -60,11 +60,11 @@ class AgencyListTests(SpreadMixin, TrackerTestCase):
 
     def test_it_does_not_grow_queries_with_rows(self):
         self.login(self.secretariat)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(5):
             self.assertEqual(self.client.get("/agencies/").status_code, 200)
         more = self.spread_agencies(6)
         self.spread_rows(agencies=self.many + more, directives=20, by=self.secretariat, group=self.group)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(5):
             self.assertEqual(self.client.get("/agencies/").status_code, 200)
 
 
@@ -115,9 +115,9 @@ class AgencyDetailTests(SpreadMixin, TrackerTestCase):
 
     def test_it_does_not_grow_queries_with_rows(self):
         self.login(self.secretariat)
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(7):
             self.assertEqual(self.client.get(self.url()).status_code, 200)
         more = self.spread_agencies(4)
         self.spread_rows(agencies=self.many + more, directives=25, by=self.secretariat, always=self.agency_a)
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(7):
             self.assertEqual(self.client.get(self.url()).status_code, 200)

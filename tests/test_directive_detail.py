@@ -162,10 +162,10 @@ class DirectiveDetailQueryCountTests(SpreadMixin, TrackerTestCase):
 
     def test_it_does_not_grow_queries_with_rows_for_an_agency_user(self):
         self.login(self.user_a)
-        with self.assertNumQueries(15):
+        with self.assertNumQueries(12):
             self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
         self.grow()
-        with self.assertNumQueries(15):
+        with self.assertNumQueries(12):
             self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
 
 

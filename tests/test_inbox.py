@@ -112,12 +112,12 @@ class InboxQueryCountTests(SpreadMixin, TrackerTestCase):
 
     def test_it_does_not_grow_queries_with_rows(self):
         self.login(self.user_a)
-        with self.assertNumQueries(18):
+        with self.assertNumQueries(15):
             response = self.client.get(URL)
         self.assertGreater(sum(len(b["items"]) for b in response.context["buckets"]), 15)
         more = self.spread_agencies(4)
         self.spread_rows(agencies=self.many + more, directives=20, by=self.secretariat, always=self.agency_a)
-        with self.assertNumQueries(18):
+        with self.assertNumQueries(15):
             self.assertEqual(self.client.get(URL).status_code, 200)
 
 

@@ -247,7 +247,7 @@ class LetterListTests(SpreadMixin, LetterTestCase):
     def test_it_does_not_grow_queries_with_letters(self):
         self.login(self.secretariat)
         self.client.get("/letters/")
-        with self.assertNumQueries(9) as first:
+        with self.assertNumQueries(6) as first:
             self.client.get("/letters/")
         for i in range(5):
             letter = letter_create(

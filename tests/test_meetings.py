@@ -70,11 +70,11 @@ class MeetingListTests(SpreadMixin, TrackerTestCase):
 
     def test_it_does_not_grow_queries_with_rows(self):
         self.login(self.secretariat)
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(6):
             self.assertEqual(self.client.get("/meetings/").status_code, 200)
         for _ in range(6):
             self.spread_rows(agencies=self.many, directives=1, by=self.secretariat)
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(6):
             self.assertEqual(self.client.get("/meetings/").status_code, 200)
 
 

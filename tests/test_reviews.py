@@ -112,8 +112,8 @@ class ReviewQueueTests(SpreadMixin, TrackerTestCase):
         self.login(self.secretariat)
         many = self.spread_agencies(4)
         self.spread_rows(agencies=many, directives=3, by=self.secretariat)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             self.assertEqual(self.client.get(URL).status_code, 200)
         self.spread_rows(agencies=many, directives=9, by=self.secretariat)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             self.assertEqual(self.client.get(URL).status_code, 200)
