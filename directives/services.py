@@ -172,6 +172,8 @@ def _set_parties(*, directive: Directive, parties: Sequence[Party], by) -> None:
     parties only print. An agency that has already reported cannot be removed:
     its history would be lost.
     """
+    if (count := sum(1 for party in parties if party.label)) > limits.PARTY_LINE_COUNT:
+        raise DomainError(limits.too_many_lines(count, limits.PARTY_LINE_COUNT), field="free_parties")
     directive.parties.all().delete()
     for position, party in enumerate(parties):
         line = ResponsibleParty(

@@ -228,6 +228,11 @@ class AttendeeLinesForm(ReasonForm):
         widget=forms.Textarea(attrs={"rows": 6}),
     )
 
+    def clean_lines(self) -> str:
+        lines = self.cleaned_data["lines"]
+        limits.check_lines(lines, limits.ATTENDEE_LINE_COUNT)
+        return lines
+
 
 class HeadsForm(ReasonForm):
     agencies = forms.MultipleChoiceField(label="หัวหน้าส่วนราชการ / หน่วยงาน", widget=forms.CheckboxSelectMultiple)
