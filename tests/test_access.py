@@ -237,7 +237,9 @@ class AccessHelperTests(TempMediaMixin, TrackerTestCase):
             (self.meeting.pk, 99),
             {"secretariat": ("Http404", "No AgendaSection matches the given query.")},
         )
-        section = minutes_access.get_section_for_user(self.request(self.secretariat), self.meeting.pk, Section.FOR_INFORMATION)
+        section = minutes_access.get_section_for_user(
+            self.request(self.secretariat), self.meeting.pk, Section.FOR_INFORMATION
+        )
         self.assertEqual(section.minutes.meeting, self.meeting)
 
     def test_it_lets_only_agency_users_ask_for_corrections(self):
