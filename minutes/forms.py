@@ -10,6 +10,7 @@ from agencies.models import Agency
 from lampang_tracker import limits
 from lampang_tracker.conflicts import VersionedFormMixin
 from lampang_tracker.forms import BoundedTextMixin, ThaiDateField, ThaiTimeField
+from lampang_tracker.query import parse_id
 from lampang_tracker.thai import arabic_digits
 
 from .models import AgendaItem, AgendaSection, Attendee, Minutes
@@ -164,7 +165,8 @@ def drop_removed_rows(data: QueryDict, minutes: Minutes, prefix: str = "form") -
     if total is None:
         return data, []  # the formset's own validation answers a broken table
     total = min(total, MAX_TABLE_ROWS)
-    ids = {index: pk for index in range(total) if (pk := number(f"{prefix}-{index}-id")) is not None}
+    # parse_id: a row id of twenty digits is no row (the database's integers stop short of it)
+    ids = {index: pk for index in range(total) if (pk := parse_id(data.get(f"{prefix}-{index}-id"))) is not None}
     present = set(minutes.attendees.filter(pk__in=ids.values()).values_list("pk", flat=True))
     gone = {index: pk for index, pk in ids.items() if pk not in present}
     if not gone:

@@ -46,6 +46,18 @@ class AttendanceTableTests(TrackerTestCase):
         self.assertEqual(Attendee.objects.get(pk=last.instance.pk).position, "ปลัดจังหวัดลำปาง")
         self.assertEqual(self.minutes.attendees.count(), 150)
 
+    def test_it_answers_a_row_id_too_big_for_the_database_with_the_table(self):
+        self.login(self.secretariat)
+        url = f"/meetings/{self.meeting.pk}/minutes/attendees/"
+        formset = self.client.get(url).context["formset"]
+        data = form_values(formset.management_form)
+        for row in formset.forms:
+            data.update(form_values(row))
+        data[formset.forms[0].add_prefix("id")] = "99999999999999999999"
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.minutes.attendees.count(), 150)
+
 
 class PastedLinesTests(TrackerTestCase):
     @classmethod
