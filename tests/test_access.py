@@ -14,8 +14,9 @@ from django.test import RequestFactory
 from agencies.access import get_agency_for_user, require_known_role, require_secretariat
 from directives import access as directive_access
 from directives import services
-from directives.models import Status
+from directives.models import Status, Strategy
 from meetings.access import get_letter_for_user, get_meeting_for_user
+from meetings.models import Meeting
 from meetings.services import letter_create
 from minutes import access as minutes_access
 from minutes import services as minutes_services
@@ -48,6 +49,31 @@ class AccessHelperTests(TempMediaMixin, TrackerTestCase):
         )
         cls.correction = minutes_services.correction_request(
             minutes=cls.minutes, section=cls.section, text="ขอแก้", agency=cls.agency_a, by=cls.user_a
+        )
+        # A second of everything, so that a lookup that forgets its pk or its minutes
+        # finds two and fails, and relations that are filled in, to count queries on.
+        cls.sub_directive = services.directive_create(
+            meeting=cls.meeting,
+            number="2.1",
+            text="ข้อย่อย",
+            parent=cls.directive,
+            strategy=Strategy.objects.create(number=1, name="ยุทธศาสตร์ทดสอบ"),
+            parties=services.parties_from(agencies=[cls.agency_a]),
+            by=cls.secretariat,
+        )
+        services.progress_report(
+            assignment=cls.assignment_b, text="ภาพ", status=Status.IN_PROGRESS, files=[png_upload()], by=cls.user_b
+        )
+        later = Meeting.objects.create(series=cls.series, number=11, year_be=2560, date=datetime.date(2017, 12, 27))
+        other = minutes_services.minutes_start(meeting=later, by=cls.secretariat)
+        cls.sub_item = minutes_services.item_create(
+            section=cls.section, parent=cls.item, title="เรื่องย่อย", by=cls.secretariat
+        )
+        minutes_services.minutes_circulate(
+            minutes=other, deadline=datetime.date.today() + datetime.timedelta(days=7), by=cls.secretariat
+        )
+        minutes_services.correction_request(
+            minutes=other, section=other.sections.get(number=1), text="ขอแก้", agency=cls.agency_b, by=cls.user_b
         )
 
     def request(self, user):
@@ -132,12 +158,15 @@ class AccessHelperTests(TempMediaMixin, TrackerTestCase):
 
     def test_it_lists_an_agencys_own_directives_only(self):
         mine = directive_access.directives_for_user(self.request(self.user_a))
-        self.assertEqual(list(mine), [self.directive])
+        self.assertEqual(list(mine), [self.directive, self.sub_directive])
         everything = directive_access.directives_for_user(self.request(self.executive))
-        self.assertEqual(set(everything), {self.directive, self.directive_b})
+        self.assertEqual(set(everything), {self.directive, self.sub_directive, self.directive_b})
         self.directive_b.is_archived = True
         self.directive_b.save()
-        self.assertEqual(list(directive_access.directives_for_user(self.request(self.secretariat))), [self.directive])
+        self.assertEqual(
+            list(directive_access.directives_for_user(self.request(self.secretariat))),
+            [self.directive, self.sub_directive],
+        )
         with self.assertRaisesMessage(PermissionDenied, NO_ROLE):
             directive_access.directives_for_user(self.request(self.nobody))
 
@@ -214,9 +243,7 @@ class AccessHelperTests(TempMediaMixin, TrackerTestCase):
             {"secretariat": (OK, self.minutes), "executive": refused, "agency_a": refused},
             write=True,
         )
-        later = self.meeting.__class__.objects.create(
-            series=self.series, number=11, year_be=2560, date=datetime.date(2017, 12, 27)
-        )
+        later = Meeting.objects.create(series=self.series, number=12, year_be=2560, date=datetime.date(2018, 1, 31))
         self.assertOutcomes(helper, (later.pk,), {"secretariat": ("Http404", "การประชุมนี้ยังไม่มีรายงานการประชุม")})
         got = helper(self.request(self.executive), self.meeting.pk)
         self.assertEqual(got.meeting.series, self.series)
@@ -248,3 +275,37 @@ class AccessHelperTests(TempMediaMixin, TrackerTestCase):
         actor = helper(self.request(self.user_a))
         self.assertEqual((actor.role, actor.agency), ("agency", self.agency_a))
         self.assertOutcomes(helper, (), {"secretariat": refused, "executive": refused})
+
+    def test_it_loads_with_the_object_what_the_pages_read_of_it(self):
+        """Each helper fetches the related rows its pages use in the same query."""
+        secretariat = self.request(self.secretariat)
+        reads = (
+            (
+                directive_access.get_directive_for_user,
+                (self.sub_directive.pk,),
+                ("meeting.series", "parent", "strategy"),
+            ),
+            (
+                directive_access.get_assignment_for_user,
+                (self.assignment_a.pk,),
+                ("directive.meeting.series", "agency", "acknowledged_by"),
+            ),
+            (
+                directive_access.get_report_for_review,
+                (self.report_a.pk,),
+                ("assignment.directive", "assignment.agency"),
+            ),
+            (directive_access.get_attachment_for_user, (self.attachment.pk,), ("report.assignment",)),
+            (minutes_access.get_minutes_for_user, (self.meeting.pk,), ("meeting.series",)),
+            (minutes_access.get_section_for_user, (self.meeting.pk, Section.FOR_INFORMATION), ("minutes.meeting",)),
+            (minutes_access.get_item_for_user, (self.sub_item.pk,), ("section.minutes.meeting.series", "parent")),
+            (minutes_access.get_correction_for_decision, (self.correction.pk,), ("minutes.meeting",)),
+        )
+        for helper, args, paths in reads:
+            obj = helper(secretariat, *args)
+            for path in paths:
+                with self.subTest(helper=helper.__name__, path=path), self.assertNumQueries(0):
+                    value = obj
+                    for name in path.split("."):
+                        value = getattr(value, name)
+                    self.assertIsNotNone(value)
