@@ -16,7 +16,7 @@ from directives import access as directive_access
 from directives import services
 from directives.models import Status, Strategy
 from meetings.access import get_letter_for_user, get_meeting_for_user
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingSeries
 from meetings.services import letter_create
 from minutes import access as minutes_access
 from minutes import services as minutes_services
@@ -74,6 +74,27 @@ class AccessHelperTests(TempMediaMixin, TrackerTestCase):
         )
         minutes_services.correction_request(
             minutes=other, section=other.sections.get(number=1), text="ขอแก้", agency=cls.agency_b, by=cls.user_b
+        )
+        cls.letter_directive = services.directive_create(
+            letter=cls.letter,
+            number="1",
+            text="ข้อสั่งการจากหนังสือ",
+            parties=services.parties_from(agencies=[cls.agency_a]),
+            by=cls.secretariat,
+        )
+        # minutes certified at the next meeting of another series
+        board = MeetingSeries.objects.create(name="การประชุมกรมการจังหวัดลำปาง", summary_title="สรุปประเด็น")
+        cls.certified_meeting = Meeting.objects.create(
+            series=board, number=1, year_be=2561, date=datetime.date(2018, 1, 5)
+        )
+        certified = minutes_services.minutes_start(meeting=cls.certified_meeting, by=cls.secretariat)
+        minutes_services.minutes_circulate(
+            minutes=certified, deadline=datetime.date.today() + datetime.timedelta(days=7), by=cls.secretariat
+        )
+        minutes_services.minutes_certify(
+            minutes=certified,
+            at_meeting=Meeting.objects.create(series=board, number=2, year_be=2561, date=datetime.date(2018, 2, 5)),
+            by=cls.secretariat,
         )
 
     def request(self, user):
@@ -158,14 +179,14 @@ class AccessHelperTests(TempMediaMixin, TrackerTestCase):
 
     def test_it_lists_an_agencys_own_directives_only(self):
         mine = directive_access.directives_for_user(self.request(self.user_a))
-        self.assertEqual(list(mine), [self.directive, self.sub_directive])
+        self.assertEqual(list(mine), [self.directive, self.sub_directive, self.letter_directive])
         everything = directive_access.directives_for_user(self.request(self.executive))
-        self.assertEqual(set(everything), {self.directive, self.sub_directive, self.directive_b})
+        self.assertEqual(set(everything), {self.directive, self.sub_directive, self.directive_b, self.letter_directive})
         self.directive_b.is_archived = True
         self.directive_b.save()
         self.assertEqual(
             list(directive_access.directives_for_user(self.request(self.secretariat))),
-            [self.directive, self.sub_directive],
+            [self.directive, self.sub_directive, self.letter_directive],
         )
         with self.assertRaisesMessage(PermissionDenied, NO_ROLE):
             directive_access.directives_for_user(self.request(self.nobody))
@@ -279,7 +300,12 @@ class AccessHelperTests(TempMediaMixin, TrackerTestCase):
     def test_it_loads_with_the_object_what_the_pages_read_of_it(self):
         """Each helper fetches the related rows its pages use in the same query."""
         secretariat = self.request(self.secretariat)
+        letter_assignment = self.letter_directive.assignments.get()
         reads = (
+            (get_meeting_for_user, (self.meeting.pk,), ("series",)),
+            (directive_access.get_directive_for_user, (self.letter_directive.pk,), ("letter",)),
+            (directive_access.get_assignment_for_user, (letter_assignment.pk,), ("directive.letter",)),
+            (minutes_access.get_minutes_for_user, (self.certified_meeting.pk,), ("certified_in",)),
             (
                 directive_access.get_directive_for_user,
                 (self.sub_directive.pk,),
