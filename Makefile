@@ -17,7 +17,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libthai0
 BROWSER_PACKAGES := chromium chromium-driver fonts-thai-tlwg $(if $(shell command -v npm 2>/dev/null),,npm)
 E2E := tests/e2e
 
-.PHONY: run serve test install system-deps test-deps browser-deps migrate demo lint format bench clean
+.PHONY: run serve test install system-deps test-deps browser-deps migrate demo lint format bench mutate clean
 
 # Install the Debian packages of $(1) that are missing when we may (root with apt-get),
 # otherwise name them and stop.
@@ -80,6 +80,14 @@ serve: install
 test: install test-deps
 	DEBUG=0 STATIC_MANIFEST=0 SECRET_KEY=test-only $(PY) manage.py test --noinput --parallel auto $(TESTS)
 
+# Mutation testing (slow; not part of `make test`; README "Mutation testing"): mutmut
+# changes the access helpers and services one small edit at a time (pyproject.toml
+# [tool.mutmut]) and runs the tests that reach each edit; the mutants no test notices
+# are printed at the end. MUTANTS narrows the run, e.g. make mutate MUTANTS='*.access.*'
+mutate: install
+	$(VENV)/bin/mutmut run $(MUTANTS)
+	$(VENV)/bin/mutmut results
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -94,4 +102,4 @@ bench: install
 	DEBUG=1 $(PY) bench/bench_pdf.py
 
 clean:
-	rm -rf $(VENV) var $(E2E)/node_modules $(E2E)/screenshots
+	rm -rf $(VENV) var mutants $(E2E)/node_modules $(E2E)/screenshots

@@ -130,6 +130,7 @@ class DirectiveForm(BoundedTextMixin, VersionedFormMixin, forms.Form):
 
     def clean_free_parties(self) -> str:
         text = self.cleaned_data["free_parties"]
+        limits.check_lines(text, limits.PARTY_LINE_COUNT)
         limit = ResponsibleParty._meta.get_field("label").max_length
         for line in text.splitlines():
             if len(line.strip()) > limit:
@@ -346,6 +347,11 @@ class BulkRowForm(BoundedTextMixin, forms.Form):
     def __init__(self, *args, matcher: PartyMatcher, quiet: bool = False, **kwargs):
         self.matcher, self.quiet = matcher, quiet
         super().__init__(*args, **kwargs)
+
+    def clean_parties(self) -> str:
+        parties = self.cleaned_data["parties"]
+        limits.check_lines(parties, limits.PARTY_LINE_COUNT)
+        return parties
 
     def full_clean(self):
         if self.quiet:  # re-shown with more rows, not submitted: nothing to complain about yet

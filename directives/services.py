@@ -181,6 +181,8 @@ def _set_parties(*, directive: Directive, parties: Sequence[Party], by) -> None:
         for line in directive.parties.filter(group__isnull=False).prefetch_related("chosen")
         if line.chosen.all()
     }
+    if (count := sum(1 for party in parties if party.label)) > limits.PARTY_LINE_COUNT:
+        raise DomainError(limits.too_many_lines(count, limits.PARTY_LINE_COUNT), field="free_parties")
     directive.parties.all().delete()
     for position, party in enumerate(parties):
         label = party.label

@@ -40,7 +40,29 @@ class BoundedTextMixin:
             field.validators = [v for v in field.validators if not isinstance(v, validators.MaxLengthValidator)] + [
                 ThaiMaxLengthValidator(limit)
             ]
+        self.tidy_data()
         super().full_clean()
+
+    def tidy_data(self) -> None:
+        """Text as it will be kept: bidi controls dropped, marks limited (thai.tidy_text),
+        before any check, so the form shows back what would be saved."""
+        if not self.is_bound:
+            return
+        tidied = {}
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            value = self.data.get(key)
+            if (
+                isinstance(field, forms.CharField)
+                and isinstance(value, str)
+                and (clean := thai.tidy_text(value)) != value
+            ):
+                tidied[key] = clean
+        if tidied:
+            data = self.data.copy()
+            for key, value in tidied.items():
+                data[key] = value
+            self.data = data
 
 
 class ThaiDateInput(forms.TextInput):

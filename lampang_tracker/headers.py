@@ -30,3 +30,21 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if not report_only and parts.config is None and response.get("Content-Type", "").startswith("application/pdf"):
             parts.config = PDF_POLICY
         return parts
+
+
+class PrivateCacheMiddleware:
+    """What a signed-in user is shown (pages, exports, PDFs, attachments) is theirs
+    alone: no shared cache may keep it and the browser may not store it
+    (``Cache-Control: private, no-store``), so it is gone from a shared computer once
+    they sign out. A response that chose its own caching (/healthz, a public page,
+    static files) keeps it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response

@@ -24,6 +24,12 @@ FREE_PARTIES = 3_000  # หน่วยงานอื่น ๆ ที่พิ
 SEARCH = 200  # คำค้นหา
 TEXT = 2_000  # any other text box without a limit of its own
 
+# How many lines one paste may add: a meeting of every head of agency has about 150
+# people; a directive names a few agencies by hand (the rest are ticked). One paste
+# once made 4,923 attendees and an 8.5 MB page.
+ATTENDEE_LINE_COUNT = 300  # รายชื่อผู้ประชุมที่วางในครั้งเดียว
+PARTY_LINE_COUNT = 50  # หน่วยงานที่พิมพ์เองของข้อสั่งการหนึ่งข้อ
+
 
 def number(value: int) -> str:
     """๒๐,๐๐๐"""
@@ -32,6 +38,20 @@ def number(value: int) -> str:
 
 def too_long(length: int, limit: int) -> str:
     return f"ข้อความยาวได้ไม่เกิน {number(limit)} ตัวอักษร (ที่พิมพ์มามี {number(length)} ตัวอักษร)"
+
+
+def too_many_lines(count: int, limit: int) -> str:
+    return f"วางได้ครั้งละไม่เกิน {number(limit)} บรรทัด (ที่วางมามี {number(count)} บรรทัด) กรุณาแบ่งวางเป็นหลายครั้ง"
+
+
+def filled_lines(text: str) -> int:
+    return sum(1 for line in text.splitlines() if line.strip())
+
+
+def check_lines(text: str, limit: int) -> None:
+    """Raise a ValidationError (in Thai) when ``text`` has more than ``limit`` filled lines."""
+    if (count := filled_lines(text)) > limit:
+        raise ValidationError(too_many_lines(count, limit), code="too_many_lines")
 
 
 def check_lengths(obj, **limits: int) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import TypeVar
@@ -197,3 +198,33 @@ def _words_of(text: str, extra_words: frozenset[str]) -> tuple[str, ...]:
 
     trie = _word_trie(extra_words)
     return tuple(word_tokenize(text, custom_dict=trie, engine="newmm", keep_whitespace=True))
+
+
+# Bidirectional controls (LRM, RLM, ALM, the embeddings, overrides and isolates): Thai
+# text never needs them, and one in a file name or a title prints it backwards
+# ("exe.pdf รายงาน" for "รายงาน\u202efdp.exe").
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+# Thai stacks at most three marks on a consonant (below vowel, above vowel, tone mark
+# all at once never happens; two is the usual most). Fifty stacked marks draw a tower
+# that overprints the rows above it in a PDF.
+MAX_MARKS = 3
+
+
+def strip_bidi(text: str) -> str:
+    return BIDI_CONTROLS.sub("", text)
+
+
+def limit_marks(text: str, most: int = MAX_MARKS) -> str:
+    """Keep at most ``most`` combining marks after each base character."""
+    kept, run = [], 0
+    for char in text:
+        run = run + 1 if unicodedata.combining(char) or unicodedata.category(char) == "Mn" else 0
+        if run <= most:
+            kept.append(char)
+    return "".join(kept)
+
+
+def tidy_text(text: str) -> str:
+    """What a text box keeps of what was typed: no bidi controls, no towers of marks."""
+    return limit_marks(strip_bidi(text))

@@ -34,7 +34,7 @@ def visible_to(actor, minutes: Minutes) -> bool:
 
 def get_section_for_user(request, meeting_pk: int, number: int) -> AgendaSection:
     require_secretariat(request)
-    minutes = get_minutes_for_user(request, meeting_pk, write=True)
+    minutes = get_minutes_for_user(request, meeting_pk, write=True)  # pragma: no mutate (refused just above)
     return get_object_or_404(AgendaSection.objects.select_related("minutes__meeting"), minutes=minutes, number=number)
 
 

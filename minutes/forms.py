@@ -174,7 +174,8 @@ def drop_removed_rows(data: QueryDict, minutes: Minutes, prefix: str = "form") -
     if total is None:
         return data, []  # the formset's own validation answers a broken table
     total = min(total, MAX_TABLE_ROWS)
-    ids = {index: pk for index in range(total) if (pk := number(f"{prefix}-{index}-id")) is not None}
+    # parse_id: a row id of twenty digits is no row (the database's integers stop short of it)
+    ids = {index: pk for index in range(total) if (pk := parse_id(data.get(f"{prefix}-{index}-id"))) is not None}
     present = set(minutes.attendees.filter(pk__in=ids.values()).values_list("pk", flat=True))
     gone = {index: pk for index, pk in ids.items() if pk not in present}
     if not gone:
@@ -237,6 +238,11 @@ class AttendeeLinesForm(ReasonForm):
         "“๑. นายชาติตรี ธินนท์ (แท็บ) พัฒนาการจังหวัดลำปาง”; ผู้ไม่มาประชุมใส่เหตุผลเป็นช่องสุดท้าย",
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+
+    def clean_lines(self) -> str:
+        lines = self.cleaned_data["lines"]
+        limits.check_lines(lines, limits.ATTENDEE_LINE_COUNT)
+        return lines
 
 
 class HeadsForm(ReasonForm):

@@ -269,6 +269,8 @@ def _add_attendees(minutes: Minutes, rows: Iterable[Attendee], *, reason: str, b
 def attendees_add_lines(*, minutes: Minutes, text: str, kind: str, reason: str = "", by) -> list[Attendee]:
     if len(text) > limits.ATTENDEE_LINES:
         raise DomainError(limits.too_long(len(text), limits.ATTENDEE_LINES), field="lines")
+    if (count := limits.filled_lines(text)) > limits.ATTENDEE_LINE_COUNT:
+        raise DomainError(limits.too_many_lines(count, limits.ATTENDEE_LINE_COUNT), field="lines")
     rows = []
     for line in text.splitlines():
         parsed = parse_attendee_line(line)

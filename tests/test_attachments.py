@@ -254,7 +254,12 @@ class AttachmentDownloadTests(TempMediaMixin, TrackerTestCase):
         self.login(self.user_b)
         response = self.client.get(self.url())
         self.assertEqual(response.status_code, 404)
-        self.assertNotEqual(response.content, png_bytes())
+        self.assertNotIn("Content-Disposition", response)
+        # The same URL gives the file to its own agency: the 404 is about who asks.
+        self.login(self.user_a)
+        response = self.client.get(self.url())
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(b"".join(response.streaming_content), png_bytes())
 
     def test_it_answers_404_for_an_unknown_attachment(self):
         self.login(self.secretariat)

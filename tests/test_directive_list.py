@@ -126,8 +126,9 @@ class DirectiveListTests(TrackerTestCase):
 
     def test_it_does_not_export_to_anonymous_visitors(self):
         response = self.client.get(URL, {"_export": "csv"})
-        self.assertEqual(response.status_code, 302)
-        self.assertNotIn(self.directive.text, response.content.decode())
+        self.assertLoginRedirect(response, f"{URL}?_export=csv")
+        self.assertNotIn("Content-Disposition", response)
+        self.assertFalse(response.has_header("Content-Type") and "csv" in response["Content-Type"])
 
 
 class DirectiveExportTests(TrackerTestCase):

@@ -86,9 +86,15 @@ class EscapingTests(TrackerTestCase):
         content = response.content.decode()
         self.assertNotIn("<script>alert", content)
         self.assertNotIn("<img src=x", content)
+        # What was typed is shown back (escaped), not dropped: the heading's value and
+        # the text and the other parties in their boxes.
+        self.assertIn('value="&lt;img src=x onerror=alert(1)&gt;"', content)
+        self.assertEqual(content.count("&lt;script&gt;alert(&#x27;xss&#x27;)&lt;/script&gt;"), 2)
 
     def test_it_escapes_a_search_term_shown_back(self):
         self.login(self.secretariat)
         response = self.client.get("/directives/", {"q": '"><script>alert(2)</script>'})
         self.assertEqual(response.status_code, 200)
-        self.assertNotIn("<script>alert(2)", response.content.decode())
+        content = response.content.decode()
+        self.assertNotIn("<script>alert(2)", content)
+        self.assertIn('value="&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;"', content)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingSeries
 from meetings.services import meeting_create
 from tests.base import SpreadMixin, TrackerTestCase
 
@@ -55,8 +55,14 @@ class MeetingListTests(SpreadMixin, TrackerTestCase):
 
     def test_it_filters_by_series_and_ignores_a_garbage_series(self):
         self.login(self.secretariat)
+        board = MeetingSeries.objects.create(name="การประชุมกรมการจังหวัดลำปาง", summary_title="สรุปประเด็น")
+        other = meeting_create(
+            by=self.secretariat, series=board, number=1, year_be=2561, date=datetime.date(2018, 1, 5)
+        )
         response = self.client.get("/meetings/", {"series": self.series.pk})
-        self.assertEqual(response.context["page"].paginator.count, Meeting.objects.count())
+        self.assertEqual(list(response.context["page"]), list(Meeting.objects.filter(series=self.series)))
+        response = self.client.get("/meetings/", {"series": board.pk})
+        self.assertEqual(list(response.context["page"]), [other])
         response = self.client.get("/meetings/", {"series": "abc"})
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.context["page"].paginator.count, 0)

@@ -305,6 +305,7 @@ class SummaryDocumentTests(TestCase):
         self.assertRegex(css, r"@page \{[^}]*size: A4;[^}]*margin: 2\.5cm 2cm 2cm 3cm;")
 
     def test_it_underlines_the_headings(self):
+        self.assertRegex(self.capture.html, r"(?m)^\.heading \{[^}]*text-decoration: underline;")
         for item in self.seed.items:
             self.assertIn(f'<span class="heading">{item.heading}</span>', self.capture.html)
 

@@ -1,23 +1,35 @@
-"""Every URL × every role, against a table of expected status codes.
+"""Every URL pattern × every role × GET and POST, against a table of expected answers.
 
-A new URL without a row in EXPECTED fails this test: decide who may open it, then
-add the row. (pretix's test_permissions.py does the same.)
+For each pattern EXPECTED says the status each role gets on GET, the status each role
+gets on POST, and which roles' POST changes data (a POST from any other role must leave
+every row of the project's tables as it was; a GET never changes anything). The POST
+sends data a writer's form accepts, so "refused" means refused, not "invalid form".
+
+A new URL pattern without a row fails the test with the row to paste (decide who may
+open it and who may change it first). The table is keyed by the route pattern, not the
+URL name, so a second route that reuses a name is caught too. (pretix's
+test_permissions.py does the same.) The CSRF test sends the same POSTs from a client
+that checks CSRF tokens, without a token: every one must be refused with 403.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.forms import CheckboxInput, CheckboxSelectMultiple, SelectMultiple
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from directives import services
 from directives.models import Status, today
+from meetings.models import MeetingSeries
 from meetings.services import letter_create, meeting_create
 from minutes import services as minutes_services
-from notifications import services as notify_services
-from notifications.models import Channel, Event, Notification
 from tests.base import TempMediaMixin, TrackerTestCase, login_redirect, png_upload
 
 ROLES = ("anonymous", "secretariat", "agency_a", "agency_b", "executive")
@@ -28,57 +40,78 @@ SKIPPED_PREFIXES = ("admin/",)
 SKIPPED_NAMES = {"login", "logout"}
 
 
-@dataclass(frozen=True)
-class Row:
-    """Expected GET status per role. Objects in ``kwargs`` belong to agency A, so
-    agency B is "another agency" and must get 404 wherever an object is agency-owned."""
-
-    kwargs: Callable[[PermissionMatrixTests], dict]
-    secretariat: int
-    agency_a: int
-    agency_b: int
-    executive: int
-    anonymous: int = 302
+def answers(*, secretariat: int, agency_a: int, agency_b: int, executive: int, anonymous: int = 302) -> dict:
+    return {
+        "anonymous": anonymous,
+        "secretariat": secretariat,
+        "agency_a": agency_a,
+        "agency_b": agency_b,
+        "executive": executive,
+    }
 
 
-def no_kwargs(t):
+def no_kwargs(t) -> dict:
     return {}
 
 
-def everyone(kwargs=no_kwargs) -> Row:
-    return Row(kwargs, secretariat=200, agency_a=200, agency_b=200, executive=200)
+def no_data(t, url: str) -> dict:
+    return {}
 
 
-def secretariat_only(kwargs=no_kwargs, *, other_agency: int = 403) -> Row:
-    return Row(kwargs, secretariat=200, agency_a=403, agency_b=other_agency, executive=403)
+@dataclass(frozen=True)
+class Row:
+    """What each role gets from one URL pattern. Objects named by ``kwargs`` belong to
+    agency A, so agency B is "another agency" and must get 404 wherever an object is
+    agency-owned. ``data(t, url)`` is the POST a writer's form accepts; ``writers``
+    are the roles whose POST must change data (everyone else's must not)."""
+
+    name: str
+    get: dict
+    post: dict
+    kwargs: Callable = no_kwargs
+    data: Callable = no_data
+    writers: frozenset = field(default_factory=frozenset)
 
 
-def post_only(kwargs) -> Row:
-    return Row(kwargs, secretariat=405, agency_a=405, agency_b=405, executive=405)
+# -- row builders: one per kind of page -------------------------------------------------
+
+EVERYONE = answers(secretariat=200, agency_a=200, agency_b=200, executive=200)
+OWN_AGENCY = answers(secretariat=200, agency_a=200, agency_b=404, executive=200)
+NOT_ALLOWED = answers(secretariat=405, agency_a=405, agency_b=405, executive=405)
 
 
-def readers_and_own_agency(kwargs) -> Row:
-    return Row(kwargs, secretariat=200, agency_a=200, agency_b=404, executive=200)
+def read(name: str, kwargs=no_kwargs, get: dict = EVERYONE) -> Row:
+    """A page or file that is only read: POST is 405 for everyone signed in."""
+    return Row(name, get=get, post=NOT_ALLOWED, kwargs=kwargs)
 
 
-def public(kwargs=no_kwargs) -> Row:
-    """Reached without a session (privacy notice, password links): 200 for everyone."""
-    return Row(kwargs, secretariat=200, agency_a=200, agency_b=200, executive=200, anonymous=200)
+def secretariat_form(name: str, kwargs=no_kwargs, data=no_data, *, ok: int = 302, other_agency: int = 403) -> Row:
+    """A GET/POST form of the secretariat's; agencies and executives are refused."""
+    refused = {"agency_a": 403, "agency_b": other_agency, "executive": 403}
+    return Row(
+        name,
+        get={"anonymous": 302, "secretariat": 200, **refused},
+        post={"anonymous": 302, "secretariat": ok, **refused},
+        kwargs=kwargs,
+        data=data,
+        writers=frozenset({"secretariat"}) if ok in (302, 200) and data is not no_data else frozenset(),
+    )
 
 
-def readers_only(kwargs=no_kwargs) -> Row:
-    """The secretariat and executives read, agency users may not: the people pages, and
-    live views of every agency's progress."""
-    return Row(kwargs, secretariat=200, agency_a=403, agency_b=403, executive=200)
+def secretariat_action(name: str, kwargs, data=no_data, *, other_agency: int = 403) -> Row:
+    """A POST-only button of the secretariat's (GET is 405)."""
+    refused = {"agency_a": 403, "agency_b": other_agency, "executive": 403}
+    return Row(
+        name,
+        get=NOT_ALLOWED,
+        post={"anonymous": 302, "secretariat": 302, **refused},
+        kwargs=kwargs,
+        data=data,
+        writers=frozenset({"secretariat"}),
+    )
 
 
-def person(t):
-    return {"pk": t.user_a.pk}
-
-
-def spent_link(t):
-    # A link whose token is not valid shows "this link cannot be used" (200) to anyone.
-    return {"uidb64": "MQ", "token": "spent-token"}
+# -- the objects rows point at ------------------------------------------------------
 
 
 def meeting(t):
@@ -102,170 +135,263 @@ def letter(t):
 
 
 def minutes_meeting(t):
+    """Meeting ๑๑/๒๕๖๐, whose minutes are a draft (every part editable)."""
     return {"pk": t.later.pk}
+
+
+def circulated_meeting(t):
+    """Meeting ๑๐/๒๕๖๐, whose minutes are circulating (agencies may ask for corrections)."""
+    return {"pk": t.meeting.pk}
 
 
 def agenda_item(t):
     return {"pk": t.item.pk}
 
 
+# -- POST data: what the writer's own form shows, with one change --------------------
+
+
+def form_values(form) -> dict:
+    """The values a browser would post for ``form`` as the page shows it."""
+    data = {}
+    for bound in form:
+        value = bound.value()
+        widget = bound.field.widget
+        if isinstance(widget, CheckboxInput):
+            if value:
+                data[bound.html_name] = "on"
+        elif isinstance(widget, SelectMultiple | CheckboxSelectMultiple):
+            data[bound.html_name] = [str(v) for v in value or []]
+        elif value is not None:
+            shown = widget.format_value(value)
+            data[bound.html_name] = shown[0] if isinstance(shown, list) else ("" if shown is None else shown)
+    return data
+
+
+def as_shown(key: str = "form", **changes) -> Callable:
+    """POST data: the form ``key`` of the page as the secretariat opens it, with ``changes``."""
+
+    def data(t, url: str) -> dict:
+        t.login(t.secretariat)
+        shown = t.client.get(url).context[key]
+        values = {}
+        if hasattr(shown, "management_form"):
+            values.update(form_values(shown.management_form))
+            for row in shown.forms:
+                values.update(form_values(row))
+        else:
+            values.update(form_values(shown))
+        return {**values, **changes}
+
+    return data
+
+
+def fixed(**values) -> Callable:
+    return lambda t, url: dict(values)
+
+
+def thai_day(days: int) -> str:
+    day = today() + datetime.timedelta(days=days)
+    return f"{day.day}/{day.month}/{day.year + 543}"
+
+
+def bulk_data(t, url: str) -> dict:
+    values = as_shown("formset")(t, url)
+    values["form-0-text"] = "ข้อสั่งการที่เพิ่มจากตาราง"
+    values["form-0-parties"] = t.agency_a.name
+    return values
+
+
 EXPECTED: dict[str, Row] = {
     # the load balancer's health check: no login, nothing private in it
-    # the load balancer's probe: open to everyone, no session
+    "healthz": Row(
+        "healthz",
+        get=answers(secretariat=200, agency_a=200, agency_b=200, executive=200, anonymous=200),
+        post=answers(secretariat=405, agency_a=405, agency_b=405, executive=405, anonymous=405),
+    ),
     # agencies
-    "agency_list": everyone(),
-    "agency_detail": readers_and_own_agency(agency),
+    "agencies/": read("agency_list"),
+    "agencies/<int:pk>/": read("agency_detail", agency, OWN_AGENCY),
     # meetings: circulated to every agency, written by the secretariat
-    "meeting_list": everyone(),
-    "meeting_detail": everyone(meeting),
-    "meeting_create": secretariat_only(),
-    "meeting_edit": secretariat_only(meeting),
+    "meetings/": read("meeting_list"),
+    "meetings/new/": secretariat_form(
+        "meeting_create",
+        data=lambda t, url: {"series": t.series.pk, "number": "13", "year_be": "2560", "date": "20/12/2560"},
+    ),
+    "meetings/<int:pk>/": read("meeting_detail", meeting),
+    "meetings/<int:pk>/edit/": secretariat_form("meeting_edit", meeting, as_shown(venue="ห้องประชุมใหม่")),
     # letters (หนังสือสั่งการ): read like meetings by every role, written by the secretariat
-    "letter_list": everyone(),
-    "letter_create": secretariat_only(),
-    "letter_detail": everyone(letter),
-    "letter_edit": secretariat_only(letter),
-    "letter_directive_create": secretariat_only(lambda t: {"letter_pk": t.letter.pk}),
-    "letter_summary_pdf": everyone(letter),
-    "letter_summary_docx": everyone(letter),
-    "letter_followup_pdf": readers_only(letter),
+    "letters/": read("letter_list"),
+    "letters/new/": secretariat_form(
+        "letter_create", data=fixed(number="ลป ๐๐๑๗/ว ๑", date="1/12/2567", subject="เรื่องทดสอบ")
+    ),
+    "letters/<int:pk>/": read("letter_detail", letter),
+    "letters/<int:pk>/edit/": secretariat_form("letter_edit", letter, as_shown(subject="เรื่องที่แก้แล้ว")),
+    "letters/<int:letter_pk>/directives/new/": secretariat_form(
+        "letter_directive_create",
+        lambda t: {"letter_pk": t.letter.pk},
+        lambda t, url: {"number": "2", "text": "ข้อสั่งการจากหนังสือ", "parties": [f"a{t.agency_a.pk}"]},
+    ),
+    "letters/<int:pk>/summary.pdf": read("letter_summary_pdf", letter),
+    "letters/<int:pk>/followup.pdf": read("letter_followup_pdf", letter),
     # directives
-    "home": everyone(),
-    "inbox": Row(no_kwargs, secretariat=403, agency_a=200, agency_b=200, executive=403),
-    "directive_list": everyone(),
-    "directive_detail": readers_and_own_agency(directive),
-    "directive_edit": secretariat_only(directive, other_agency=404),
-    "directive_close": post_only(directive),
-    "directive_reopen": post_only(directive),
-    "directive_create": secretariat_only(lambda t: {"meeting_pk": t.meeting.pk}),
-    "directive_bulk": secretariat_only(lambda t: {"meeting_pk": t.meeting.pk}),
-    "directive_suggest_agencies": secretariat_only(),
-    "assignment_detail": readers_and_own_agency(assignment),
-    "assignment_acknowledge": post_only(assignment),
-    "assignment_extension": Row(assignment, secretariat=403, agency_a=200, agency_b=404, executive=403),
-    "report_review": Row(lambda t: {"pk": t.report_a.pk}, secretariat=200, agency_a=403, agency_b=404, executive=403),
-    "review_queue": secretariat_only(),
-    "directive_narrow_group": post_only(lambda t: {"pk": t.group_directive.pk, "party_pk": t.group_party.pk}),
-    "attachment_download": readers_and_own_agency(lambda t: {"pk": t.attachment.pk}),
+    "": read("home"),
+    "inbox/": read("inbox", get=answers(secretariat=403, agency_a=200, agency_b=200, executive=403)),
+    "directives/": read("directive_list"),
+    "directives/<int:pk>/": read("directive_detail", directive, OWN_AGENCY),
+    "directives/<int:pk>/edit/": secretariat_form(
+        "directive_edit", directive, as_shown(text="ข้อความที่แก้แล้ว"), other_agency=404
+    ),
+    "directives/<int:pk>/close/": secretariat_action(
+        "directive_close", directive, fixed(note="ดำเนินการครบแล้ว"), other_agency=404
+    ),
+    "directives/<int:pk>/reopen/": secretariat_action(
+        "directive_reopen", lambda t: {"pk": t.closed.pk}, other_agency=404
+    ),
+    "meetings/<int:meeting_pk>/directives/new/": secretariat_form(
+        "directive_create",
+        lambda t: {"meeting_pk": t.meeting.pk},
+        lambda t, url: {"number": "3", "text": "ข้อสั่งการใหม่", "parties": [f"a{t.agency_a.pk}"]},
+    ),
+    "meetings/<int:meeting_pk>/directives/bulk/": secretariat_form(
+        "directive_bulk", lambda t: {"meeting_pk": t.meeting.pk}, bulk_data
+    ),
+    "directives/suggest-agencies/": read(
+        "directive_suggest_agencies", get=answers(secretariat=200, agency_a=403, agency_b=403, executive=403)
+    ),
+    "assignments/<int:pk>/": Row(
+        "assignment_detail",
+        get=OWN_AGENCY,
+        post=answers(secretariat=403, agency_a=302, agency_b=404, executive=403),
+        kwargs=assignment,
+        data=fixed(status=Status.IN_PROGRESS, text="ความคืบหน้าใหม่", percent="40"),
+        writers=frozenset({"agency_a"}),
+    ),
+    "assignments/<int:pk>/acknowledge/": Row(
+        "assignment_acknowledge",
+        get=NOT_ALLOWED,
+        post=answers(secretariat=403, agency_a=302, agency_b=404, executive=403),
+        kwargs=lambda t: {"pk": t.unacknowledged.pk},
+        writers=frozenset({"agency_a"}),
+    ),
+    "assignments/<int:pk>/extension/": Row(
+        "assignment_extension",
+        get=answers(secretariat=403, agency_a=200, agency_b=404, executive=403),
+        post=answers(secretariat=403, agency_a=302, agency_b=404, executive=403),
+        kwargs=assignment,
+        data=lambda t, url: {"new_due_date": thai_day(90), "reason": "รองบประมาณ"},
+        writers=frozenset({"agency_a"}),
+    ),
+    "reports/<int:pk>/review/": secretariat_form(
+        "report_review", lambda t: {"pk": t.report_a.pk}, fixed(decision="accept", comment=""), other_agency=404
+    ),
+    "attachments/<int:pk>/": read("attachment_download", lambda t: {"pk": t.attachment.pk}, OWN_AGENCY),
     # printed documents
-    "meeting_summary_pdf": everyone(meeting),
-    "meeting_summary_docx": everyone(meeting),
-    # the live follow-up shows every agency's reports: not for agency users, who read
-    # others' progress only in a follow-up the secretariat has issued to all
-    "meeting_followup_pdf": readers_only(meeting),
-    "meeting_followup_issue": post_only(meeting),
-    "followup_issued_pdf": everyone(lambda t: {"pk": t.issue.pk}),
-    "agency_report_pdf": readers_and_own_agency(agency),
+    "meetings/<int:pk>/summary.pdf": read("meeting_summary_pdf", meeting),
+    "meetings/<int:pk>/followup.pdf": read("meeting_followup_pdf", meeting),
+    "agencies/<int:pk>/report.pdf": read("agency_report_pdf", agency, OWN_AGENCY),
     # minutes: read by every role, written by the secretariat, corrections from agencies
-    "minutes_detail": everyone(minutes_meeting),
-    "minutes_pdf": everyone(minutes_meeting),
-    "minutes_docx": everyone(minutes_meeting),
-    "minutes_start": post_only(meeting),
-    "minutes_edit": secretariat_only(minutes_meeting),
-    "minutes_letter": secretariat_only(minutes_meeting),
-    "minutes_attendees": secretariat_only(minutes_meeting),
-    "minutes_attendees_add": post_only(minutes_meeting),
-    "minutes_section_edit": secretariat_only(lambda t: {"pk": t.later.pk, "number": 4}),
-    "minutes_item_create": secretariat_only(lambda t: {"pk": t.later.pk, "number": 4}),
-    "minutes_item_edit": secretariat_only(agenda_item),
-    "minutes_item_delete": post_only(agenda_item),
-    "minutes_item_directive": secretariat_only(agenda_item),
-    "minutes_circulate": post_only(minutes_meeting),
-    "minutes_certify_previous": post_only(minutes_meeting),
-    "minutes_correction_create": post_only(minutes_meeting),
-    "minutes_correction_decide": post_only(lambda t: {"pk": t.correction.pk}),
-    # the executive dashboard: for those who read every agency's work
-    "dashboard": Row(no_kwargs, secretariat=200, agency_a=403, agency_b=403, executive=200),
-    # open data: the secretariat's publish switch (POST), and the public pages (no login)
-    "meeting_publish": post_only(meeting),
-    "letter_publish": post_only(letter),
-    "public_index": Row(no_kwargs, secretariat=200, agency_a=200, agency_b=200, executive=200, anonymous=200),
-    "public_dictionary": Row(no_kwargs, secretariat=200, agency_a=200, agency_b=200, executive=200, anonymous=200),
-    "public_csv": Row(no_kwargs, secretariat=200, agency_a=200, agency_b=200, executive=200, anonymous=200),
-    "public_json": Row(no_kwargs, secretariat=200, agency_a=200, agency_b=200, executive=200, anonymous=200),
-    "public_metadata": Row(no_kwargs, secretariat=200, agency_a=200, agency_b=200, executive=200, anonymous=200),
-    # imports: the secretariat's tool; a preview lives in the session of whoever uploaded
-    "import_new": secretariat_only(),
-    "import_preview": Row(
-        lambda t: {"token": "no-such-import"}, secretariat=404, agency_a=403, agency_b=403, executive=403
+    "meetings/<int:pk>/minutes/": read("minutes_detail", minutes_meeting),
+    "meetings/<int:pk>/minutes.pdf": read("minutes_pdf", minutes_meeting),
+    "meetings/<int:pk>/minutes/start/": secretariat_action("minutes_start", lambda t: {"pk": t.fresh.pk}),
+    "meetings/<int:pk>/minutes/edit/": secretariat_form(
+        "minutes_edit", minutes_meeting, as_shown(recorder_name="นางสาวทดสอบ จดรายงาน")
     ),
-    # notifications: each user's own list and preferences; the outbox and the agencies'
-    # LINE groups for the secretariat; calendar feeds open to whoever holds the secret link
-    "notification_list": everyone(),
-    "notification_open": Row(
-        lambda t: {"pk": t.notification.pk}, secretariat=404, agency_a=302, agency_b=404, executive=404
+    "meetings/<int:pk>/minutes/letter/": secretariat_form(
+        "minutes_letter", minutes_meeting, as_shown(letter_to="หัวหน้าส่วนราชการทุกส่วน")
     ),
-    "notification_read_all": post_only(no_kwargs),
-    "notification_preferences": everyone(),
-    "notification_line_code": post_only(no_kwargs),
-    "notification_line_unlink": post_only(no_kwargs),
-    "notification_calendar_renew": post_only(no_kwargs),
-    "notification_outbox": secretariat_only(),
-    "notification_resend": post_only(lambda t: {"pk": t.notification.pk}),
-    "notification_settings": secretariat_only(),
-    "notification_agency": secretariat_only(agency),
-    "notification_agency_calendar_renew": post_only(agency),
-    "calendar_user": Row(
-        lambda t: {"token": t.user_feed_token},
-        secretariat=200,
-        agency_a=200,
-        agency_b=200,
-        executive=200,
-        anonymous=200,
+    "meetings/<int:pk>/minutes/attendees/": secretariat_form(
+        "minutes_attendees", minutes_meeting, as_shown("formset", **{"form-0-position": "ปลัดจังหวัด"})
     ),
-    "calendar_agency": Row(
-        lambda t: {"token": t.agency_feed_token},
-        secretariat=200,
-        agency_a=200,
-        agency_b=200,
-        executive=200,
-        anonymous=200,
+    "meetings/<int:pk>/minutes/attendees/add/": secretariat_action(
+        "minutes_attendees_add", minutes_meeting, fixed(action="lines", kind="present", lines="นายทดสอบ ใจดี")
     ),
-    "line_webhook": Row(no_kwargs, secretariat=405, agency_a=405, agency_b=405, executive=405, anonymous=405),
-    # people: managed by the secretariat, read by executives
-    "person_list": readers_only(),
-    "person_create": secretariat_only(),
-    "person_detail": readers_only(person),
-    "person_edit": secretariat_only(person),
-    "person_deactivate": post_only(person),
-    "person_activate": post_only(person),
-    "person_invite": post_only(person),
-    "people_import": secretariat_only(),
-    "people_import_confirm": post_only(no_kwargs),
-    "people_import_template": secretariat_only(),
-    # every user's own account
-    "account": everyone(),
-    "account_password": everyone(),
-    "account_sessions_end": post_only(no_kwargs),
-    "account_export": everyone(),
-    "two_factor_setup": readers_only(),
-    # without two-factor set up there is nothing to verify: back to where one was going
-    "two_factor_verify": Row(no_kwargs, secretariat=302, agency_a=302, agency_b=302, executive=302),
-    "two_factor_disable": post_only(no_kwargs),
-    "two_factor_codes": post_only(no_kwargs),
-    # reached without a session
-    "privacy": public(),
-    "healthz": public(),
-    "invitation_accept": public(spent_link),
-    "password_reset": public(),
-    "password_reset_done": public(),
-    "password_reset_confirm": public(spent_link),
+    "meetings/<int:pk>/minutes/sections/<int:number>/": secretariat_form(
+        "minutes_section_edit",
+        lambda t: {"pk": t.later.pk, "number": 4},
+        as_shown(body="สาระสำคัญของระเบียบวาระ"),
+    ),
+    "meetings/<int:pk>/minutes/sections/<int:number>/items/new/": secretariat_form(
+        "minutes_item_create", lambda t: {"pk": t.later.pk, "number": 4}, as_shown(title="เรื่องใหม่")
+    ),
+    "minutes/items/<int:pk>/edit/": secretariat_form("minutes_item_edit", agenda_item, as_shown(title="เรื่องที่แก้")),
+    "minutes/items/<int:pk>/delete/": secretariat_action("minutes_item_delete", agenda_item),
+    "minutes/items/<int:pk>/directive/": secretariat_form(
+        "minutes_item_directive",
+        agenda_item,
+        lambda t, url: {"number": "5", "text": "ข้อสั่งการจากเรื่อง", "parties": [f"a{t.agency_a.pk}"]},
+    ),
+    "meetings/<int:pk>/minutes/circulate/": secretariat_action(
+        "minutes_circulate", minutes_meeting, lambda t, url: {"deadline": thai_day(14)}
+    ),
+    "meetings/<int:pk>/minutes/certify-previous/": secretariat_action(
+        "minutes_certify_previous", lambda t: {"pk": t.certifying.pk}, fixed(note="รับรองโดยไม่มีการแก้ไข")
+    ),
+    "meetings/<int:pk>/minutes/corrections/": Row(
+        "minutes_correction_create",
+        get=NOT_ALLOWED,
+        post=answers(secretariat=403, agency_a=302, agency_b=302, executive=403),
+        kwargs=circulated_meeting,
+        data=lambda t, url: {"section": t.circulated_section.pk, "text": "ขอแก้ตำแหน่ง"},
+        writers=frozenset({"agency_a", "agency_b"}),
+    ),
+    "minutes/corrections/<int:pk>/decide/": secretariat_action(
+        "minutes_correction_decide",
+        lambda t: {"pk": t.correction.pk},
+        lambda t, url: {f"c{t.correction.pk}-decision": "accept", f"c{t.correction.pk}-note": ""},
+    ),
+    # imports: the secretariat's tool; a preview lives in the session of whoever uploaded,
+    # so nothing is written until a preview is confirmed
+    "imports/new/": secretariat_form("import_new", ok=200),
+    "imports/<str:token>/": Row(
+        "import_preview",
+        get=answers(secretariat=404, agency_a=403, agency_b=403, executive=403),
+        post=answers(secretariat=404, agency_a=403, agency_b=403, executive=403),
+        kwargs=lambda t: {"token": "no-such-import"},
+    ),
 }
 
 
-def url_names(patterns, prefix: str = ""):
-    """(name, route) of every URL pattern, descending into includes."""
+def url_patterns(patterns, prefix: str = ""):
+    """(route, name) of every URL pattern, descending into includes."""
     for entry in patterns:
         route = prefix + str(entry.pattern)
         if isinstance(entry, URLResolver):
             if route.startswith(SKIPPED_PREFIXES):
                 continue
-            yield from url_names(entry.url_patterns, route)
+            yield from url_patterns(entry.url_patterns, route)
         elif isinstance(entry, URLPattern) and entry.name not in SKIPPED_NAMES:
-            yield entry.name, route
+            yield route, entry.name
 
 
-class PermissionMatrixTests(TempMediaMixin, TrackerTestCase):
+def project_tables() -> list:
+    """Every model of the project's own apps (history tables included)."""
+    base = str(settings.BASE_DIR)
+    return [
+        model
+        for config in apps.get_app_configs()
+        if config.path.startswith(base) and "site-packages" not in config.path
+        for model in config.get_models()
+    ]
+
+
+def snapshot() -> dict:
+    return {model._meta.label: list(model.objects.order_by("pk").values_list()) for model in project_tables()}
+
+
+def changed_tables(before: dict, after: dict) -> list[str]:
+    return [label for label in after if before.get(label) != after[label]]
+
+
+def missing_row(route: str, name: str | None) -> str:
+    return (
+        f"URL pattern {route!r} (name {name!r}) has no row in EXPECTED: decide who may open and "
+        f"who may change it, then add e.g.\n"
+        f'    "{route}": secretariat_form("{name}", kwargs=..., data=...),  # or read(...), Row(...)'
+    )
+
+
+class MatrixData(TempMediaMixin, TrackerTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -277,6 +403,14 @@ class PermissionMatrixTests(TempMediaMixin, TrackerTestCase):
             by=cls.user_a,
         )
         cls.attachment = report.attachments.get()
+        cls.closed = services.directive_create(
+            meeting=cls.meeting,
+            number="9",
+            text="ข้อที่ปิดประเด็นแล้ว",
+            parties=services.parties_from(agencies=[cls.agency_a]),
+            by=cls.secretariat,
+        )
+        services.directive_close(directive=cls.closed, note="เสร็จแล้ว", by=cls.secretariat)
         cls.letter = letter_create(
             number="มท ๐๘๑๐.๖/ว ๑๒๕๐๕",
             date=datetime.date(2024, 12, 7),
@@ -290,40 +424,43 @@ class PermissionMatrixTests(TempMediaMixin, TrackerTestCase):
             parties=services.parties_from(agencies=[cls.agency_a]),
             by=cls.secretariat,
         )
-        cls.group_directive = services.directive_create(
-            meeting=cls.meeting,
-            number="5",
-            text="ขอให้ทุกอำเภอรายงานผล",
-            parties=services.parties_from(groups=[cls.group]),
-            by=cls.secretariat,
+        # ๑๐/๒๕๖๐: minutes circulating, with an agency's correction request
+        circulated = minutes_services.minutes_start(meeting=cls.meeting, by=cls.secretariat)
+        minutes_services.minutes_circulate(
+            minutes=circulated, deadline=today() + datetime.timedelta(days=7), by=cls.secretariat
         )
-        cls.group_party = cls.group_directive.parties.get()
-        cls.issue = services.followup_issue(meeting=cls.meeting, by=cls.secretariat)
+        cls.circulated_section = circulated.sections.get(number=4)
+        cls.correction = minutes_services.correction_request(
+            minutes=circulated, section=cls.circulated_section, text="ขอแก้ชื่อ", agency=cls.agency_a, by=cls.user_a
+        )
+        # ๑๑/๒๕๖๐: minutes in draft, with one attendee and one item
         cls.later = meeting_create(
             by=cls.secretariat, series=cls.series, number=11, year_be=2560, date=datetime.date(2017, 12, 27)
         )
         minutes = minutes_services.minutes_start(meeting=cls.later, by=cls.secretariat)
-        section = minutes.sections.get(number=4)
-        cls.item = minutes_services.item_create(section=section, title="เรื่องเพื่อทราบ", by=cls.secretariat)
+        minutes_services.attendees_add_lines(
+            minutes=minutes, text="นายสมชาย ใจดี ผู้ว่าราชการจังหวัดลำปาง", kind="present", by=cls.secretariat
+        )
+        cls.item = minutes_services.item_create(
+            section=minutes.sections.get(number=4), title="เรื่องเพื่อทราบ", by=cls.secretariat
+        )
+        # ๑๒/๒๕๖๐: no minutes yet
+        cls.fresh = meeting_create(
+            by=cls.secretariat, series=cls.series, number=12, year_be=2560, date=datetime.date(2018, 1, 31)
+        )
+        # another series: ๑/๒๕๖๑ circulated without corrections, to be certified at ๒/๒๕๖๑
+        board = MeetingSeries.objects.create(name="การประชุมกรมการจังหวัดลำปาง", summary_title="สรุปประเด็น")
+        held = meeting_create(by=cls.secretariat, series=board, number=1, year_be=2561, date=datetime.date(2018, 1, 5))
         minutes_services.minutes_circulate(
-            minutes=minutes, deadline=today() + datetime.timedelta(days=7), by=cls.secretariat
+            minutes=minutes_services.minutes_start(meeting=held, by=cls.secretariat),
+            deadline=today() + datetime.timedelta(days=7),
+            by=cls.secretariat,
         )
-        cls.correction = minutes_services.correction_request(
-            minutes=minutes, section=section, text="ขอแก้ชื่อ", agency=cls.agency_a, by=cls.user_a
+        cls.certifying = meeting_create(
+            by=cls.secretariat, series=board, number=2, year_be=2561, date=datetime.date(2018, 2, 5)
         )
-        cls.notification = Notification.objects.create(
-            recipient=f"user:{cls.user_a.pk}",
-            user=cls.user_a,
-            event=Event.DUE_SOON,
-            channel=Channel.INAPP,
-            key=f"assignment:{cls.assignment_a.pk}",
-            due_day=today(),
-            subject="ใกล้ครบกำหนด",
-            body="ใกล้ครบกำหนด",
-            url=f"/assignments/{cls.assignment_a.pk}/",
-        )
-        cls.user_feed_token = notify_services.preference_for(cls.user_a).calendar_token
-        cls.agency_feed_token = notify_services.agency_setting_for(cls.agency_a).calendar_token
+        # an item agency A has not acknowledged yet
+        cls.unacknowledged = cls.letter.directives.get().assignments.get(agency=cls.agency_a)
 
     def users(self):
         return {
@@ -334,35 +471,92 @@ class PermissionMatrixTests(TempMediaMixin, TrackerTestCase):
             "executive": self.executive,
         }
 
-    def test_it_answers_every_url_for_every_role_as_the_table_says(self):
-        found = list(url_names(get_resolver().url_patterns))
-        names = [name for name, _ in found]
-        problems = [
-            f"URL {route!r} has no name; name it and add a row to EXPECTED" for name, route in found if not name
+    def routes(self) -> dict[str, str | None]:
+        return dict(url_patterns(get_resolver().url_patterns))
+
+    def url_of(self, route: str, row: Row) -> str:
+        url = reverse(row.name, kwargs=row.kwargs(self))
+        # A second pattern reusing the name would reverse to one of the two only.
+        self.assertEqual(resolve(url).route, route, f"{row.name!r} reverses to another pattern than {route!r}")
+        return url
+
+    def request(self, client: Client, method: str, url: str, data: dict | None = None):
+        """One request whose writes are undone afterwards; the answer and what it changed."""
+        with transaction.atomic():
+            before = snapshot()
+            response = client.get(url) if method == "GET" else client.post(url, data or {})
+            if response.streaming:
+                b"".join(response.streaming_content)  # read to the end, so the client closes the file
+            changed = changed_tables(before, snapshot())
+            transaction.set_rollback(True)
+        return response, changed
+
+
+class PermissionMatrixTests(MatrixData):
+    def test_it_has_a_row_for_every_url_pattern(self):
+        routes = self.routes()
+        problems = [missing_row(route, name) for route, name in routes.items() if route not in EXPECTED]
+        problems += [
+            f"EXPECTED has a row for {route!r}, which is not a URL pattern any more"
+            for route in EXPECTED
+            if route not in routes
         ]
         problems += [
-            f"URL {name!r} ({route}) has no row in EXPECTED: decide who may open it and add one"
-            for name, route in found
-            if name and name not in EXPECTED
+            f"EXPECTED[{route!r}] names {EXPECTED[route].name!r} but the pattern is named {name!r}"
+            for route, name in routes.items()
+            if route in EXPECTED and EXPECTED[route].name != name
         ]
-        problems += [
-            f"EXPECTED has a row for {name!r}, which is not a URL any more" for name in EXPECTED if name not in names
-        ]
-        checked = 0
-        for name in sorted({n for n in names if n in EXPECTED}):
-            row = EXPECTED[name]
-            url = reverse(name, kwargs=row.kwargs(self))
+        self.assertEqual(problems, [], "\n".join(problems))
+
+    def test_it_answers_every_url_for_every_role_and_method_as_the_table_says(self):
+        problems = []
+        checked = set()
+        for route in sorted(set(self.routes()) & set(EXPECTED)):
+            row = EXPECTED[route]
+            url = self.url_of(route, row)
+            data = row.data(self, url)
             for role, user in self.users().items():
-                self.login(user)
-                response = self.client.get(url)
-                expected = getattr(row, role)
-                checked += 1
-                if response.status_code != expected:
-                    problems.append(f"{role} GET {url} ({name}): expected {expected}, got {response.status_code}")
-                elif role == "anonymous" and expected == 302 and response["Location"] != login_redirect(url):
-                    problems.append(f"anonymous GET {url} ({name}): redirected to {response['Location']}, not login")
-                if response.streaming:
-                    b"".join(response.streaming_content)  # read to the end, so the client closes the file
+                for method in ("GET", "POST"):
+                    self.login(user)
+                    response, changed = self.request(self.client, method, url, data)
+                    checked.add((route, role, method))
+                    expected = (row.get if method == "GET" else row.post)[role]
+                    where = f"{role} {method} {url} ({route!r})"
+                    if response.status_code != expected:
+                        problems.append(f"{where}: expected {expected}, got {response.status_code}")
+                    elif role == "anonymous" and expected == 302 and response["Location"] != login_redirect(url):
+                        problems.append(f"{where}: redirected to {response['Location']}, not to the login page")
+                    writes = method == "POST" and role in row.writers
+                    if writes and not changed:
+                        problems.append(f"{where}: answered {response.status_code} but changed nothing")
+                    elif changed and not writes:
+                        problems.append(f"{where}: must change nothing, changed {', '.join(changed)}")
         if problems:
             self.fail(f"{len(problems)} permission problem(s):\n" + "\n".join(problems))
-        self.assertEqual(checked, len(EXPECTED) * len(ROLES))
+        # Every row was asked by every role with both methods (not only the ones that answered).
+        self.assertEqual(len(checked), len(EXPECTED) * len(ROLES) * 2)
+
+    def test_it_refuses_every_post_without_a_csrf_token(self):
+        """Behind the same URLs, a client that checks CSRF tokens: a POST without the
+        token is refused (403) and changes nothing, whoever sends it."""
+        csrf_client = Client(enforce_csrf_checks=True)
+        problems = []
+        refusals = self.enterContext(self.assertLogs("django.security.csrf", "WARNING"))
+        for route in sorted(set(self.routes()) & set(EXPECTED)):
+            row = EXPECTED[route]
+            url = self.url_of(route, row)
+            data = row.data(self, url)
+            role = min(row.writers) if row.writers else "secretariat"
+            csrf_client.force_login(self.users()[role])
+            response, changed = self.request(csrf_client, "POST", url, data)
+            if response.status_code != 403 or changed:
+                problems.append(f"{role} POST {url} without a CSRF token: {response.status_code}, changed {changed}")
+            # The same client, with the token of a page it opened, is let through.
+            if row.writers:
+                csrf_client.get(reverse("home"))
+                token = csrf_client.cookies[settings.CSRF_COOKIE_NAME].value
+                response, changed = self.request(csrf_client, "POST", url, {**data, "csrfmiddlewaretoken": token})
+                if response.status_code == 403 or not changed:
+                    problems.append(f"{role} POST {url} with the token: {response.status_code}, changed nothing")
+        self.assertEqual(problems, [], "\n".join(problems))
+        self.assertEqual(len(refusals.records), len(EXPECTED), "one CSRF refusal logged per URL")

@@ -97,12 +97,3 @@ class SqliteWalTests(SimpleTestCase):
                     self.assertEqual(cursor.fetchone()[0].lower(), "wal")
             finally:
                 wrapper.close()
-
-    def test_it_uses_wal_on_the_live_connection_when_it_is_a_file(self):
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA journal_mode")
-            mode = cursor.fetchone()[0].lower()
-        if connection.is_in_memory_db():
-            self.assertEqual(mode, "memory")  # what SQLite answers for in-memory test databases
-        else:
-            self.assertEqual(mode, "wal")
