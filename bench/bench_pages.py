@@ -29,7 +29,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = ROOT / "var" / "bench"
+BENCH_DIR = Path(os.environ.get("VAR_DIR") or ROOT / "var") / "bench"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/lampang_bench"
 TARGET_MS = 150.0
 SEARCH_WORD = "ท่องเที่ยว"  # ท่องเที่ยว: in a tenth of the generated texts

@@ -142,6 +142,7 @@ class Letter(models.Model):  # หนังสือสั่งการ
     enclosures = models.TextField("สิ่งที่ส่งมาด้วย", blank=True)
     urgency = models.CharField("ชั้นความเร็ว", max_length=30, blank=True, choices=Urgency.choices)
     body = models.TextField("เนื้อความ", blank=True, help_text="ข้อความของหนังสือตามที่ได้รับ")
+    search_text = models.TextField(blank=True, default="", editable=False)  # thai.search_text of the fields below
     signer = models.CharField("ผู้ลงนาม", max_length=300, blank=True)
     is_archived = models.BooleanField("เก็บเข้าคลัง", default=False)
     created_by = models.ForeignKey(
@@ -149,7 +150,7 @@ class Letter(models.Model):  # หนังสือสั่งการ
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = LetterQuerySet.as_manager()
 
@@ -171,8 +172,11 @@ class Letter(models.Model):  # หนังสือสั่งการ
             return f"หนังสือ ที่ {self.number_label}"
         return f"หนังสือ ที่ {self.number_label} ลงวันที่ {thai.date_long(self.date)}"
 
+    SEARCH_FIELDS = ("number", "subject", "sender", "reference", "body")
+
     def save(self, *args, **kwargs):
         self.number_key = self.key_for(self.number)
+        thai.refresh_search_text(self, self.SEARCH_FIELDS, kwargs)
         super().save(*args, **kwargs)
 
     @staticmethod
