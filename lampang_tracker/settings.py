@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "directives",
     "minutes",
     "imports",
+    "search",
 ]
 
 MIDDLEWARE = [

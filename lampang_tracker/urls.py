@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("directives.pdf_urls")),
     path("", include("minutes.urls")),
     path("", include("imports.urls")),
+    path("", include("search.urls")),
 ]

@@ -100,6 +100,7 @@ EXPECTED: dict[str, Row] = {
     "meeting_edit": secretariat_only(meeting),
     # letters (หนังสือสั่งการ): read like meetings by every role, written by the secretariat
     "letter_list": everyone(),
+    "search": everyone(),
     "letter_create": secretariat_only(),
     "letter_detail": everyone(letter),
     "letter_edit": secretariat_only(letter),
