@@ -184,14 +184,30 @@ def _words_long(chunk: str) -> list[str]:
     return words
 
 
+def plain_words(text: str | None) -> list[str]:
+    """``text`` after :func:`normalise`, cut only where it has spaces or punctuation
+    (Thai runs stay whole)."""
+    return _SPLIT_RE.findall(normalise(text))
+
+
+# Between the two halves of the search column; never part of a query word.
+SEARCH_SEPARATOR = "|"
+
+
 def search_text(*parts: str | None) -> str:
-    """The search column of a row: its words, normalised, one space between and one
-    on each side (`` ลำปาง ท่องเที่ยว ``), so that a word is found as `` word ``
-    and a part of a compound as ``word``."""
+    """The search column of a row, in two halves, each word with a space on each side:
+    the words pythainlp's newmm cuts (`` ส่งเสริม การท่องเที่ยว จังหวัด ลำปาง ``),
+    where a word is found whole as `` word ``; then the text as written, normalised
+    (`` ส่งเสริมการท่องเที่ยวจังหวัดลำปาง ``), where a longer query word is found
+    inside an unspaced run whatever the cuts."""
     words: list[str] = []
+    plain: list[str] = []
     for part in parts:
         words.extend(search_words(part))
-    return f" {' '.join(words)} " if words else ""
+        plain.extend(plain_words(part))
+    if not words:
+        return ""
+    return f" {' '.join(words)} {SEARCH_SEPARATOR} {' '.join(plain)} "
 
 
 def refresh_search_text(instance, fields: Iterable[str], save_kwargs: dict) -> None:
@@ -233,14 +249,16 @@ def backfill_search_text(model, fields: Iterable[str], *, batch: int = 2000) -> 
 
 MAX_QUERY_WORDS = 10
 # A query word this long is also found inside a longer word (a compound such as
-# "จังหวัด" in "ผู้ว่าราชการจังหวัด"); a shorter one only as a word of its own, so
-# "ตา" does not find "ตาม".
+# "จังหวัด" in "ผู้ว่าราชการจังหวัด"); a shorter one only as a word of its own (as
+# newmm cuts it, or as written between spaces), so "ตา" does not find "ตาม".
 PART_OF_WORD_MIN = 3
 
 
 def query_words(query: str | None) -> list[str]:
-    """The words of what a user typed, as :func:`search_text` stores them (bounded)."""
-    return search_words(query)[:MAX_QUERY_WORDS]
+    """The words of what a user typed: normalised, cut where the user put spaces or
+    punctuation (bounded). "สำนักงานจังหวัด" stays one word, found only where it is
+    written so; "ลำปาง ท่องเที่ยว" is two, each to be found."""
+    return plain_words(query)[:MAX_QUERY_WORDS]
 
 
 def search_condition(words: list[str], field: str = "search_text") -> Q:
@@ -250,6 +268,11 @@ def search_condition(words: list[str], field: str = "search_text") -> Q:
         needle = word if len(word) >= PART_OF_WORD_MIN else f" {word} "
         condition &= Q(**{f"{field}__contains": needle})
     return condition
+
+
+def search_matches(text: str, words: list[str]) -> bool:
+    """:func:`search_condition` in Python, for a column value already in hand."""
+    return bool(words) and all((w if len(w) >= PART_OF_WORD_MIN else f" {w} ") in text for w in words)
 
 
 def search_rank(words: list[str], field: str = "search_text", *, weight: int = 1):

@@ -157,7 +157,7 @@ def agencies(actor, words: list[str]) -> Group:
     hits = []
     for agency in qs.order_by(F("name").asc()):
         text = thai.search_text(agency.name, agency.short_name, agency.head_position)
-        if all((w if len(w) >= thai.PART_OF_WORD_MIN else f" {w} ") in text for w in words):
+        if thai.search_matches(text, words):
             hits.append(
                 Hit(
                     title=agency.name,

@@ -46,10 +46,26 @@ class SearchTextTests(SimpleTestCase):
         self.assertEqual(thai.search_text("น้ำท่วมลำปาง"), thai.search_text("นํ้าท่วมลําปาง"))
 
     def test_it_drops_punctuation_and_keeps_numbers(self):
-        self.assertEqual(thai.search_text("(๑๒.๕ ล้านบาท)"), " 12 5 ล้าน บาท ")
+        self.assertEqual(thai.search_text("(๑๒.๕ ล้านบาท)"), " 12 5 ล้าน บาท | 12 5 ล้านบาท ")
 
     def test_it_is_empty_for_empty_parts(self):
         self.assertEqual(thai.search_text("", None), "")
+
+    def test_it_keeps_the_text_as_written_for_words_inside_runs(self):
+        text = thai.search_text("ตัวชี้วัดโครงการประชุม")
+        # whatever newmm cuts, the run itself is there whole after the separator
+        self.assertIn(" ตัวชี้วัดโครงการประชุม ", text.split(thai.SEARCH_SEPARATOR)[1])
+        self.assertTrue(thai.search_matches(text, thai.query_words("โครงการ")))
+
+    def test_it_finds_short_words_only_as_words(self):
+        self.assertFalse(thai.search_matches(thai.search_text("ให้ติดตามผล"), thai.query_words("ตา")))
+        self.assertTrue(thai.search_matches(thai.search_text("ตา และ หู"), thai.query_words("ตา")))
+
+    def test_it_takes_a_query_as_the_user_spaced_it(self):
+        self.assertEqual(thai.query_words("สำนักงาน จังหวัด/ลำปาง"), ["สำนักงาน", "จังหวัด", "ลำปาง"])
+        self.assertFalse(
+            thai.search_matches(thai.search_text("สำนักงาน พัฒนาชุมชนจังหวัด"), thai.query_words("สำนักงานจังหวัด"))
+        )
 
     def test_it_bounds_the_query_words(self):
         self.assertEqual(len(thai.query_words(" ".join(["ลำปาง"] * 50))), thai.MAX_QUERY_WORDS)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyGroup, Profile
@@ -812,6 +812,10 @@ class Command(BaseCommand):
             stdout=self.stdout if options["verbosity"] >= 2 else None,
         )
         counts = generator.generate(total)
+        # Statistics for the planner now that the tables are large (SQLite has none
+        # until ANALYZE; PostgreSQL's autovacuum would gather them only later).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         if options["verbosity"] >= 1:
             self.stdout.write(
                 self.style.SUCCESS(
