@@ -183,6 +183,9 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
             models.Index(fields=["letter", "sort_key"]),
             models.Index(fields=["state", "open_due_date"]),
             models.Index(fields=["due_date"]),
+            # The lists count active directives on every page: a small index of just
+            # those rows lets the count read it instead of the whole table.
+            models.Index(fields=["id"], condition=models.Q(is_archived=False), name="directive_active_idx"),
         ]
 
     def __str__(self) -> str:
