@@ -163,7 +163,7 @@ def agencies(actor, words: list[str]) -> Group:
                     title=agency.name,
                     where="หน่วยงาน",
                     url=reverse("agency_detail", args=[agency.pk]),
-                    snippet=highlight(f"{agency.name} {agency.short_name}", words),
+                    snippet=highlight(agency.short_name, words),
                 )
             )
     return Group("agencies", "หน่วยงาน", hits[:PER_KIND], len(hits) > PER_KIND)
