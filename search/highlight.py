@@ -24,20 +24,28 @@ def _pattern(words: list[str]) -> re.Pattern | None:
 
 
 def _segments(text: str, words: list[str]) -> list[tuple[str, bool]]:
-    """``text`` cut into (piece, found) in order; the pieces join back into ``text``."""
-    pattern = _pattern(words)
+    """``text`` cut into (piece, found) in order; the pieces join back into ``text``.
+    Long words are found anywhere (across newmm's cuts too); short ones only where
+    newmm makes them a word of their own, as search finds them."""
+    spans: list[tuple[int, int]] = []
+    if pattern := _pattern(words):
+        spans.extend(m.span() for m in pattern.finditer(text))
     short = {w for w in words if len(w) < thai.PART_OF_WORD_MIN}
+    if short:
+        offset = 0
+        for token in word_tokenize(text, engine="newmm", keep_whitespace=True):
+            if thai.normalise(token).strip() in short:
+                spans.append((offset, offset + len(token)))
+            offset += len(token)
     segments: list[tuple[str, bool]] = []
-    for token in word_tokenize(text, engine="newmm", keep_whitespace=True):
-        if short and thai.normalise(token).strip() in short:
-            segments.append((token, True))
+    position = 0
+    for lo, hi in sorted(spans):
+        if lo < position:  # overlaps one already marked
             continue
-        position = 0
-        for match in pattern.finditer(token) if pattern else ():
-            segments.append((token[position : match.start()], False))
-            segments.append((match.group(), True))
-            position = match.end()
-        segments.append((token[position:], False))
+        segments.append((text[position:lo], False))
+        segments.append((text[lo:hi], True))
+        position = hi
+    segments.append((text[position:], False))
     return [s for s in segments if s[0]]
 
 

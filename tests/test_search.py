@@ -170,6 +170,11 @@ class HostileTests(SearchTestCase):
         html = str(highlight("a &amp; b", thai.query_words("amp")))
         self.assertNotIn("&<mark>", html)
 
+    def test_it_marks_a_word_across_the_tokenisers_cuts_and_short_words_only_whole(self):
+        html = str(highlight("ศูนย์อนุรักษ์ช้างไทยให้ติดตาม ตา", thai.query_words("อนุรักษ์ช้าง ตา")))
+        self.assertIn("<mark>อนุรักษ์ช้าง</mark>", html)
+        self.assertIn("ติดตาม <mark>ตา</mark>", html)
+
     def test_it_answers_any_query_without_a_500(self):
         for q in ("", " ", "%", "_", "'; DROP TABLE x; --", "<b>", "\x00", "ก" * 5000, "\u0e31" * 40, "*" * 10, "\\"):
             with self.subTest(q=q[:20]):
