@@ -57,6 +57,14 @@ class Strategy(models.Model):  # ยุทธศาสตร์การพั�
         return f"ยุทธศาสตร์ที่ {thai.thai_digits(self.number)} {self.name}"
 
 
+class WithoutSearchText(models.Manager):
+    """Rows are read without their search column (long, and only ever filtered on):
+    lists that sort many rows then carry only the columns they show."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("search_text")
+
+
 class DirectiveQuerySet(models.QuerySet):
     def active(self) -> DirectiveQuerySet:
         return self.filter(is_archived=False)
@@ -138,7 +146,7 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["search_text"])
 
-    objects = DirectiveQuerySet.as_manager()
+    objects = WithoutSearchText.from_queryset(DirectiveQuerySet)()
 
     class Meta:
         verbose_name = "ข้อสั่งการ"
@@ -426,6 +434,8 @@ class ProgressReport(models.Model):  # รายงานผลการดำ�
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField("ความเห็นฝ่ายเลขานุการ", blank=True)
     history = HistoricalRecords(excluded_fields=["search_text"])
+
+    objects = WithoutSearchText()
 
     class Meta:
         verbose_name = "รายงานผลการดำเนินงาน"
