@@ -29,7 +29,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = ROOT / "var" / "bench"
+BENCH_DIR = Path(os.environ.get("VAR_DIR") or ROOT / "var") / "bench"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/lampang_bench"
 TARGET_MS = 150.0
 SEARCH_WORD = "ท่องเที่ยว"  # ท่องเที่ยว: in a tenth of the generated texts
@@ -93,6 +93,7 @@ def configure_django(url: str) -> None:
     os.environ["STATIC_MANIFEST"] = "0"
     os.environ["SESSION_COOKIE_SECURE"] = "0"
     os.environ["CSRF_COOKIE_SECURE"] = "0"
+    os.environ["SECURE_SSL_REDIRECT"] = "0"  # the test client speaks plain HTTP
     os.environ.setdefault("LOG_LEVEL", "ERROR")
     import django
 
@@ -125,19 +126,56 @@ def prepare_data(args: argparse.Namespace, db: str, url: str) -> float | None:
     call_command("generate_demo_data", directives=args.directives, seed=args.seed, verbosity=1)
     seconds = time.perf_counter() - started
     # Fresh statistics, as autovacuum (PostgreSQL) would gather them soon after a
-    # bulk load. SQLite is left as Django leaves it: without ANALYZE.
+    # bulk load (generate_demo_data runs ANALYZE itself on SQLite).
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
     return seconds
 
 
+# Our page -> the Django admin page that shows the same rows (the naive peer).
+ADMIN_PEER = {
+    "list unfiltered": "admin list",
+    "list status+year": "admin filtered",
+    "list search q": "admin search",
+    "list middle page": "admin deep page",
+    "directive page": "admin directive",
+    "meeting page": "admin meeting",
+}
+
+
+def _export_range() -> tuple[str, int]:
+    """A due-date range holding about 1,000 active directives (Thai dates, as typed)."""
+    from directives.models import Directive
+    from lampang_tracker.thai import date_numeric
+
+    dates = Directive.objects.active().filter(due_date__isnull=False).order_by("due_date")
+    total = dates.count()
+    first = dates.values_list("due_date", flat=True)[total // 2]
+    last = dates.values_list("due_date", flat=True)[total // 2 + 999]
+    count = dates.filter(due_date__gte=first, due_date__lte=last).count()
+    return f"due_from={date_numeric(first)}&due_to={date_numeric(last)}", count
+
+
 def pages() -> list[tuple[str, str, str]]:
     """(label, username, url) of each measured request."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
     from agencies.models import Profile
     from directives.models import Directive
+    from meetings.models import Meeting
 
     middle_page = max(1, Directive.objects.active().count() // 25 // 2)
+    admin = get_user_model().objects.filter(username="bench_admin").first()
+    if admin is None:
+        get_user_model().objects.create_superuser("bench_admin", password=None)
+    # A directive with many reports, and the meeting with the most directives.
+    directive_id = (
+        Directive.objects.annotate(n=Count("assignments__reports")).order_by("-n").values_list("pk", flat=True)[:1][0]
+    )
+    meeting_id = Meeting.objects.annotate(n=Count("directives")).order_by("-n").values_list("pk", flat=True)[:1][0]
+    export_filter, export_rows = _export_range()
     agency_id = Profile.objects.get(user__username="bench_agency").agency_id
     # The least busy of the bench agencies: the same page with fewer rows must cost
     # the same number of queries.
@@ -158,6 +196,18 @@ def pages() -> list[tuple[str, str, str]]:
         ("home secretariat", "bench_secretariat", "/"),
         ("home executive", "bench_executive", "/"),
         ("home agency", "bench_agency", "/"),
+        ("directive page", "bench_secretariat", f"/directives/{directive_id}/"),
+        ("meeting page", "bench_secretariat", f"/meetings/{meeting_id}/"),
+        ("site search", "bench_secretariat", f"/search/?q={SEARCH_WORD}"),
+        ("site search agency", "bench_agency", f"/search/?q={SEARCH_WORD}"),
+        (f"csv {export_rows} rows", "bench_secretariat", f"/directives/?{export_filter}&_export=csv"),
+        ("admin list", "bench_admin", "/admin/directives/directive/"),
+        ("admin filtered", "bench_admin", "/admin/directives/directive/?state__exact=in_progress"),
+        ("admin search", "bench_admin", f"/admin/directives/directive/?q={SEARCH_WORD}"),
+        # The admin shows 100 rows a page: the same rows as our page middle_page of 25.
+        ("admin deep page", "bench_admin", f"/admin/directives/directive/?p={(middle_page - 1) // 4 + 1}"),
+        ("admin directive", "bench_admin", f"/admin/directives/directive/{directive_id}/change/"),
+        ("admin meeting", "bench_admin", f"/admin/meetings/meeting/{meeting_id}/change/"),
     ]
     if small:
         rows.insert(7, ("inbox small agency", small, "/inbox/"))
@@ -255,6 +305,18 @@ def print_table(results: list[dict], generation: dict[str, float | None]) -> Non
             f"{r['db']:8} {r['page']:20} {r['user']:18} {r['status']:6} {r['median_ms']:8.1f} {r['p95_ms']:8.1f} "
             f"{r['cpu_ms']:8.1f} {r['queries']:7} {r['sql_ms']:8.1f} {r['kb']:7.1f} {r['load']:5.1f}  {'  '.join(flags)}"
         )
+    by_page = {(r["db"], r["page"]): r for r in results}
+    ratios = []
+    for (db, page), r in by_page.items():
+        peer = by_page.get((db, ADMIN_PEER.get(page, "")))
+        if peer:
+            ratios.append(
+                f"{db:8} {page:20} / {peer['page']:16} {r['median_ms'] / peer['median_ms']:5.2f}"
+                f" {r['cpu_ms'] / max(peer['cpu_ms'], 0.001):9.2f}"
+            )
+    if ratios:
+        print("\nours / Django admin (< 1 means ours is faster):   wall    cpu (this process)")
+        print("\n".join(ratios))
     for db, seconds in generation.items():
         if seconds is not None:
             print(f"generation on {db}: {seconds:.0f} s")

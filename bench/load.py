@@ -7,7 +7,7 @@ VAR_DIR; PostgreSQL: the database ``lampang_load``, dropped and created again), 
 ``migrate`` and ``load_demo``, starts gunicorn (``gunicorn.conf.py``, 4 workers, DEBUG
 off) on a free loopback port, and lets ``--clients`` threads log in through the login
 form (CSRF token and all) and then work for ``--seconds``: agency users read the home
-page, the directive list, their directives and their inbox and send progress reports
+page, the directive list, their directives, their inbox and site search, and send progress reports
 on their own assignments (the report page, then the form POST with its CSRF token,
 then the page it redirects to); the secretariat and executives read. No think time:
 each client sends its next request when the last one answered, so this measures what
@@ -297,12 +297,18 @@ class Client:
         return response is not None and response.status == 302 and "sessionid" in self.cookies
 
 
+# Site-search queries in the mix: spellings as typed (one with nikhahit + sara aa).
+SEARCH_WORDS = ["ลำปาง", "ลําปาง", "ท่องเที่ยว", "ประชุม", "ยุทธศาสตร์", "๒๕๖๐"]
+
+
 def agency_work(client: Client, plan: dict, marker: str, rng: random.Random, tally: Tally, stop: float, think: float):
     count = 0
     while time.monotonic() < stop:
-        action = rng.choices(["home", "list", "detail", "inbox", "report"], weights=[2, 2, 2, 2, 2])[0]
+        action = rng.choices(["home", "list", "detail", "inbox", "report", "search"], weights=[2, 2, 2, 2, 2, 1])[0]
         if action == "home":
             client.request("home", "GET", "/")
+        elif action == "search":
+            client.request("search", "GET", "/search/?" + urlencode({"q": rng.choice(SEARCH_WORDS)}))
         elif action == "list":
             client.request("directive list", "GET", "/directives/")
         elif action == "detail":
@@ -332,9 +338,11 @@ def agency_work(client: Client, plan: dict, marker: str, rng: random.Random, tal
 
 def reader_work(client: Client, directives: list[int], rng: random.Random, stop: float, think: float):
     while time.monotonic() < stop:
-        action = rng.choices(["home", "list", "detail"], weights=[3, 3, 4])[0]
+        action = rng.choices(["home", "list", "detail", "search"], weights=[3, 3, 4, 1])[0]
         if action == "home":
             client.request("home", "GET", "/")
+        elif action == "search":
+            client.request("search", "GET", "/search/?" + urlencode({"q": rng.choice(SEARCH_WORDS)}))
         elif action == "list":
             client.request("directive list", "GET", "/directives/")
         else:

@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import OuterRef, Q, Subquery
 
 from agencies.models import Agency
-from lampang_tracker import limits
+from lampang_tracker import limits, thai
 from lampang_tracker.forms import BoundedTextMixin, ThaiDateField, ThaiIntegerField
 from meetings.models import Letter, Meeting, MeetingSeries
 
@@ -120,10 +120,11 @@ class DirectiveFilter(django_filters.FilterSet):
         return queryset.filter(state=value)
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()
-        if not value:
+        # Heading and text through the one Thai normaliser (ลําปาง finds ลำปาง), word by word.
+        words = thai.query_words(value)
+        if not words:
             return queryset
-        return queryset.filter(Q(text__icontains=value) | Q(heading__icontains=value))
+        return queryset.filter(thai.search_condition(words))
 
     def filter_source(self, queryset, name, value):
         if value == "meeting":
@@ -162,9 +163,11 @@ class LetterFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(number_key__icontains=Letter.key_for(value)) | Q(subject__icontains=value) | Q(sender__icontains=value)
-        )
+        words = thai.query_words(value)
+        condition = Q(number_key__icontains=Letter.key_for(value))
+        if words:
+            condition |= thai.search_condition(words)
+        return queryset.filter(condition)
 
     def filter_year(self, queryset, name, value):
         if value is None:

@@ -59,6 +59,14 @@ class Strategy(models.Model):  # ยุทธศาสตร์การพั�
         return f"ยุทธศาสตร์ที่ {thai.thai_digits(self.number)} {self.name}"
 
 
+class WithoutSearchText(models.Manager):
+    """Rows are read without their search column (long, and only ever filtered on):
+    lists that sort many rows then carry only the columns they show."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("search_text")
+
+
 class DirectiveQuerySet(models.QuerySet):
     def active(self) -> DirectiveQuerySet:
         return self.filter(is_archived=False)
@@ -164,6 +172,7 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
     sort_key = models.CharField(max_length=40, editable=False, db_index=True)
     heading = models.CharField("หัวข้อ (ขีดเส้นใต้)", max_length=500, blank=True)
     text = models.TextField("ประเด็น / ข้อสั่งการ", blank=True)
+    search_text = models.TextField(blank=True, default="", editable=False)  # thai.search_text of heading + text
     due_date = models.DateField("กำหนดเสร็จ", null=True, blank=True)
     report_day = models.PositiveSmallIntegerField(
         "รายงานทุกวันที่", null=True, blank=True, help_text="เช่น 20 = รายงานทุกวันที่ ๒๐ ของเดือน"
@@ -194,9 +203,9 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
-    objects = DirectiveQuerySet.as_manager()
+    objects = WithoutSearchText.from_queryset(DirectiveQuerySet)()
 
     class Meta:
         verbose_name = "ข้อสั่งการ"
@@ -241,13 +250,19 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
             models.Index(fields=["letter", "sort_key"]),
             models.Index(fields=["state", "open_due_date"]),
             models.Index(fields=["due_date"]),
+            # The lists count active directives on every page: a small index of just
+            # those rows lets the count read it instead of the whole table.
+            models.Index(fields=["id"], condition=models.Q(is_archived=False), name="directive_active_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.number_label} {self.heading or self.text[:60]}"
 
+    SEARCH_FIELDS = ("heading", "text")
+
     def save(self, *args, **kwargs):
         self.sort_key = sort_key_for(self.number)
+        thai.refresh_search_text(self, self.SEARCH_FIELDS, kwargs)
         super().save(*args, **kwargs)
 
     @property
@@ -528,6 +543,7 @@ class ProgressReport(models.Model):  # รายงานผลการดำ�
 
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="reports")
     text = models.TextField("ผลการดำเนินงาน")
+    search_text = models.TextField(blank=True, default="", editable=False)  # thai.search_text of text
     status = models.CharField("สถานะ", max_length=20, choices=[(s.value, s.label) for s in AGENCY_STATUSES])
     percent = models.PositiveSmallIntegerField("ร้อยละความคืบหน้า", null=True, blank=True)
     requested_due_date = models.DateField("ขอขยายเวลาถึง", null=True, blank=True)
@@ -539,7 +555,9 @@ class ProgressReport(models.Model):  # รายงานผลการดำ�
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField("ความเห็นฝ่ายเลขานุการ", blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    objects = WithoutSearchText()
 
     objects = ProgressReportQuerySet.as_manager()
 
@@ -567,6 +585,12 @@ class ProgressReport(models.Model):  # รายงานผลการดำ�
 
     def __str__(self) -> str:
         return f"รายงาน {self.assignment} {self.created_at:%Y-%m-%d}"
+
+    SEARCH_FIELDS = ("text",)
+
+    def save(self, *args, **kwargs):
+        thai.refresh_search_text(self, self.SEARCH_FIELDS, kwargs)
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         limits.check_lengths(self, text=limits.REPORT_TEXT, review_comment=limits.NOTE)

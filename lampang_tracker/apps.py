@@ -1,4 +1,15 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+
+def analyze_sqlite(sender, using="default", **kwargs) -> None:
+    """SQLite plans without statistics until ANALYZE is run (PostgreSQL's autovacuum
+    gathers its own): after every migrate, so a migrated database plans with them."""
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 class LampangTrackerConfig(AppConfig):
@@ -7,3 +18,8 @@ class LampangTrackerConfig(AppConfig):
 
     def ready(self):
         from lampang_tracker import auth  # noqa: F401  (connects the login signal)
+
+        # post_migrate is sent per app with models (this one has none): once, for directives.
+        post_migrate.connect(
+            analyze_sqlite, sender=apps.get_app_config("directives"), dispatch_uid="lampang_analyze_sqlite"
+        )

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "people",
     "dashboards",
     "opendata",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -7,13 +7,22 @@ so no hand-written tables live in the project.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import TypeVar
 
-from pythainlp.util import arabic_digit_to_thai_digit, collate, thai_digit_to_arabic_digit, thai_strftime
+from django.db.models import Case, IntegerField, Q, Value, When
+from pythainlp.util import (
+    arabic_digit_to_thai_digit,
+    collate,
+    normalize,
+    reorder_vowels,
+    thai_digit_to_arabic_digit,
+    thai_strftime,
+)
 
 T = TypeVar("T")
 
@@ -228,3 +237,172 @@ def limit_marks(text: str, most: int = MAX_MARKS) -> str:
 def tidy_text(text: str) -> str:
     """What a text box keeps of what was typed: no bidi controls, no towers of marks."""
     return limit_marks(strip_bidi(text))
+
+
+# --- Search: one normaliser for stored text and queries ---------------------------
+
+# Characters that change nothing a reader sees: zero-width space/non-joiner/joiner,
+# word joiner, byte-order mark and the soft hyphen (PDF copies are full of them).
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# A search word: letters, digits and Thai marks; punctuation and spaces separate words.
+_SPLIT_RE = re.compile(r"(?:[^\W_]|[\u0e00-\u0e7f])+")
+
+
+def normalise(text: str | None) -> str:
+    """The one spelling search compares: NFC; invisible characters removed; nikhahit +
+    sara aa written as sara am and vowels/tone marks in their standard order
+    (pythainlp ``normalize`` + ``reorder_vowels``); Thai digits as Arabic ones; lower case.
+
+    ``normalise("ลําปาง") == normalise("ลำปาง")``; used for what is stored and what is typed."""
+    if not text:
+        return ""
+    return thai_digit_to_arabic_digit(clean(text)).casefold()
+
+
+def clean(text: str | None) -> str:
+    """:func:`normalise` without the digit and case folding: what a search result shows."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", str(text))
+    text = _INVISIBLE_RE.sub("", text)
+    return reorder_vowels(normalize(text))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _words(text: str) -> tuple[str, ...]:
+    from pythainlp.tokenize import word_tokenize
+
+    words: list[str] = []
+    for token in word_tokenize(text, engine="newmm", keep_whitespace=False):
+        words.extend(_SPLIT_RE.findall(token))
+    return tuple(words)
+
+
+def search_words(text: str | None) -> list[str]:
+    """The words of ``text`` after :func:`normalise`, cut with pythainlp's newmm
+    (a dictionary tokeniser, offline), punctuation dropped."""
+    text = normalise(text)
+    if not text:
+        return []
+    words: list[str] = []
+    for chunk in text.split():
+        words.extend(_words(chunk) if len(chunk) < 400 else _words_long(chunk))
+    return words
+
+
+def _words_long(chunk: str) -> list[str]:
+    # newmm is slow on one very long unspaced run: cut it into pieces of at most 400
+    # characters at a Thai-safe place (the tokeniser's own safe mode does the rest).
+    from pythainlp.tokenize import word_tokenize
+
+    words: list[str] = []
+    for token in word_tokenize(chunk, engine="newmm-safe", keep_whitespace=False):
+        words.extend(_SPLIT_RE.findall(token))
+    return words
+
+
+def plain_words(text: str | None) -> list[str]:
+    """``text`` after :func:`normalise`, cut only where it has spaces or punctuation
+    (Thai runs stay whole)."""
+    return _SPLIT_RE.findall(normalise(text))
+
+
+# Between the two halves of the search column; never part of a query word.
+SEARCH_SEPARATOR = "|"
+
+
+def search_text(*parts: str | None) -> str:
+    """The search column of a row, in two halves, each word with a space on each side:
+    the words pythainlp's newmm cuts (`` ส่งเสริม การท่องเที่ยว จังหวัด ลำปาง ``),
+    where a word is found whole as `` word ``; then the text as written, normalised
+    (`` ส่งเสริมการท่องเที่ยวจังหวัดลำปาง ``), where a longer query word is found
+    inside an unspaced run whatever the cuts."""
+    words: list[str] = []
+    plain: list[str] = []
+    for part in parts:
+        words.extend(search_words(part))
+        plain.extend(plain_words(part))
+    if not words:
+        return ""
+    return f" {' '.join(words)} {SEARCH_SEPARATOR} {' '.join(plain)} "
+
+
+def refresh_search_text(instance, fields: Iterable[str], save_kwargs: dict) -> None:
+    """Fill ``instance.search_text`` from ``fields`` in a model's ``save()`` (the
+    services save through it, so the column never lags). A save limited by
+    ``update_fields`` to other columns leaves it alone; one touching a source field
+    also writes it."""
+    fields = tuple(fields)
+    update_fields = save_kwargs.get("update_fields")
+    if update_fields is not None:
+        if not set(update_fields) & set(fields):
+            return
+        save_kwargs["update_fields"] = {*update_fields, "search_text"}
+    instance.search_text = search_text(*(getattr(instance, name) for name in fields))
+
+
+def backfill_search_text(model, fields: Iterable[str], *, batch: int = 2000) -> int:
+    """Write the search column of every row of ``model`` (a data migration's historical
+    model too, which has no ``save()`` of ours); rows already right are not written.
+    Returns how many rows changed."""
+    fields = tuple(fields)
+    changed = 0
+    last = 0
+    while True:
+        rows = list(model.objects.filter(pk__gt=last).order_by("pk").only("pk", "search_text", *fields)[:batch])
+        if not rows:
+            return changed
+        last = rows[-1].pk
+        dirty = []
+        for row in rows:
+            value = search_text(*(getattr(row, name) for name in fields))
+            if value != row.search_text:
+                row.search_text = value
+                dirty.append(row)
+        if dirty:
+            model.objects.bulk_update(dirty, ["search_text"], batch_size=500)
+            changed += len(dirty)
+
+
+MAX_QUERY_WORDS = 10
+# A query word this long is also found inside a longer word (a compound such as
+# "จังหวัด" in "ผู้ว่าราชการจังหวัด"); a shorter one only as a word of its own (as
+# newmm cuts it, or as written between spaces), so "ตา" does not find "ตาม".
+PART_OF_WORD_MIN = 3
+
+
+def query_words(query: str | None) -> list[str]:
+    """The words of what a user typed: normalised, cut where the user put spaces or
+    punctuation (bounded). "สำนักงานจังหวัด" stays one word, found only where it is
+    written so; "ลำปาง ท่องเที่ยว" is two, each to be found."""
+    return plain_words(query)[:MAX_QUERY_WORDS]
+
+
+def search_condition(words: list[str], field: str = "search_text") -> Q:
+    """Rows whose search column holds every word (as a word, or inside one if long enough)."""
+    condition = Q()
+    for word in words:
+        needle = word if len(word) >= PART_OF_WORD_MIN else f" {word} "
+        condition &= Q(**{f"{field}__contains": needle})
+    return condition
+
+
+def search_matches(text: str, words: list[str]) -> bool:
+    """:func:`search_condition` in Python, for a column value already in hand."""
+    return bool(words) and all((w if len(w) >= PART_OF_WORD_MIN else f" {w} ") in text for w in words)
+
+
+def search_rank(words: list[str], field: str = "search_text", *, weight: int = 1):
+    """How many of ``words`` the row holds as whole words (an expression to order by)."""
+    terms = [
+        Case(
+            When(**{f"{field}__contains": f" {word} "}, then=Value(weight)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        for word in words
+    ]
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total

@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("opendata.urls")),
     # The open-data pages: no login, published rows only (opendata/public_urls.py).
     path("public/", include("opendata.public_urls")),
+    path("", include("search.urls")),
 ]

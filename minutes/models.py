@@ -201,8 +201,13 @@ class AgendaSection(models.Model):  # ระเบียบวาระที่
     title = models.CharField("ชื่อวาระ", max_length=300)
     body = models.TextField("รายละเอียด", blank=True)
     resolution = models.TextField("มติที่ประชุม", blank=True)
+    search_text = models.TextField(
+        blank=True, default="", editable=False
+    )  # thai.search_text of title + body + resolution
     version = models.PositiveIntegerField("ฉบับที่", default=1, editable=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
+
+    SEARCH_FIELDS = ("title", "body", "resolution")
 
     class Meta:
         verbose_name = "ระเบียบวาระ"
@@ -214,6 +219,10 @@ class AgendaSection(models.Model):  # ระเบียบวาระที่
 
     def __str__(self) -> str:
         return self.heading
+
+    def save(self, *args, **kwargs):
+        thai.refresh_search_text(self, self.SEARCH_FIELDS, kwargs)
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         limits.check_lengths(self, body=limits.MINUTES_BODY, resolution=limits.RESOLUTION)
@@ -245,8 +254,11 @@ class AgendaItem(models.Model):  # เรื่อง ๔.๑, ๔.๒ … ภ�
     title = models.CharField("เรื่อง", max_length=500, blank=True)
     body = models.TextField("สาระสำคัญ", blank=True)
     resolution = models.TextField("มติที่ประชุม", blank=True)
+    search_text = models.TextField(
+        blank=True, default="", editable=False
+    )  # thai.search_text of presenter + title + body + resolution
     version = models.PositiveIntegerField("ฉบับที่", default=1, editable=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = "เรื่องในระเบียบวาระ"
@@ -259,8 +271,11 @@ class AgendaItem(models.Model):  # เรื่อง ๔.๑, ๔.๒ … ภ�
     def __str__(self) -> str:
         return f"{self.number_label} {self.title or self.presenter}"
 
+    SEARCH_FIELDS = ("presenter", "title", "body", "resolution")
+
     def save(self, *args, **kwargs):
         self.sort_key = sort_key_for(self.number)
+        thai.refresh_search_text(self, self.SEARCH_FIELDS, kwargs)
         super().save(*args, **kwargs)
 
     def clean(self) -> None:

@@ -234,6 +234,7 @@ EXPECTED: dict[str, Row] = {
     ),
     "letters/<int:pk>/summary.pdf": read("letter_summary_pdf", letter),
     "letters/<int:pk>/followup.pdf": read("letter_followup_pdf", letter),
+    "search/": read("search"),
     # directives
     "": read("home"),
     "inbox/": read("inbox", get=answers(secretariat=403, agency_a=200, agency_b=200, executive=403)),

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyGroup, Profile
@@ -44,7 +44,7 @@ from directives.models import (
     sort_key_for,
 )
 from directives.services import derive_state
-from lampang_tracker.thai import BE_OFFSET
+from lampang_tracker.thai import BE_OFFSET, search_text
 from meetings.models import Meeting, MeetingSeries
 
 GENERATOR_USERNAME = "demo_generator"
@@ -753,6 +753,10 @@ class Generator:
         for meeting, plan, count in chunk:
             self.build_meeting(meeting, plan, count, out)
         rows = out["parents"] + out["children"]
+        reports = [rep for r in rows for per_assignment in r[2] for rep in per_assignment]
+        # bulk_create skips save(): the search column is filled here as save() would.
+        for obj in [r[0] for r in rows] + reports:
+            obj.search_text = search_text(*(getattr(obj, name) for name in obj.SEARCH_FIELDS))
         batch = 2000
         with transaction.atomic():
             Meeting.objects.bulk_create([m for m, _, _ in chunk], batch_size=batch)
@@ -762,7 +766,6 @@ class Generator:
             assignments = [a for r in rows for a in r[1]]
             Assignment.objects.bulk_create(assignments, batch_size=batch)
             ResponsibleParty.objects.bulk_create([p for r in rows for p in r[3]], batch_size=batch)
-            reports = [rep for r in rows for per_assignment in r[2] for rep in per_assignment]
             ProgressReport.objects.bulk_create(reports, batch_size=batch)
         self.counts.meetings += len(chunk)
         self.counts.directives += len(rows)
@@ -809,6 +812,10 @@ class Command(BaseCommand):
             stdout=self.stdout if options["verbosity"] >= 2 else None,
         )
         counts = generator.generate(total)
+        # Statistics for the planner now that the tables are large (SQLite has none
+        # until ANALYZE; PostgreSQL's autovacuum would gather them only later).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         if options["verbosity"] >= 1:
             self.stdout.write(
                 self.style.SUCCESS(
