@@ -14,7 +14,11 @@ that checks CSRF tokens, without a token: every one must be refused with 403.
 
 from __future__ import annotations
 
+import base64
 import datetime
+import hashlib
+import hmac
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,7 +26,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.forms import CheckboxInput, CheckboxSelectMultiple, SelectMultiple
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from agencies.models import Profile
@@ -82,6 +86,8 @@ class Row:
     data: Callable = no_data
     writers: frozenset = field(default_factory=frozenset)
     open: bool = False  # reached without a session: anonymous is not sent to the login page
+    # how the POST is sent, when not as a form: e.g. a raw body with its content type and headers
+    sent_as: Callable = no_kwargs
 
 
 # -- row builders: one per kind of page -------------------------------------------------
@@ -238,6 +244,28 @@ def as_shown(key: str = "form", **changes) -> Callable:
 
 def fixed(**values) -> Callable:
     return lambda t, url: dict(values)
+
+
+LINE_SECRET = "matrix-line-channel-secret"
+
+
+def line_body(code: str) -> bytes:
+    """What LINE posts when a user sends ``code`` to the official account."""
+    event = {
+        "type": "message",
+        "mode": "active",
+        "timestamp": 1700000000000,
+        "webhookEventId": "01H",
+        "deliveryContext": {"isRedelivery": False},
+        "replyToken": "r",
+        "source": {"type": "user", "userId": "U" + "b" * 32},
+        "message": {"id": "1", "type": "text", "text": code, "quoteToken": "q"},
+    }
+    return json.dumps({"destination": "Uxxxxxxxx", "events": [event]}).encode()
+
+
+def line_signature(body: bytes) -> str:
+    return base64.b64encode(hmac.new(LINE_SECRET.encode(), body, hashlib.sha256).digest()).decode()
 
 
 def thai_day(days: int) -> str:
@@ -476,10 +504,19 @@ EXPECTED: dict[str, Row] = {
     "calendar/agency/<str:token>.ics": public("calendar_agency", lambda t: {"token": t.agency_feed_token}),
     # LINE's webhook: no session and no CSRF token (see CSRF_EXEMPT); only a body
     # signed with the channel secret is read, anything else is refused
+    # signed with the channel secret (see MatrixData), here carrying agency B's one-time
+    # code, so whoever relays it links agency B's user (LINE's servers have no session)
     "line/webhook/": Row(
         "line_webhook",
         get=answers(secretariat=405, agency_a=405, agency_b=405, executive=405, anonymous=405),
-        post=answers(secretariat=403, agency_a=403, agency_b=403, executive=403, anonymous=403),
+        post=answers(secretariat=200, agency_a=200, agency_b=200, executive=200, anonymous=200),
+        data=lambda t, url: line_body(t.line_code),
+        sent_as=lambda t: {
+            "content_type": "application/json",
+            "headers": {"X-Line-Signature": line_signature(line_body(t.line_code))},
+        },
+        writers=frozenset(ROLES),
+        open=True,
     ),
     # people: managed by the secretariat, read by executives, never by agency users
     "people/": read("person_list", get=READERS_OF_ALL),
@@ -595,6 +632,7 @@ def missing_row(route: str, name: str | None) -> str:
     )
 
 
+@override_settings(LINE_CHANNEL_SECRET=LINE_SECRET)
 class MatrixData(TempMediaMixin, TrackerTestCase):
     @classmethod
     def setUpTestData(cls):
@@ -712,6 +750,7 @@ class MatrixData(TempMediaMixin, TrackerTestCase):
         )
         Notification.objects.create(**{**common, "key": f"assignment:{cls.assignment_a.pk}:2"}, channel=Channel.INAPP)
         cls.outbox_row = Notification.objects.create(**common, channel=Channel.EMAIL, state=Notification.State.FAILED)
+        cls.line_code = notify_services.line_code_issue(user=cls.user_b).line_code
         cls.user_feed_token = notify_services.preference_for(cls.user_a).calendar_token
         cls.agency_feed_token = notify_services.agency_setting_for(cls.agency_a).calendar_token
 
@@ -733,11 +772,11 @@ class MatrixData(TempMediaMixin, TrackerTestCase):
         self.assertEqual(resolve(url).route, route, f"{row.name!r} reverses to another pattern than {route!r}")
         return url
 
-    def request(self, client: Client, method: str, url: str, data: dict | None = None):
+    def request(self, client: Client, method: str, url: str, data: dict | None = None, sent_as: dict | None = None):
         """One request whose writes are undone afterwards; the answer and what it changed."""
         with transaction.atomic():
             before = snapshot()
-            response = client.get(url) if method == "GET" else client.post(url, data or {})
+            response = client.get(url) if method == "GET" else client.post(url, data or {}, **(sent_as or {}))
             if response.streaming:
                 b"".join(response.streaming_content)  # read to the end, so the client closes the file
             changed = changed_tables(before, snapshot())
@@ -771,7 +810,7 @@ class PermissionMatrixTests(MatrixData):
             for role, user in self.users().items():
                 for method in ("GET", "POST"):
                     self.login(user)
-                    response, changed = self.request(self.client, method, url, data)
+                    response, changed = self.request(self.client, method, url, data, row.sent_as(self))
                     checked.add((route, role, method))
                     expected = (row.get if method == "GET" else row.post)[role]
                     where = f"{role} {method} {url} ({route!r})"
@@ -806,10 +845,10 @@ class PermissionMatrixTests(MatrixData):
             data = row.data(self, url)
             role = min(row.writers) if row.writers else "secretariat"
             csrf_client.force_login(self.users()[role])
-            response, changed = self.request(csrf_client, "POST", url, data)
+            response, changed = self.request(csrf_client, "POST", url, data, row.sent_as(self))
             if route in CSRF_EXEMPT:
                 # not refused for the token (no refusal logged), but answered as the table says
-                if response.status_code != row.post[role] or changed:
+                if response.status_code != row.post[role] or bool(changed) != (role in row.writers):
                     problems.append(f"{role} POST {url} (CSRF-exempt): {response.status_code}, changed {changed}")
                 continue
             if response.status_code != 403 or changed:
