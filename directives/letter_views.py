@@ -18,7 +18,7 @@ from django_tables2 import SingleTableMixin
 from agencies.access import require_known_role, require_secretariat
 from agencies.roles import actor_for
 from lampang_tracker.forms import errors_to_form
-from meetings.access import get_letter_for_user
+from meetings.access import get_letter_for_user, openable_directive_ids
 from meetings.forms import LetterForm
 from meetings.models import Letter
 from meetings.services import letter_create, letter_update
@@ -63,13 +63,7 @@ def letter_detail(request, pk: int):
         .prefetch_related("parties__agency", "parties__group")
         .order_by("sort_key")
     )
-    actor = actor_for(request.user)
-    # As on the meeting page, an agency user may open only the items assigned to their agency.
-    linked = (
-        None
-        if actor.reads_all
-        else set(directives.filter(assignments__agency=actor.agency).values_list("pk", flat=True))
-    )
+    linked = openable_directive_ids(actor_for(request.user), directives)
     context = {"letter": letter, "directives": directives, "linked": linked}
     return render(request, "directives/letter_detail.html", context)
 

@@ -23,3 +23,11 @@ def get_letter_for_user(request, pk: int, *, write: bool = False) -> Letter:
     if write:
         require_secretariat(request)
     return letter
+
+
+def openable_directive_ids(actor, directives) -> set[int] | None:
+    """Of a meeting's or a letter's ``directives``, the ids an agency user may open:
+    those assigned to their agency. None for the roles that read everything."""
+    if actor.reads_all:
+        return None
+    return set(directives.filter(assignments__agency=actor.agency).values_list("pk", flat=True))

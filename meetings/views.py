@@ -9,7 +9,7 @@ from agencies.roles import actor_for
 from lampang_tracker.forms import errors_to_form
 from lampang_tracker.query import parse_id
 
-from .access import get_meeting_for_user
+from .access import get_meeting_for_user, openable_directive_ids
 from .forms import MeetingForm
 from .models import Meeting
 from .services import meeting_create, meeting_update
@@ -31,13 +31,7 @@ def meeting_detail(request, pk: int):
     meeting = get_meeting_for_user(request, pk)
     # The directives app provides the rows; this app only follows the reverse relation.
     directives = meeting.directives.filter(is_archived=False).prefetch_related("parties__agency", "parties__group")
-    actor = actor_for(request.user)
-    # An agency user may open only the items assigned to their agency.
-    linked = (
-        None
-        if actor.reads_all
-        else set(directives.filter(assignments__agency=actor.agency).values_list("pk", flat=True))
-    )
+    linked = openable_directive_ids(actor_for(request.user), directives)
     context = {"meeting": meeting, "directives": directives, "linked": linked}
     return render(request, "meetings/meeting_detail.html", context)
 
