@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -72,19 +73,13 @@ def preferences(request):
         "pref": pref,
         "defaults": services.Defaults.current(),
         "agency_setting": agency_setting,
-        "line_code_valid": bool(pref.line_code) and pref.line_code_expires and pref.line_code_expires > _now(),
+        "line_code_valid": bool(pref.line_code) and pref.line_code_expires and pref.line_code_expires > timezone.now(),
         "user_feed": request.build_absolute_uri(reverse("calendar_user", args=[pref.calendar_token])),
         "agency_feed": request.build_absolute_uri(reverse("calendar_agency", args=[agency_setting.calendar_token]))
         if agency_setting
         else "",
     }
     return render(request, "notifications/preferences.html", context, status=400 if form.errors else 200)
-
-
-def _now():
-    from django.utils import timezone
-
-    return timezone.now()
 
 
 @require_POST
