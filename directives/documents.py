@@ -32,7 +32,7 @@ from lampang_tracker import thai, word
 from lampang_tracker.pdf import render_pdf
 from meetings.models import Letter, Meeting, MeetingSeries
 
-from .models import Assignment, Directive, ProgressReport, ResponsibleParty, Rollup, Status, today
+from .models import Assignment, Directive, ProgressReport, ResponsibleParty, Rollup, Status, paragraphs_of, today
 
 # A group of rows of at most this many printed lines is not split across pages.
 KEEP_LINES_ONE_ROW = 10
@@ -43,11 +43,6 @@ def estimated_lines(paragraphs: Iterable[str], per_line: int) -> int:
     """A rough count of printed lines at 16 pt, ``per_line`` characters a line
     (some 60 in a 10 cm column, 17 in the หน่วยงานรับผิดชอบ column)."""
     return sum(max(1, ceil(len(paragraph) / per_line)) for paragraph in paragraphs)
-
-
-def paragraphs_of(text: str) -> list[str]:
-    """Each line the user typed is a paragraph; blank lines only separate them."""
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 # ---------------------------------------------------------------------------

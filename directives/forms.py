@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from django import forms
 from django.forms.utils import ErrorDict
@@ -17,7 +18,7 @@ from lampang_tracker.forms import (
 )
 from lampang_tracker.thai import arabic_digits, thai_digits
 
-from .models import AGENCY_STATUSES, NUMBER_RE, Directive, ResponsibleParty, Status, Strategy
+from .models import AGENCY_STATUSES, NUMBER_RE, Directive, ResponsibleParty, Status, Strategy, paragraphs_of
 from .numbering import next_free, next_top_level
 from .services import DomainError, NewDirective, Party, check_upload, parties_from
 
@@ -42,6 +43,29 @@ class PartiesField(forms.MultipleChoiceField):
         return [("กลุ่มหน่วยงาน", groups), *by_kind.items()]
 
 
+PARAGRAPH_FROM_ONE = "ย่อหน้าเริ่มนับที่ ๑"
+
+
+def paragraph_error(chosen: int, text: str) -> str | None:
+    """The Thai message when parties are set beside a paragraph the text does not have
+    (``chosen`` is 1-based; a text of no paragraph still has the first line)."""
+    count = max(1, len(paragraphs_of(text)))
+    if chosen < 1:
+        return PARAGRAPH_FROM_ONE
+    if chosen > count:
+        return f"ข้อความมีเพียง {thai_digits(count)} ย่อหน้า จึงพิมพ์หน่วยงานข้างย่อหน้าที่ {thai_digits(chosen)} ไม่ได้"
+    return None
+
+
+def _party_key(party) -> tuple:
+    """What a printed line names, to carry its paragraph across an edit of the parties."""
+    if party.agency is not None:
+        return ("a", party.agency.pk)
+    if party.group is not None:
+        return ("g", party.group.pk)
+    return ("t", party.label.strip())
+
+
 class DirectiveForm(BoundedTextMixin, VersionedFormMixin, forms.Form):
     text_limits = {"text": limits.DIRECTIVE_TEXT, "free_parties": limits.FREE_PARTIES}
 
@@ -55,6 +79,22 @@ class DirectiveForm(BoundedTextMixin, VersionedFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "เช่น ส่วนราชการ/หน่วยงานที่เกี่ยวข้อง"}),
     )
     parties_bulleted = forms.BooleanField(label="พิมพ์เครื่องหมาย - หน้าหน่วยงานแต่ละบรรทัด", required=False)
+    # Where the parties print in the summary's table (ResponsibleParty.paragraph, 1-based
+    # here): on an edit there is one such field per line kept (paragraph_<n>), and this
+    # one is for the lines added.
+    parties_paragraph = ThaiIntegerField(
+        label="พิมพ์หน่วยงานข้างย่อหน้าที่",
+        required=False,
+        min_value=1,
+        initial=1,
+        help_text="ย่อหน้าของข้อความ (บรรทัดที่พิมพ์) ที่หน่วยงานอยู่ข้าง ๆ ในตารางสรุป ปกติคือย่อหน้าที่ ๑",
+        error_messages={"min_value": PARAGRAPH_FROM_ONE},
+    )
+    heading_apart = forms.BooleanField(
+        label="พิมพ์หัวข้อแยกบรรทัด",
+        required=False,
+        help_text="หัวข้อขีดเส้นใต้อยู่บรรทัดของตัวเอง ข้อความเริ่มบรรทัดใหม่ (ไม่เลือก: ข้อความต่อท้ายหัวข้อ)",
+    )
     due_date = ThaiDateField(label="กำหนดเสร็จ", required=False)
     report_day = ThaiIntegerField(
         label="รายงานผลทุกวันที่ของเดือน",
@@ -85,11 +125,31 @@ class DirectiveForm(BoundedTextMixin, VersionedFormMixin, forms.Form):
         if instance is not None:
             kwargs.setdefault("initial", self.initial_for(instance))
         super().__init__(*args, **kwargs)
+        self.lines: list[ResponsibleParty] = list(instance.parties.all()) if instance is not None else []
+        self.paragraph_fields: list[str] = []
+        for index, line in enumerate(self.lines):
+            name = f"paragraph_{index}"
+            self.fields[name] = ThaiIntegerField(
+                label=f"“{line.text}” พิมพ์ข้างย่อหน้าที่",
+                required=False,
+                min_value=1,
+                initial=line.paragraph + 1,
+                error_messages={"min_value": PARAGRAPH_FROM_ONE},
+            )
+            self.paragraph_fields.append(name)
+        if self.lines:
+            self.fields["parties_paragraph"].label = "หน่วยงานที่เพิ่มใหม่ พิมพ์ข้างย่อหน้าที่"
+        # The paragraph fields follow the parties they place.
+        order = list(self.fields)
+        for name in ("parties_paragraph", *self.paragraph_fields):
+            order.remove(name)
+        at = order.index("parties_bulleted") + 1
+        self.order_fields([*order[:at], *self.paragraph_fields, "parties_paragraph", *order[at:]])
         if instance is not None:
             self.add_version_field(instance)
 
     # The agency lines are rows of their own, not columns of the directive's history.
-    not_in_history = ("parties", "free_parties")
+    not_in_history = ("parties", "free_parties", "parties_paragraph")
 
     def stored_values(self, instance: Directive) -> dict:
         return self.initial_for(instance)
@@ -106,6 +166,9 @@ class DirectiveForm(BoundedTextMixin, VersionedFormMixin, forms.Form):
             ],
             "free_parties": "\n".join(p.label for p in lines if not (p.agency_id or p.group_id)),
             "parties_bulleted": directive.parties_bulleted,
+            "heading_apart": directive.heading_apart,
+            "parties_paragraph": 1,
+            **{f"paragraph_{index}": line.paragraph + 1 for index, line in enumerate(lines)},
             "due_date": directive.due_date,
             "report_day": directive.report_day,
             "report_until": directive.report_until,
@@ -146,13 +209,39 @@ class DirectiveForm(BoundedTextMixin, VersionedFormMixin, forms.Form):
             self.add_error("text", "กรุณากรอกข้อความประเด็น หรือหัวข้อ อย่างน้อยหนึ่งอย่าง")
         if data.get("report_until") and not data.get("report_day"):
             self.add_error("report_day", "กรุณาระบุวันที่รายงานของทุกเดือน")
+        if "text" in data:
+            for name in ("parties_paragraph", *self.paragraph_fields):
+                if data.get(name) and (message := paragraph_error(data[name], data["text"])):
+                    self.add_error(name, message)
         return data
 
+    def _paragraph(self, name: str) -> int:
+        """A paragraph field's value, 0-based as stored (blank: the first paragraph)."""
+        return (self.cleaned_data.get(name) or 1) - 1
+
     def party_list(self) -> list[Party] | None:
-        """The parties to save, or None when the user left them as they were
-        (so lines typed "as written" by an import keep their exact wording)."""
+        """The parties to save, or None when the user left them and their paragraphs
+        as they were. Lines kept keep their exact wording (typed "as written" by an
+        import) and take the paragraph set beside them; lines added take
+        ``parties_paragraph``."""
+        placed = {
+            _party_key(line): self._paragraph(name)
+            for line, name in zip(self.lines, self.paragraph_fields, strict=True)
+        }
         if self.instance is not None and not {"parties", "free_parties"} & set(self.changed_data):
-            return None
+            if all(
+                self._paragraph(name) == line.paragraph
+                for line, name in zip(self.lines, self.paragraph_fields, strict=True)
+            ):
+                return None
+            return [
+                Party(agency=line.agency, group=line.group, label=line.label, paragraph=placed[_party_key(line)])
+                for line in self.lines
+            ]
+        added = self._paragraph("parties_paragraph")
+        return [replace(party, paragraph=placed.get(_party_key(party), added)) for party in self._chosen_parties()]
+
+    def _chosen_parties(self) -> list[Party]:
         chosen = self.cleaned_data.get("parties") or []
         agency_ids = [int(v[1:]) for v in chosen if v.startswith("a")]
         group_ids = [int(v[1:]) for v in chosen if v.startswith("g")]
@@ -175,6 +264,7 @@ class DirectiveForm(BoundedTextMixin, VersionedFormMixin, forms.Form):
                 "report_until",
                 "strategy",
                 "parties_bulleted",
+                "heading_apart",
             )
         }
 

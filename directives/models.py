@@ -29,6 +29,11 @@ def sort_key_for(number: str) -> str:
     return ".".join(part.zfill(3) for part in number.split("."))
 
 
+def paragraphs_of(text: str) -> list[str]:
+    """Each line the user typed is a paragraph; blank lines only separate them."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 def today() -> datetime.date:
     return timezone.localdate()
 

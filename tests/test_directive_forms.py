@@ -272,3 +272,125 @@ class DirectiveEditTests(TrackerTestCase):
         self.directive.refresh_from_db()
         self.assertEqual(self.directive.state, Status.IN_PROGRESS)
         self.assertEqual(self.directive.assignments.count(), 2)
+
+
+class SummaryLayoutFieldTests(TrackerTestCase):
+    """Where the parties print (ResponsibleParty.paragraph) and whether the heading
+    stands apart (Directive.heading_apart), set in the directive form."""
+
+    TWO_PARAGRAPHS = "ขอให้ทุกอำเภอรณรงค์ป้องกันไฟป่า\nให้ทุกส่วนราชการรายงานผลทุกเดือน"
+
+    def create_url(self):
+        return f"/meetings/{self.meeting.pk}/directives/new/"
+
+    def edit_url(self, directive):
+        return f"/directives/{directive.pk}/edit/"
+
+    def edit_data(self, directive, **overrides) -> dict:
+        initial = self.client.get(self.edit_url(directive)).context["form"].initial
+        data = {name: "" if value is None else value for name, value in initial.items()}
+        if initial.get("due_date"):
+            data["due_date"] = thai.date_numeric(initial["due_date"])
+        data.update(overrides)
+        return {name: value for name, value in data.items() if value is not False}
+
+    def test_it_creates_parties_beside_the_paragraph_chosen_and_a_heading_apart(self):
+        self.login(self.secretariat)
+        data = directive_data(
+            heading="การป้องกันไฟป่า",
+            text=self.TWO_PARAGRAPHS,
+            free_parties="ทุกส่วนราชการ/หน่วยงาน",
+            parties_paragraph="๒",
+            heading_apart="on",
+        )
+        response = self.client.post(self.create_url(), data)
+        self.assertEqual(response.status_code, 302)
+        directive = Directive.objects.get(meeting=self.meeting, number="3")
+        self.assertTrue(directive.heading_apart)
+        self.assertEqual([(p.text, p.paragraph) for p in directive.parties.all()], [("ทุกส่วนราชการ/หน่วยงาน", 1)])
+
+    def test_it_refuses_a_paragraph_the_text_does_not_have_in_thai_and_keeps_what_was_typed(self):
+        self.login(self.secretariat)
+        data = directive_data(text=self.TWO_PARAGRAPHS, free_parties="ทุกส่วนราชการ/หน่วยงาน", parties_paragraph="3")
+        response = self.client.post(self.create_url(), data)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "ข้อความมีเพียง ๒ ย่อหน้า จึงพิมพ์หน่วยงานข้างย่อหน้าที่ ๓ ไม่ได้")
+        self.assertContains(response, "ทุกส่วนราชการ/หน่วยงาน</textarea>")
+        self.assertFalse(Directive.objects.filter(meeting=self.meeting, number="3").exists())
+
+    def test_it_refuses_paragraph_nought_in_thai(self):
+        self.login(self.secretariat)
+        response = self.client.post(self.create_url(), directive_data(free_parties="ทุกอำเภอ", parties_paragraph="0"))
+        self.assertContains(response, "ย่อหน้าเริ่มนับที่ ๑")
+        self.assertFalse(Directive.objects.filter(meeting=self.meeting, number="3").exists())
+
+    def test_it_offers_one_paragraph_field_per_line_on_edit_and_moves_only_that_line(self):
+        directive = services.directive_create(
+            meeting=self.meeting,
+            number="3",
+            text=self.TWO_PARAGRAPHS,
+            parties=[services.Party(agency=self.agency_a), services.Party(label="ทุกส่วนราชการ/หน่วยงาน (ตามต้นฉบับ)")],
+            by=self.secretariat,
+        )
+        self.login(self.secretariat)
+        page = self.client.get(self.edit_url(directive)).content.decode()
+        self.assertIn("“ทุกส่วนราชการ/หน่วยงาน (ตามต้นฉบับ)” พิมพ์ข้างย่อหน้าที่", page)
+        self.assertIn(f"“{self.agency_a.name}” พิมพ์ข้างย่อหน้าที่", page)
+        response = self.client.post(self.edit_url(directive), self.edit_data(directive, paragraph_1="2"))
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(
+            [(p.text, p.paragraph) for p in directive.parties.all()],
+            [(self.agency_a.name, 0), ("ทุกส่วนราชการ/หน่วยงาน (ตามต้นฉบับ)", 1)],
+        )
+        self.assertEqual(list(directive.assignments.values_list("agency", flat=True)), [self.agency_a.pk])
+
+    def test_it_keeps_a_line_beside_its_paragraph_when_another_party_is_added(self):
+        directive = services.directive_create(
+            meeting=self.meeting,
+            number="3",
+            text=self.TWO_PARAGRAPHS,
+            parties=[services.Party(agency=self.agency_a, paragraph=1)],
+            by=self.secretariat,
+        )
+        self.login(self.secretariat)
+        data = self.edit_data(directive, parties=[f"a{self.agency_a.pk}", f"a{self.agency_b.pk}"])
+        self.assertEqual(self.client.post(self.edit_url(directive), data).status_code, 302)
+        placed = {p.agency: p.paragraph for p in directive.parties.all()}
+        self.assertEqual(placed, {self.agency_a: 1, self.agency_b: 0})
+
+    def test_it_refuses_an_edit_leaving_a_line_beyond_the_shortened_text(self):
+        directive = services.directive_create(
+            meeting=self.meeting,
+            number="3",
+            text=self.TWO_PARAGRAPHS,
+            parties=[services.Party(label="ทุกส่วนราชการ/หน่วยงาน", paragraph=1)],
+            by=self.secretariat,
+        )
+        self.login(self.secretariat)
+        response = self.client.post(self.edit_url(directive), self.edit_data(directive, text="ย่อหน้าเดียว"))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "ข้อความมีเพียง ๑ ย่อหน้า จึงพิมพ์หน่วยงานข้างย่อหน้าที่ ๒ ไม่ได้")
+        directive.refresh_from_db()
+        self.assertEqual(directive.text, self.TWO_PARAGRAPHS)
+
+    def test_it_turns_the_heading_apart_on_and_off(self):
+        self.login(self.secretariat)
+        data = self.edit_data(self.directive, heading_apart="on")
+        self.assertEqual(self.client.post(self.edit_url(self.directive), data).status_code, 302)
+        self.directive.refresh_from_db()
+        self.assertTrue(self.directive.heading_apart)
+        data = self.edit_data(self.directive)
+        data.pop("heading_apart", None)
+        self.assertEqual(self.client.post(self.edit_url(self.directive), data).status_code, 302)
+        self.directive.refresh_from_db()
+        self.assertFalse(self.directive.heading_apart)
+
+    def test_the_service_refuses_a_party_beyond_the_text_in_thai(self):
+        with self.assertRaisesMessage(services.DomainError, "ข้อความมีเพียง ๑ ย่อหน้า จึงพิมพ์หน่วยงานข้างย่อหน้าที่ ๓ ไม่ได้"):
+            services.directive_create(
+                meeting=self.meeting,
+                number="3",
+                text="ย่อหน้าเดียว",
+                parties=[services.Party(label="ทุกอำเภอ", paragraph=2)],
+                by=self.secretariat,
+            )
