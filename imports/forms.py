@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from directives.forms import PARAGRAPH_FROM_ONE, paragraph_error
 from lampang_tracker.forms import ThaiDateField, ThaiIntegerField
 from meetings.models import Meeting, Urgency
 
@@ -67,6 +68,7 @@ class ItemForm(forms.Form):
     report_day = ThaiIntegerField(label="รายงานทุกวันที่", required=False, min_value=1, max_value=31)
     report_until = ThaiDateField(label="รายงานจนถึง", required=False)
     parties_bulleted = forms.BooleanField(label="มี - หน้าหน่วยงาน", required=False)
+    heading_apart = forms.BooleanField(label="พิมพ์หัวข้อแยกบรรทัด", required=False)
 
     def __init__(self, *args, party_count: int = 0, choices=(), matches=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,14 +81,21 @@ class ItemForm(forms.Form):
                 choices=[(FREE_TEXT, "— ไม่ผูกกับหน่วยงาน (พิมพ์ตามข้อความ) —"), *choices],
             )
             label = forms.CharField(label=f"ข้อความหน่วยงานที่ {index + 1}", required=False, max_length=300)
+            paragraph = ThaiIntegerField(
+                label="ข้างย่อหน้าที่",
+                required=False,
+                min_value=1,
+                error_messages={"min_value": PARAGRAPH_FROM_ONE},
+            )
             self.fields[f"party_{index}"] = select
             self.fields[f"party_{index}_label"] = label
+            self.fields[f"party_{index}_paragraph"] = paragraph
             match = self.matches[index] if index < len(self.matches) else None
             self.party_rows.append((f"party_{index}", f"party_{index}_label", match))
 
     def party_fields(self):
-        """(select, label, match) bound fields of each party row, for the template."""
-        return [(self[select], self[label], match) for select, label, match in self.party_rows]
+        """(select, label, paragraph, match) bound fields of each party row, for the template."""
+        return [(self[select], self[label], self[f"{select}_paragraph"], match) for select, label, match in self.party_rows]
 
     def date_fields(self):
         return [self["due_date"], self["report_day"], self["report_until"]]
@@ -109,16 +118,23 @@ class ItemForm(forms.Form):
         for select, label, _ in self.party_rows:
             if data.get(select) == FREE_TEXT and not (data.get(label) or "").strip():
                 data[select] = None  # an empty spare row
+            elif (
+                data.get(select)
+                and "text" in data
+                and data.get(f"{select}_paragraph")
+                and (message := paragraph_error(data[f"{select}_paragraph"], data["text"]))
+            ):
+                self.add_error(f"{select}_paragraph", message)
         return data
 
-    def parties(self) -> list[tuple[str, str]]:
-        """(choice, label) of each filled party row."""
+    def parties(self) -> list[tuple[str, str, int]]:
+        """(choice, label, paragraph from 0) of each filled party row."""
         out = []
         for select, label, _ in self.party_rows:
             choice, text = self.cleaned_data.get(select), (self.cleaned_data.get(label) or "").strip()
             if choice is None or (choice == FREE_TEXT and not text):
                 continue
-            out.append((choice, text))
+            out.append((choice, text, (self.cleaned_data.get(f"{select}_paragraph") or 1) - 1))
         return out
 
 

@@ -49,6 +49,10 @@ class ParsedItem:  # one ประเด็น / ข้อสั่งการ
     report_until: datetime.date | None = None
     line_no: int = 0
     parties_bulleted: bool = False
+    heading_apart: bool = False  # the heading on a line of its own, the text below it
+    # Beside which paragraph of the text (0: the first) each of party_labels prints:
+    # a later one where the table goes on in a row of its own (row ๕ of the seed).
+    party_paragraphs: list[int] = field(default_factory=list)
 
     @property
     def parent_number(self) -> str:
@@ -282,6 +286,7 @@ class Row:
     paragraphs: list[str]  # of the ประเด็น cell; the heading is taken out
     heading: str
     parties: list[str]  # paragraphs of the หน่วยงานรับผิดชอบ cell
+    heading_apart: bool = False  # the heading is a paragraph of its own
 
 
 HEADER_WORDS = ("ลำดับ", "ประเด็น", "หน่วยงาน")
@@ -310,7 +315,9 @@ def items_from_rows(rows: list[Row], problems: list[tuple[int, str]]) -> list[Pa
             continue
         paragraphs = [clean(p).strip() for p in row.paragraphs if clean(p).strip()]
         if number:
-            item = ParsedItem(number=number, heading=clean(row.heading).strip(), line_no=row.line_no)
+            item = ParsedItem(
+                number=number, heading=clean(row.heading).strip(), line_no=row.line_no, heading_apart=row.heading_apart
+            )
             if number in seen:
                 problems.append((row.line_no, f"ลำดับ {number} ซ้ำกับข้อก่อนหน้า"))
             seen.add(number)
@@ -328,15 +335,22 @@ def items_from_rows(rows: list[Row], problems: list[tuple[int, str]]) -> list[Pa
             else next((i for i in reversed(items) if i.number == current.parent_number), current)
         )
         row_items: list[ParsedItem] = [] if not number else [current]
+        # The paragraph of each item this row's parties are beside: where its text
+        # stood when the row began (a row going on an item starts a later paragraph).
+        beside = {id(current): len(paragraphs_of_item(current))}
         for paragraph in paragraphs:
             sub = _sub_item(paragraph)
             if sub and sub[0].startswith(top.number + "."):
                 child = ParsedItem(number=sub[0], text=sub[1], line_no=row.line_no)
+                if marked := _MARKED_HEADING.match(sub[1]):  # "๗.๑ <u>heading</u> text" (.docx)
+                    child.heading, child.text = marked[1].strip(), marked[2].strip()
+                    child.heading_apart = not child.text
                 if child.number in seen:
                     problems.append((row.line_no, f"ลำดับ {child.number} ซ้ำกับข้อก่อนหน้า"))
                 seen.add(child.number)
                 items.append(child)
                 row_items.append(child)
+                beside[id(child)] = 0
                 current = child
             else:
                 current.text = f"{current.text}\n\n{paragraph}" if current.text else paragraph
@@ -358,15 +372,24 @@ def items_from_rows(rows: list[Row], problems: list[tuple[int, str]]) -> list[Pa
             problems.append((row.line_no, "จำนวนกลุ่มหน่วยงานรับผิดชอบไม่ตรงกับจำนวนข้อย่อยในแถวนี้ กรุณาตรวจสอบหน่วยงานของแต่ละข้อ"))
             pairs = list(zip(receivers, groups, strict=False))
         for receiver, (labels, bulleted) in pairs:
+            at = min(beside.get(id(receiver), 0), max(len(paragraphs_of_item(receiver)) - 1, 0))
             receiver.party_labels.extend(labels)
+            receiver.party_paragraphs.extend([at] * len(labels))
             receiver.parties_bulleted = receiver.parties_bulleted or bulleted
     for item in items:
         finish_item(item)
     return items
 
 
+def paragraphs_of_item(item: ParsedItem) -> list[str]:
+    """The paragraphs of an item's text as the directive will keep them (one a line)."""
+    return [p for p in item.text.split("\n") if p.strip()]
+
+
 def finish_item(item: ParsedItem) -> None:
-    """Dates and reporting cycle read from the item's text."""
+    """Dates and reporting cycle read from the item's text; a heading stands apart
+    only above some text of its own."""
+    item.heading_apart = item.heading_apart and bool(item.heading and item.text)
     body = f"{item.heading} {item.text}"
     item.due_date = item.due_date or parse_due_date(body)
     day, until = parse_report_cycle(body)
@@ -376,6 +399,7 @@ def finish_item(item: ParsedItem) -> None:
 
 _U = re.compile(r"<u>(.*?)</u>", re.S)
 _P = re.compile(r"</?p>")
+_HEADING_APART = re.compile(r"<p>\s*<u>.*?</u>\s*</p>", re.S)  # the heading a paragraph of its own
 
 
 def _cell_paragraphs(cell: str) -> tuple[str, list[str]]:
@@ -425,7 +449,8 @@ def parse_summary_text(text: str) -> ParsedDocument:
             cells = [cells[0], " ".join(cells[1:-1]), cells[-1]]
         heading, paragraphs = _cell_paragraphs(cells[1])
         _, parties = _cell_paragraphs(cells[2])
-        rows.append(Row(start, cells[0], paragraphs, heading, parties))
+        apart = bool(heading and _HEADING_APART.search(cells[1]))
+        rows.append(Row(start, cells[0], paragraphs, heading, parties, heading_apart=apart))
     if not in_table:
         doc.problems.append((1, "ไม่พบหัวตาราง ลำดับ / ประเด็น / หน่วยงานรับผิดชอบ"))
     doc.items = items_from_rows(rows, doc.problems)
@@ -474,6 +499,29 @@ def _paragraph_parts(paragraph) -> tuple[str, str]:
     return "".join(heading).strip(), "".join(rest).strip()
 
 
+_MARKED_HEADING = re.compile(r"^<u>(.*?)</u>\s*(.*)$", re.S)
+_SUB_NUMBER = re.compile(rf"^\s*{DIGIT}{{1,3}}(?:\.{DIGIT}{{1,3}})+\.?\s*$")
+
+
+def _sub_item_with_heading(paragraph) -> str:
+    """A Word paragraph "๗.๑ " + underlined heading + text → "๗.๑ <u>heading</u> text"
+    (the form ``items_from_rows`` reads a sub-item's heading in), else ""."""
+    runs = [run for run in paragraph.runs if run.text]
+    lead = ""
+    for index, run in enumerate(runs):
+        if run.underline:
+            if not _SUB_NUMBER.match(lead):
+                return ""
+            heading = [r.text for r in runs[index:] if r.underline]
+            underlined = len(heading)
+            if any(not r.underline for r in runs[index : index + underlined]):
+                return ""  # underlining that is not one run of words at the start
+            rest = "".join(r.text for r in runs[index + underlined :])
+            return f"{lead.strip()} <u>{''.join(heading).strip()}</u> {rest.strip()}".strip()
+        lead += run.text
+    return ""
+
+
 def parse_summary_docx(data: bytes) -> ParsedDocument:
     document = _docx(data)
     doc = ParsedDocument(kind=SUMMARY)
@@ -493,17 +541,19 @@ def parse_summary_docx(data: bytes) -> ParsedDocument:
                 continue
             if not found or len(cells) < 3:
                 continue
-            heading, paragraphs = "", []
+            heading, paragraphs, apart = "", [], False
             for index, paragraph in enumerate(cells[1].paragraphs):
                 underlined, rest = _paragraph_parts(paragraph)
                 if underlined and not heading and index <= 1 and not paragraphs:
-                    heading = underlined
+                    heading, apart = underlined, not rest
                     if rest:
                         paragraphs.append(rest)
+                elif sub := _sub_item_with_heading(paragraph):
+                    paragraphs.append(sub)
                 elif paragraph.text.strip():
                     paragraphs.append(paragraph.text)
             parties = [p.text for p in cells[2].paragraphs if p.text.strip()]
-            rows.append(Row(row_no, cells[0].text, paragraphs, heading, parties))
+            rows.append(Row(row_no, cells[0].text, paragraphs, heading, parties, heading_apart=apart))
     if not found:
         text = "\n".join(p.text for p in document.paragraphs)
         if item_start_lines(text):

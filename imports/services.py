@@ -41,6 +41,7 @@ class ReviewedParty:
     label: str
     agency_id: int | None = None
     group_id: int | None = None
+    paragraph: int = 0  # printed beside this paragraph of the text (0: the first)
 
 
 @dataclass
@@ -53,6 +54,7 @@ class ReviewedItem:
     report_day: int | None = None
     report_until: datetime.date | None = None
     parties_bulleted: bool = False
+    heading_apart: bool = False
 
 
 def content_sha256(*, data: bytes | None = None, text: str | None = None) -> str:
@@ -75,12 +77,12 @@ def _parties(item: ReviewedItem, agencies: dict[int, Agency], groups: dict[int, 
         label = party.label.strip()
         if party.agency_id:
             agency = agencies[party.agency_id]
-            out.append(Party(agency=agency, label="" if label == agency.name else label))
+            out.append(Party(agency=agency, label="" if label == agency.name else label, paragraph=party.paragraph))
         elif party.group_id:
             group = groups[party.group_id]
-            out.append(Party(group=group, label="" if label == group.name else label))
+            out.append(Party(group=group, label="" if label == group.name else label, paragraph=party.paragraph))
         elif label:
-            out.append(Party(label=label))
+            out.append(Party(label=label, paragraph=party.paragraph))
     return out
 
 
@@ -159,6 +161,7 @@ def import_commit(
                 report_until=item.report_until,
                 parties=_parties(item, agencies, groups),
                 parties_bulleted=item.parties_bulleted,
+                heading_apart=item.heading_apart,
                 by=by,
             )
         except ValidationError as error:

@@ -54,6 +54,8 @@ def _state(document: parsers.ParsedDocument, matcher: Matcher, **extra) -> dict:
                 "report_day": item.report_day,
                 "report_until": _iso(item.report_until),
                 "bulleted": item.parties_bulleted,
+                "heading_apart": item.heading_apart,
+                "party_paragraphs": item.party_paragraphs,
                 "line_no": item.line_no,
             }
         )
@@ -118,8 +120,11 @@ def _formset(state: dict, matcher: Matcher, data=None) -> ItemFormSet:
             "report_day": item["report_day"],
             "report_until": _date(item["report_until"]),
             "parties_bulleted": item["bulleted"],
+            "heading_apart": item.get("heading_apart", False),
         }
+        paragraphs = item.get("party_paragraphs") or []
         for index, party in enumerate(item["parties"]):
+            row[f"party_{index}_paragraph"] = (paragraphs[index] if index < len(paragraphs) else 0) + 1
             if party["agency_id"]:
                 row[f"party_{index}"] = f"a:{party['agency_id']}"
             elif party["group_id"]:
@@ -143,13 +148,14 @@ def _reviewed(formset: ItemFormSet) -> list[ReviewedItem]:
     for form in formset.forms:
         data = form.cleaned_data
         parties = []
-        for choice, label in form.parties():
+        for choice, label, paragraph in form.parties():
             kind, _, pk = choice.partition(":")
             parties.append(
                 ReviewedParty(
                     label=label,
                     agency_id=int(pk) if kind == "a" else None,
                     group_id=int(pk) if kind == "g" else None,
+                    paragraph=paragraph,
                 )
             )
         items.append(
@@ -162,6 +168,7 @@ def _reviewed(formset: ItemFormSet) -> list[ReviewedItem]:
                 report_day=data.get("report_day"),
                 report_until=data.get("report_until"),
                 parties_bulleted=data.get("parties_bulleted", False),
+                heading_apart=data.get("heading_apart", False),
             )
         )
     return items

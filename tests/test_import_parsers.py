@@ -112,6 +112,11 @@ class SummaryTests(SimpleTestCase):
         self.assertEqual(by_number["7.6"].party_labels, ["สำนักงานเกษตรจังหวัด", "สำนักงานทรัพยากรธรรมชาติและสิ่งแวดล้อมจังหวัด"])
         self.assertTrue(by_number["7.6"].parties_bulleted)
         self.assertFalse(by_number["7.5"].parties_bulleted)
+        # Row ๕ goes on in a row of its own with ทุกส่วนราชการ/หน่วยงาน beside its second
+        # paragraph; row ๖'s heading is a paragraph of its own; row ๗'s heading has no text.
+        self.assertEqual(by_number["5"].party_paragraphs, [0, 0, 1])
+        self.assertEqual(by_number["4"].party_paragraphs, [0, 0])
+        self.assertEqual([n for n, item in by_number.items() if item.heading_apart], ["6"])
 
     def test_it_reads_the_seed_text_form(self):
         document = parsers.parse(kind=parsers.SUMMARY, text=summary_text())

@@ -137,6 +137,34 @@ class ImportPageTests(ImportTestCase):
         self.assertContains(again, 'value="แก้แล้ว"')
         self.assertEqual(self.target.directives.count(), 0)
 
+    def test_it_carries_the_rows_layout_and_lets_the_secretariat_correct_it(self):
+        text = (
+            "ลำดับ\tประเด็น\tหน่วยงานรับผิดชอบ\n"
+            "๑\t<p><u>วาระรักลำปาง</u></p><p>ขอให้รณรงค์</p><p>ขอให้รายงานผล</p>\t<p>ทุกอำเภอ</p>\n"
+            "๒\t<u>วาระน่าเที่ยว</u> ขอให้ประชาสัมพันธ์<p>ขอให้ทุกหน่วยงานร่วมรณรงค์</p>\t<p>สำนักงานวัฒนธรรมจังหวัดลำปาง</p>\n"
+            "\t<p>ในปีต่อไป</p>\t<p>ส่วนราชการ/หน่วยงานที่เกี่ยวข้อง</p>\n"
+        )
+        response = self.upload(text=text)
+        url = response["Location"]
+        page = self.client.get(url)
+        self.assertContains(page, "พิมพ์หัวข้อแยกบรรทัด")
+        self.assertContains(page, 'name="items-1-party_1_paragraph" value="3"')
+        refused = self.preview_post(url, page, **{"items-1-party_0_paragraph": "๔"})
+        self.assertContains(refused, "ข้อความมีเพียง ๓ ย่อหน้า จึงพิมพ์หน่วยงานข้างย่อหน้าที่ ๔ ไม่ได้")
+        self.assertEqual(self.target.directives.count(), 0)
+        self.preview_post(url, page, **{"items-0-party_0_paragraph": "2"})
+        first, second = self.target.directives.get(number="1"), self.target.directives.get(number="2")
+        self.assertTrue(first.heading_apart)
+        self.assertFalse(second.heading_apart)
+        self.assertEqual([p.paragraph for p in first.parties.all()], [1])
+        self.assertEqual(
+            [(p.text, p.paragraph) for p in second.parties.all()],
+            [
+                ("สำนักงานวัฒนธรรมจังหวัดลำปาง", 0),
+                ("ส่วนราชการ/หน่วยงานที่เกี่ยวข้อง", 2),
+            ],
+        )
+
     def test_it_refuses_a_form_that_does_not_hold_every_item(self):
         response = self.upload(text=SMALL_SUMMARY)
         page = self.client.get(response["Location"])
