@@ -17,8 +17,9 @@ import io
 from collections.abc import Iterable
 
 from docx import Document
+from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -92,7 +93,65 @@ def new_document():
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
     _name_fallback_font(document)
+    page_numbers(section)
     return document
+
+
+def page_numbers(section, *, restart: bool = False) -> None:
+    """ "- ๒ -" at the head of every page but the first, as the PDFs print it
+    (document.css @top-center, counter(page, thai)); ``restart`` counts the
+    section's pages from ๑ again (the minutes after their cover letter)."""
+    section.different_first_page_header_footer = True
+    section.header.is_linked_to_previous = False
+    section.first_page_header.is_linked_to_previous = False
+    for header in (section.header, section.first_page_header):
+        for para in header.paragraphs:
+            para._p.getparent().remove(para._p)
+    para = section.header.add_paragraph()
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run(para, "- ")
+    _page_field(para)
+    run(para, " -")
+    section.first_page_header.add_paragraph()
+    numbering = section._sectPr.find(qn("w:pgNumType"))
+    if numbering is None:
+        numbering = OxmlElement("w:pgNumType")
+        section._sectPr.append(numbering)
+    numbering.set(qn("w:fmt"), "thaiNumbers")
+    if restart:
+        numbering.set(qn("w:start"), "1")
+
+
+def _page_field(para) -> None:
+    """Word's PAGE field, in the section's number format (Thai digits)."""
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "๒"), ("end", None)):
+        piece = run(para, "")
+        if kind is not None:
+            node = OxmlElement("w:fldChar")
+            node.set(qn("w:fldCharType"), kind)
+            piece._element.append(node)
+        elif text == " PAGE ":
+            node = OxmlElement("w:instrText")
+            node.set(qn("xml:space"), "preserve")
+            node.text = text
+            piece._element.append(node)
+        else:
+            piece.text = text
+
+
+def new_page_section(document, *, restart_numbers: bool = False):
+    """What follows starts on a new page, in a section of its own (same page and
+    margins); ``restart_numbers`` counts its pages from ๑, its first page unnumbered."""
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    for name, value in MARGINS.items():
+        setattr(section, f"{name}_margin", value)
+    page_numbers(section, restart=restart_numbers)
+    return section
+
+
+def page_break(document) -> None:
+    """The next paragraph starts a new page (the amendments after the signatures)."""
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def paragraph(
@@ -105,7 +164,9 @@ def paragraph(
     indent_first: Cm | None = None,
     indent_left: Cm | None = None,
     keep_with_next: bool = False,
-    space_before: Pt | None = None,
+    space_before: Pt | Cm | None = None,
+    space_after: Pt | Cm | None = None,
+    indent_right: Cm | None = None,
 ):
     """A paragraph of ``text`` in ``container`` (the document or a table cell)."""
     if hasattr(container, "paragraphs") and container.paragraphs and _is_fresh_cell(container):
@@ -125,9 +186,13 @@ def paragraph(
         fmt.first_line_indent = indent_first
     if indent_left is not None:
         fmt.left_indent = indent_left
+    if indent_right is not None:
+        fmt.right_indent = indent_right
     fmt.keep_with_next = keep_with_next
     if space_before is not None:
         fmt.space_before = space_before
+    if space_after is not None:
+        fmt.space_after = space_after
     return para
 
 

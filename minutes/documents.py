@@ -529,12 +529,75 @@ def _docx_signature(document, role: str, name: str, position: str) -> None:
         word.paragraph(document, position, indent_left=word.Cm(4.5))
 
 
-def render_minutes_docx(minutes: Minutes) -> tuple[str, bytes]:
+def _docx_letter(document, letter: dict) -> None:
+    """หนังสือนำส่ง as templates/pdf/_minutes_letter.html prints it: the emblem's
+    space, ที่ on the left and the office on the right, the date and the signature
+    from the middle of the page."""
+    word.paragraph(document, space_after=word.Cm(1.5) - word.Pt(16))  # .letter-emblem (no Garuda bundled)
+    head = word.table(document, LETTER_HEAD_WIDTHS, borders=False)
+    number_cell, office_cell = word.add_row(head)
+    word.paragraph(number_cell, f"ที่ {letter['number']}")
+    for line in letter["office_lines"] or [""]:
+        word.paragraph(office_cell, line)
+    word.paragraph(
+        document, letter["date"], indent_left=word.Cm(7.5), space_before=word.Cm(0.3), space_after=word.Cm(0.3)
+    )
+    for label, key in (("เรื่อง", "subject"), ("เรียน", "to"), ("สิ่งที่ส่งมาด้วย", "enclosure")):
+        word.paragraph(document, f"{label} {letter[key]}", space_before=word.Cm(0.25))
+    for index, text in enumerate([*letter["paragraphs"], letter["closing"]]):
+        word.paragraph(document, text, indent_first=INDENT, space_before=word.Cm(0.4 if index == 0 else 0.1))
+    # .letter-sign: 8 cm wide from 6 cm in, centred, kept together.
+    sign = {"align": "center", "indent_left": word.Cm(6), "indent_right": word.Cm(2), "keep_with_next": True}
+    word.paragraph(document, "ขอแสดงความนับถือ", space_before=word.Cm(0.5), **sign)
+    word.paragraph(document, space_after=word.Cm(2.2) - word.Pt(16), **sign)
+    signer = letter["signer_name"] or " " * 30
+    word.paragraph(document, f"({signer})", **{**sign, "keep_with_next": bool(letter["signer_position"])})
+    if letter["signer_position"]:
+        word.paragraph(document, letter["signer_position"], **{**sign, "keep_with_next": False})
+    for index, line in enumerate(letter["contact_lines"]):
+        word.paragraph(document, line, space_before=word.Cm(1.5) if index == 0 else None)
+
+
+def _docx_amendments(document, context: dict) -> None:
+    """บันทึกการแก้ไขรายงานการประชุมหลังการรับรอง on a page of its own, as the PDF."""
+    word.page_break(document)
+    word.paragraph(document, "บันทึกการแก้ไขรายงานการประชุมหลังการรับรอง", bold=True, align="center")
+    word.paragraph(
+        document, f"{context['minutes'].title} ครั้งที่ {context['number']}", align="center", space_after=word.Cm(0.3)
+    )
+    table = word.table(document, AMENDMENT_WIDTHS, AMENDMENT_HEADER)
+    for row in context["amendments"]:
+        number, change, reason, who = word.add_row(table, cant_split=True)
+        word.paragraph(number, row.number, align="center")
+        word.paragraph(change, row.what, bold=True)
+        for label, lines in (("ข้อความเดิม", row.before), ("ข้อความใหม่", row.after)):
+            word.paragraph(change, label, underline=True)
+            for line in lines or ["(ไม่มี)"]:
+                word.paragraph(change, line)
+        for line in row.reason or [""]:
+            word.paragraph(reason, line)
+        word.paragraph(who, row.by)
+        word.paragraph(who, row.at)
+
+
+# _minutes_letter.html's head: ที่ on the left, the office (as wide as its lines) on the right
+LETTER_HEAD_WIDTHS = (word.Cm(9.5), word.Cm(6.5))
+# minutes.html's amendment table: <col 1.3cm> <col> <col 4.2cm> <col 3.2cm> in 16 cm
+AMENDMENT_WIDTHS = (word.Cm(1.3), word.Cm(7.3), word.Cm(4.2), word.Cm(3.2))
+AMENDMENT_HEADER = ("ลำดับ", "การแก้ไข", "เหตุผล", "ผู้แก้ไข / เมื่อ")
+
+
+def render_minutes_docx(minutes: Minutes, *, with_letter: bool = False) -> tuple[str, bytes]:
     """รายงานการประชุม as a Word document: the text, numbering and labels of the PDF
-    (render_minutes), without the cover letter and the list of amendments."""
-    context = minutes_context(minutes)
+    (render_minutes), its list of amendments on a page of its own and, with
+    ``with_letter``, its cover letter first, the minutes then numbered from their
+    own first page. Raises ``DomainError`` for the letter of a draft."""
+    context = minutes_context(minutes, with_letter=with_letter)
     minutes, meeting, series = context["minutes"], context["meeting"], context["series"]
     document = word.new_document()
+    if context["letter"]:
+        _docx_letter(document, context["letter"])
+        word.new_page_section(document, restart_numbers=True)
     for text, bold in (
         (minutes.title, True),
         (f"ครั้งที่ {context['number']}", True),
@@ -587,4 +650,7 @@ def render_minutes_docx(minutes: Minutes) -> tuple[str, bytes]:
     _docx_signature(document, series.checker_label, minutes.checker_name, minutes.checker_position)
     if context["standing_line"]:
         word.paragraph(document, context["standing_line"], space_before=word.Pt(22))
-    return f"minutes-{meeting.year_be}-{meeting.number}.docx", word.to_bytes(document)
+    if context["amendments"]:
+        _docx_amendments(document, context)
+    parts = ["minutes", meeting.year_be, meeting.number] + (["letter"] if with_letter else [])
+    return "-".join(str(part) for part in parts) + ".docx", word.to_bytes(document)

@@ -15,9 +15,13 @@ from .services import DomainError
 
 @require_GET
 def minutes_docx(request, pk: int):
-    """รายงานการประชุม of meeting ``pk`` as a Word document, to adjust before signing."""
+    """รายงานการประชุม of meeting ``pk`` as a Word document, to adjust before signing;
+    ``?letter=1`` puts the cover letter first, as for the PDF."""
     minutes = get_minutes_for_user(request, pk)
-    filename, data = documents.render_minutes_docx(minutes)
+    try:
+        filename, data = documents.render_minutes_docx(minutes, with_letter=request.GET.get("letter") == "1")
+    except DomainError as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     response = HttpResponse(data, content_type=word.CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response

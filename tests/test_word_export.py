@@ -7,6 +7,7 @@ exported table back with python-docx and comparing it with the items entered."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import zipfile
@@ -21,8 +22,11 @@ from directives.documents import item_rows
 from directives.models import Directive
 from lampang_tracker import thai, word
 from meetings.models import Letter, Meeting
-from minutes.models import Minutes
+from meetings.services import meeting_create
+from minutes import services as minutes_services
+from minutes.models import Minutes, Section
 from tests.test_load_demo import load_demo
+from tests.test_pdf_minutes import MinutesCast
 
 
 def read(data: bytes):
@@ -151,3 +155,140 @@ class WordExportTests(TestCase):
         for name in ["meeting_summary_docx", "minutes_docx", "letter_summary_docx"]:
             with self.subTest(name=name):
                 self.assertEqual(self.client.get(reverse(name, args=[999999])).status_code, 404)
+
+
+def body_paragraphs(document) -> list[list[str]]:
+    """The texts of the document's paragraphs, section by section."""
+    sections: list[list[str]] = [[]]
+    for paragraph in document.paragraphs:
+        sections[-1].append(paragraph.text)
+        properties = paragraph._p.pPr
+        if properties is not None and properties.find(qn("w:sectPr")) is not None:
+            sections.append([])
+    return sections
+
+
+class MinutesWordTests(MinutesCast):
+    """The minutes' Word copy with what the PDF has besides the minutes: the cover
+    letter (หนังสือนำส่ง, ``?letter=1``) and the amendments made after certification."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.circulate(cls.minutes)
+        later = meeting_create(
+            by=cls.secretariat, series=cls.series, number=1, year_be=2561, date=datetime.date(2018, 1, 31)
+        )
+        minutes_services.minutes_certify(minutes=cls.minutes, at_meeting=later, by=cls.secretariat)
+        minutes_services.section_update(
+            section=cls.minutes.sections.get(number=Section.CHAIR),
+            resolution="รับทราบ และมอบหมายสำนักงานจังหวัดติดตาม",
+            reason="แก้ตามมติที่ประชุมครั้งที่ ๑/๒๕๖๑",
+            by=cls.secretariat,
+        )
+
+    def download(self, **query) -> tuple[object, str]:
+        self.login(self.secretariat)
+        url = reverse("minutes_docx", args=[self.next_meeting.pk])
+        response = self.client.get(url, query)
+        self.assertEqual(response.status_code, 200)
+        return read(response.content), response["Content-Disposition"]
+
+    def test_it_puts_the_cover_letter_first_in_a_section_of_its_own(self):
+        document, disposition = self.download(letter="1")
+        self.assertIn("minutes-2560-11-letter.docx", disposition)
+        letter, minutes = body_paragraphs(document)
+        letter = [text for text in letter if text.strip()]
+        (head,) = [table for table in document.tables if cell_text(table.rows[0].cells[0]).startswith("ที่ ")]
+        self.assertEqual(cell_text(head.rows[0].cells[0]), "ที่ ลป ๐๐๑๗.๓/๑๒๓")
+        self.assertEqual(cell_text(head.rows[0].cells[1]), "ศาลากลางจังหวัดลำปาง\nถนนวชิราวุธดำเนิน ลป ๕๒๐๐๐")
+        self.assertEqual(
+            letter[:4],
+            [
+                "๒๘ ธันวาคม ๒๕๖๐",
+                "เรื่อง ขอส่งรายงานการประชุม",
+                "เรียน หัวหน้าส่วนราชการทุกส่วน",
+                "สิ่งที่ส่งมาด้วย รายงานการประชุมฯ จำนวน ๑ ชุด",
+            ],
+        )
+        self.assertTrue(letter[4].startswith("ตามที่ ได้มีการประชุมหัวหน้าส่วนราชการจังหวัดลำปาง ครั้งที่ ๑๑/๒๕๖๐"))
+        self.assertIn("ภายในวันที่ ๑๐ มกราคม ๒๕๖๑", letter[5])
+        self.assertEqual(
+            letter[6:],
+            [
+                "จึงเรียนมาเพื่อพิจารณาดำเนินการ",
+                "ขอแสดงความนับถือ",
+                "(นายชาติ อินทร์)",
+                "หัวหน้าสำนักงานจังหวัดลำปาง",
+                "กลุ่มงานอำนวยการ",
+                "โทร./โทรสาร ๐-๕๔๒๖-๕๐๕๕",
+            ],
+        )
+        self.assertEqual(minutes[0], self.minutes.title)
+        self.assertEqual(minutes[1], "ครั้งที่ ๑๑/๒๕๖๐")
+        # The date and the signature from the middle of the page, as the PDF sets them.
+        paragraphs = {p.text: p for p in document.paragraphs}
+        self.assertAlmostEqual(paragraphs["๒๘ ธันวาคม ๒๕๖๐"].paragraph_format.left_indent.cm, 7.5, places=2)
+        self.assertAlmostEqual(paragraphs["ขอแสดงความนับถือ"].paragraph_format.left_indent.cm, 6.0, places=2)
+        self.assertAlmostEqual(
+            paragraphs["จึงเรียนมาเพื่อพิจารณาดำเนินการ"].paragraph_format.first_line_indent.cm, 2.5, places=2
+        )
+
+    def test_it_numbers_the_minutes_from_their_own_first_page_in_thai_digits(self):
+        document, _ = self.download(letter="1")
+        letter, minutes = document.sections
+        for section in (letter, minutes):
+            self.assertTrue(section.different_first_page_header_footer)
+            self.assertEqual(section.first_page_header.paragraphs[0].text, "")
+            header = section.header._element.xml
+            self.assertIn("PAGE", header)
+            self.assertEqual(section.header.paragraphs[0].text.replace("๒", "#"), "- # -")
+            self.assertEqual([round(v.cm, 2) for v in (section.top_margin, section.left_margin)], [2.5, 3.0])
+        numbering = minutes._sectPr.find(qn("w:pgNumType"))
+        self.assertEqual((numbering.get(qn("w:fmt")), numbering.get(qn("w:start"))), ("thaiNumbers", "1"))
+        self.assertIsNone(letter._sectPr.find(qn("w:pgNumType")).get(qn("w:start")))
+
+    def test_it_appends_the_amendments_on_a_page_of_their_own(self):
+        document, disposition = self.download()
+        self.assertIn("minutes-2560-11.docx", disposition)
+        self.assertEqual(len(document.sections), 1)
+        texts = [p.text for p in document.paragraphs]
+        title = texts.index("บันทึกการแก้ไขรายงานการประชุมหลังการรับรอง")
+        self.assertEqual(texts[title + 1], f"{self.minutes.title} ครั้งที่ ๑๑/๒๕๖๐")
+        self.assertIn('w:type="page"', document.paragraphs[title - 1]._p.xml)
+        self.assertLess(texts.index("ลงชื่อ ...................................... ผู้ตรวจรายงานการประชุม"), title)
+        table = document.tables[-1]
+        rows = [[cell_text(cell) for cell in row.cells] for row in table.rows]
+        self.assertEqual(rows[0], ["ลำดับ", "การแก้ไข", "เหตุผล", "ผู้แก้ไข / เมื่อ"])
+        self.assertEqual(rows[1][0], "๑")
+        self.assertEqual(
+            rows[1][1].splitlines(),
+            [
+                "ระเบียบวาระที่ ๑ เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ: มติที่ประชุม",
+                "ข้อความเดิม",
+                "รับทราบ",
+                "ข้อความใหม่",
+                "รับทราบ และมอบหมายสำนักงานจังหวัดติดตาม",
+            ],
+        )
+        self.assertEqual(rows[1][2], "แก้ตามมติที่ประชุมครั้งที่ ๑/๒๕๖๑")
+        self.assertTrue(rows[1][3].startswith("สมศรี ใจดี\n"))
+        change = table.rows[1].cells[1].paragraphs
+        self.assertTrue(change[0].runs[0].bold)
+        self.assertTrue(change[1].runs[0].underline)
+        self.assertEqual([round(cell.width.cm, 1) for cell in table.rows[1].cells], [1.3, 7.3, 4.2, 3.2])
+        self.assertIsNotNone(table.rows[0]._tr.trPr.find(qn("w:tblHeader")))
+        self.assertIsNotNone(table.rows[1]._tr.trPr.find(qn("w:cantSplit")))
+
+    def test_it_refuses_the_letter_of_a_draft_in_thai(self):
+        draft = meeting_create(
+            by=self.secretariat, series=self.series, number=2, year_be=2561, date=datetime.date(2018, 2, 28)
+        )
+        self.write_minutes(draft)
+        self.login(self.secretariat)
+        response = self.client.get(reverse("minutes_docx", args=[draft.pk]), {"letter": "1"})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("ร่างรายงานการประชุมยังไม่ได้เวียนเพื่อรับรอง", response.content.decode())
+        plain = self.client.get(reverse("minutes_docx", args=[draft.pk]))
+        self.assertEqual(plain.status_code, 200)
+        self.assertNotIn("บันทึกการแก้ไขรายงานการประชุมหลังการรับรอง", [p.text for p in read(plain.content).paragraphs])
