@@ -579,7 +579,7 @@ def _summary_docx(head: list[tuple[str, bool]], rows: list[ItemRow], office_line
         word.paragraph(document, text, bold=bold, align="center")
     word.paragraph(document)
     table = word.table(document, SUMMARY_WIDTHS, SUMMARY_HEADER)
-    for row in rows:
+    for index, row in enumerate(rows, start=1):
         for segment in row.segments:
             number_cell, issue_cell, parties_cell = word.add_row(table)
             if not segment.first or row.is_sub_item:
@@ -587,6 +587,8 @@ def _summary_docx(head: list[tuple[str, bool]], rows: list[ItemRow], office_line
             if segment.first and row.number:
                 word.paragraph(number_cell, row.number, align="center")
             _issue_paragraphs(issue_cell, row, segment)
+            if segment.first:
+                word.hidden_bookmark(issue_cell.paragraphs[0], dates_mark(index, row.directive))
             for party in segment.parties:
                 word.paragraph(parties_cell, f"-{party}" if segment.bulleted else party)
     if not rows:
@@ -595,6 +597,20 @@ def _summary_docx(head: list[tuple[str, bool]], rows: list[ItemRow], office_line
     if office_line:
         word.paragraph(document, office_line, space_before=word.Pt(17))
     return word.to_bytes(document)
+
+
+def dates_mark(index: int, directive: Directive) -> str:
+    """The item's due date and reporting cycle, which the summary does not print, as
+    the name of a hidden bookmark in its row ("_Lt3_d20171231_r20_u20180930"), so that
+    the Word copy imported back (imports.parsers.parse_summary_docx) keeps them."""
+    name = f"_Lt{index}"
+    if directive.due_date:
+        name += f"_d{directive.due_date:%Y%m%d}"
+    if directive.report_day:
+        name += f"_r{directive.report_day}"
+    if directive.report_until:
+        name += f"_u{directive.report_until:%Y%m%d}"
+    return name
 
 
 def _issue_paragraphs(cell, row: ItemRow, segment: Segment) -> None:

@@ -95,7 +95,9 @@ class ItemForm(forms.Form):
 
     def party_fields(self):
         """(select, label, paragraph, match) bound fields of each party row, for the template."""
-        return [(self[select], self[label], self[f"{select}_paragraph"], match) for select, label, match in self.party_rows]
+        return [
+            (self[select], self[label], self[f"{select}_paragraph"], match) for select, label, match in self.party_rows
+        ]
 
     def date_fields(self):
         return [self["due_date"], self["report_day"], self["report_until"]]

@@ -49,6 +49,7 @@ class ParsedItem:  # one ประเด็น / ข้อสั่งการ
     report_until: datetime.date | None = None
     line_no: int = 0
     parties_bulleted: bool = False
+    dates_given: bool = False  # the document gave the dates: none is read from the text
     heading_apart: bool = False  # the heading on a line of its own, the text below it
     # Beside which paragraph of the text (0: the first) each of party_labels prints:
     # a later one where the table goes on in a row of its own (row ๕ of the seed).
@@ -287,6 +288,9 @@ class Row:
     heading: str
     parties: list[str]  # paragraphs of the หน่วยงานรับผิดชอบ cell
     heading_apart: bool = False  # the heading is a paragraph of its own
+    # (due date, report day, report until) of the row's first item, as our Word copy
+    # marks them (directives.documents.dates_mark); None: read them from the text.
+    dates: tuple[datetime.date | None, int | None, datetime.date | None] | None = None
 
 
 HEADER_WORDS = ("ลำดับ", "ประเด็น", "หน่วยงาน")
@@ -356,6 +360,10 @@ def items_from_rows(rows: list[Row], problems: list[tuple[int, str]]) -> list[Pa
                 current.text = f"{current.text}\n\n{paragraph}" if current.text else paragraph
                 if current not in row_items:
                     row_items.append(current)
+        if row.dates is not None and row_items:
+            first = row_items[0]
+            first.due_date, first.report_day, first.report_until = row.dates
+            first.dates_given = True
         groups = split_parties(row.parties)
         if not groups:
             continue
@@ -390,6 +398,8 @@ def finish_item(item: ParsedItem) -> None:
     """Dates and reporting cycle read from the item's text; a heading stands apart
     only above some text of its own."""
     item.heading_apart = item.heading_apart and bool(item.heading and item.text)
+    if item.dates_given:
+        return
     body = f"{item.heading} {item.text}"
     item.due_date = item.due_date or parse_due_date(body)
     day, until = parse_report_cycle(body)
@@ -522,6 +532,24 @@ def _sub_item_with_heading(paragraph) -> str:
     return ""
 
 
+_DATES_MARK = re.compile(r"^_Lt\d+(?:_d(\d{8}))?(?:_r(\d{1,2}))?(?:_u(\d{8}))?$")
+
+
+def _dates_mark(cell) -> tuple[datetime.date | None, int | None, datetime.date | None] | None:
+    """The dates our Word copy marks a row with (a hidden bookmark, see
+    directives.documents.dates_mark); None when the row has no such mark."""
+    for name in cell._tc.xpath(".//w:bookmarkStart/@w:name"):
+        if match := _DATES_MARK.match(name):
+            try:
+                due = datetime.datetime.strptime(match[1], "%Y%m%d").date() if match[1] else None
+                until = datetime.datetime.strptime(match[3], "%Y%m%d").date() if match[3] else None
+            except ValueError:
+                return None
+            day = int(match[2]) if match[2] else None
+            return due, (day if day and 1 <= day <= 31 else None), until
+    return None
+
+
 def parse_summary_docx(data: bytes) -> ParsedDocument:
     document = _docx(data)
     doc = ParsedDocument(kind=SUMMARY)
@@ -553,7 +581,9 @@ def parse_summary_docx(data: bytes) -> ParsedDocument:
                 elif paragraph.text.strip():
                     paragraphs.append(paragraph.text)
             parties = [p.text for p in cells[2].paragraphs if p.text.strip()]
-            rows.append(Row(row_no, cells[0].text, paragraphs, heading, parties, heading_apart=apart))
+            row = Row(row_no, cells[0].text, paragraphs, heading, parties, heading_apart=apart)
+            row.dates = _dates_mark(cells[1])
+            rows.append(row)
     if not found:
         text = "\n".join(p.text for p in document.paragraphs)
         if item_start_lines(text):

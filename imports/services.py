@@ -57,6 +57,26 @@ class ReviewedItem:
     heading_apart: bool = False
 
 
+def reviewed_as_parsed(item, matches) -> ReviewedItem:
+    """A parsed item (``parsers.ParsedItem``) taken as read, its parties as matched
+    (``matching.Match`` each): what the command imports without a preview."""
+    paragraphs = list(item.party_paragraphs) + [0] * (len(matches) - len(item.party_paragraphs))
+    return ReviewedItem(
+        number=item.number,
+        heading=item.heading,
+        text=item.text,
+        parties=[
+            ReviewedParty(m.label, m.agency_id, m.group_id, paragraph=at)
+            for m, at in zip(matches, paragraphs, strict=False)
+        ],
+        due_date=item.due_date,
+        report_day=item.report_day,
+        report_until=item.report_until,
+        parties_bulleted=item.parties_bulleted,
+        heading_apart=item.heading_apart,
+    )
+
+
 def content_sha256(*, data: bytes | None = None, text: str | None = None) -> str:
     """The hash an import is known by: the file's bytes, or pasted text normalised
     (so the same text pasted twice with other line ends is the same document)."""

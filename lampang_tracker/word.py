@@ -258,6 +258,20 @@ def remove_top_border(cells) -> None:
         borders.append(top)
 
 
+def hidden_bookmark(para, name: str) -> None:
+    """A bookmark Word keeps out of sight (its name starts with "_"), marking ``para``
+    with ``name``: data for the importer that prints nothing and moves with its row."""
+    document_part = para.part
+    ids = getattr(document_part, "_bookmark_ids", 0) + 1
+    document_part._bookmark_ids = ids
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), str(ids))
+    start.set(qn("w:name"), name[:40])
+    end.set(qn("w:id"), str(ids))
+    para._p.append(start)
+    para._p.append(end)
+
+
 def to_bytes(document) -> bytes:
     out = io.BytesIO()
     document.save(out)

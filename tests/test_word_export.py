@@ -2,8 +2,8 @@
 /meetings/<id>/minutes.docx and /letters/<id>/summary.docx, in the PDFs' layout,
 font, margins and numbering. Who may download them: tests/test_permissions.py.
 
-No importer exists in this tree, so the round trip is checked by reading the
-exported table back with python-docx and comparing it with the items entered."""
+Here the exported table is read back with python-docx and compared with the items
+entered; tests/test_docx_round_trip.py imports it back through the importer."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from directives.services import DomainError
 from imports import parsers
 from imports.matching import Matcher
-from imports.services import ReviewedItem, ReviewedParty, content_sha256, import_commit
+from imports.services import content_sha256, import_commit, reviewed_as_parsed
 from meetings.models import Meeting
 
 LETTER_FIELDS = (
@@ -92,19 +92,7 @@ class Command(BaseCommand):
         if dry_run:
             return
         by = self._user(user)
-        reviewed = [
-            ReviewedItem(
-                number=item.number,
-                heading=item.heading,
-                text=item.text,
-                parties=[ReviewedParty(m.label, m.agency_id, m.group_id) for m in matches],
-                due_date=item.due_date,
-                report_day=item.report_day,
-                report_until=item.report_until,
-                parties_bulleted=item.parties_bulleted,
-            )
-            for item, matches in items
-        ]
+        reviewed = [reviewed_as_parsed(item, matches) for item, matches in items]
         letter_fields = {k: document.source[k] for k in LETTER_FIELDS if k in document.source} if letter else None
         try:
             batch = import_commit(
