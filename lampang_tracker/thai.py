@@ -115,6 +115,30 @@ def parse_thai_date(text: str) -> datetime.date:
         raise ValueError("ไม่มีวันที่นี้ในปฏิทิน กรุณาตรวจสอบวัน เดือน ปี") from exc
 
 
+# What one centred line of a document's head holds at 16 pt in 16 cm, counting the
+# characters that take room (Thai vowels and tone marks above and below take none).
+HEAD_LINE_WIDTH = 70
+
+
+def display_width(text: str) -> int:
+    return sum(1 for ch in text if unicodedata.category(ch) != "Mn")
+
+
+def head_lines(text: str, width: int = HEAD_LINE_WIDTH) -> list[str]:
+    """A head line too long for one line, cut where the office cuts it: after a
+    closing bracket ("ณ ห้องศูนย์ปฏิบัติการจังหวัดลำปาง (สำนักงาน…แห่งชาติ)" / "ชั้น ๑
+    ศาลากลางจังหวัดลำปาง", as the minutes seed), the latest that leaves the first
+    line whole; with no such place, one line that the renderer wraps."""
+    text = text.strip()
+    if display_width(text) <= width:
+        return [text]
+    cuts = [match.end() for match in re.finditer(r"\)\s+", text)]
+    fitting = [cut for cut in cuts if display_width(text[:cut].rstrip()) <= width and text[cut:].strip()]
+    if not fitting:
+        return [text]
+    return [text[: fitting[-1]].rstrip(), text[fitting[-1] :].strip()]
+
+
 def thai_sorted(items: Iterable[T], key: Callable[[T], str] = str) -> list[T]:
     """Sort in Thai dictionary order (เ/แ/ไ words among their consonant, not last)."""
     items = list(items)

@@ -126,6 +126,17 @@ class AttendeeRow:
     substitute_for: str
     reason: str
 
+    @property
+    def given_name(self) -> str:
+        """The title and given name ("นายชาติตรี"): the office sets the surnames in a
+        column of their own ("ธินนท์"), as the seed's list of attendees."""
+        return self.name.split(None, 1)[0] if self.name.strip() else ""
+
+    @property
+    def surname(self) -> str:
+        parts = self.name.split(None, 1)
+        return parts[1] if len(parts) > 1 else ""
+
 
 @dataclass
 class ItemRow:
@@ -136,6 +147,10 @@ class ItemRow:
     blocks: list[Block]
     resolution: Resolution | None
     lead: str = ""  # an item with neither title nor presenter: its first paragraph follows the number
+    # An agenda item (๓.๑, ๕.๑) is headed by who presents it, its title on the line
+    # below, as ๔.๑ is with its ๑., ๒. (the seed); in เรื่องก่อนเข้าวาระ the title
+    # comes first with the presenter after it in brackets.
+    presenter_first: bool = False
 
 
 @dataclass
@@ -203,7 +218,7 @@ def _attendee_rows(attendees: list[Attendee], kind: str) -> list[AttendeeRow]:
     ]
 
 
-def _item_rows(items: list[AgendaItem]) -> list[ItemRow]:
+def _item_rows(items: list[AgendaItem], *, agenda: bool = True) -> list[ItemRow]:
     rows = []
     for item in sorted(items, key=lambda item: item.sort_key):
         row = ItemRow(
@@ -213,6 +228,7 @@ def _item_rows(items: list[AgendaItem]) -> list[ItemRow]:
             depth=item.depth - 1,
             blocks=text_blocks(item.body),
             resolution=resolution_of(item.resolution),
+            presenter_first=agenda and bool(item.title and item.presenter),
         )
         # "๑.๓ ปลุกพืช ปลุกผัก …": running text straight after the number, as the seed prints it.
         if not (row.title or row.presenter) and row.blocks and row.blocks[0].kind == "p":
@@ -271,7 +287,7 @@ def _section_rows(minutes: Minutes) -> tuple[list[SectionRow], datetime.date | N
             number=section.number,
             heading=section.heading,
             blocks=text_blocks(section.body),
-            items=_item_rows(list(section.items.all())),
+            items=_item_rows(list(section.items.all()), agenda=section.number != Section.PRELIMINARY),
             resolution=resolution_of(section.resolution),
         )
         if section.number == Section.FOLLOW_UP:
@@ -469,19 +485,23 @@ def _docx_attendees(document, heading: str, rows: list[AttendeeRow], *, with_rea
     if not rows:
         return
     word.paragraph(document, heading, bold=True, keep_with_next=True, space_before=word.Pt(6))
-    widths = [word.Cm(1.2), word.Cm(5.2 if with_reason else 6), word.Cm(6.8 if with_reason else 8.8)]
-    if with_reason:
-        widths.append(word.Cm(2.8))
+    widths = list(ATTENDEE_WIDTHS_REASON if with_reason else ATTENDEE_WIDTHS)
     table = word.table(document, widths, borders=False)
     for row in rows:
         cells = word.add_row(table, cant_split=True)
         word.paragraph(cells[0], f"{row.number}.", align="right")
-        word.paragraph(cells[1], row.name)
-        word.paragraph(cells[2], row.position)
+        word.paragraph(cells[1], row.given_name)
+        word.paragraph(cells[2], row.surname)
+        word.paragraph(cells[3], row.position)
         if row.substitute_for:
-            word.paragraph(cells[2], f"มาประชุมแทน {row.substitute_for}")
+            word.paragraph(cells[3], f"มาประชุมแทน {row.substitute_for}")
         if with_reason:
-            word.paragraph(cells[3], row.reason)
+            word.paragraph(cells[4], row.reason)
+
+
+# templates/pdf/document.css table.attendees: ลำดับ | ชื่อ | สกุล | ตำแหน่ง (| เหตุที่ไม่มา) in 16 cm
+ATTENDEE_WIDTHS = (word.Cm(1.2), word.Cm(3.8), word.Cm(3.4), word.Cm(7.6))
+ATTENDEE_WIDTHS_REASON = (word.Cm(1.2), word.Cm(3.8), word.Cm(3.4), word.Cm(4.6), word.Cm(3.0))
 
 
 def _docx_follow_up(document, rows: list[FollowUpRow], as_of: str) -> None:
@@ -605,7 +625,8 @@ def render_minutes_docx(minutes: Minutes, *, with_letter: bool = False) -> tuple
     ):
         word.paragraph(document, text, bold=bold, align="center")
     if meeting.venue:
-        word.paragraph(document, f"ณ {meeting.venue}", align="center")
+        for line in thai.head_lines(f"ณ {meeting.venue}"):
+            word.paragraph(document, line, align="center")
     present = context["present"]
     _docx_attendees(document, f"ผู้มาประชุม จำนวน {thai.thai_digits(len(present))} คน", present)
     _docx_attendees(document, "ผู้ไม่มาประชุม", context["absent"], with_reason=True)
@@ -624,8 +645,8 @@ def render_minutes_docx(minutes: Minutes, *, with_letter: bool = False) -> tuple
                 word.run(para, item.label, bold=True)
                 word.run(para, f" {item.lead}")
             else:
-                heading = item.title or item.presenter
-                if item.title and item.presenter:
+                heading = item.presenter if item.presenter_first else (item.title or item.presenter)
+                if item.title and item.presenter and not item.presenter_first:
                     heading += f" ({item.presenter})"
                 word.paragraph(
                     document,
@@ -635,6 +656,14 @@ def render_minutes_docx(minutes: Minutes, *, with_letter: bool = False) -> tuple
                     keep_with_next=True,
                     space_before=word.Pt(4),
                 )
+                if item.presenter_first:
+                    word.paragraph(
+                        document,
+                        item.title,
+                        bold=True,
+                        indent_first=word.Cm(1.25 * min(item.depth + 1, 3)),
+                        keep_with_next=True,
+                    )
             _docx_blocks(document, item.blocks)
             _docx_resolution(document, item.resolution)
         _docx_resolution(document, section.resolution)

@@ -365,10 +365,33 @@ class MinutesDocumentTests(MinutesCast):
             "เลิกประชุมเวลา ๑๒.๓๐ น.",
         )
 
-    def test_it_prints_the_item_presenter_beside_its_title(self):
+    def test_it_heads_an_agenda_item_with_its_presenter_and_sets_the_title_below(self):
+        """As the seed's ๓.๑, ๓.๒ and ๕.๑, laid out like ๔.๑ with its ๑.: who presents it,
+        then the title on a line of its own, one step in."""
         self.assertIn(
-            squash("๓.๑ การเร่งรัดการเบิกจ่ายกองทุนพัฒนาบทบาทสตรี (กลุ่มงานส่งเสริมการพัฒนาชุมชน)"),
+            squash("๓.๑ กลุ่มงานส่งเสริมการพัฒนาชุมชน การเร่งรัดการเบิกจ่ายกองทุนพัฒนาบทบาทสตรี ในภาพรวม"),
             self.certified_text,
+        )
+        self.assertIn(
+            '<p class="item-heading">๓.๑ กลุ่มงานส่งเสริมการพัฒนาชุมชน</p>\n'
+            '    <p class="item-heading item-title">การเร่งรัดการเบิกจ่ายกองทุนพัฒนาบทบาทสตรี</p>',
+            self.certified_html,
+        )
+        self.assertNotIn("(กลุ่มงานส่งเสริมการพัฒนาชุมชน)", self.certified_html)
+
+    def test_it_puts_the_presenter_in_brackets_after_the_title_before_the_agenda(self):
+        """เรื่องก่อนเข้าวาระ as the seed prints it: "๑. โครงการ … (กลุ่มงานสารสนเทศการพัฒนาชุมชน)"."""
+        services.item_create(
+            section=self.minutes.sections.get(number=Section.PRELIMINARY),
+            number="0.1",
+            title="โครงการ Lampang Report Award ๒๐๑๘",
+            presenter="กลุ่มงานสารสนเทศการพัฒนาชุมชน",
+            reason="เพิ่มเรื่องที่ตกหล่น",
+            by=self.secretariat,
+        )
+        html = captured(Minutes.objects.get(pk=self.minutes.pk)).html
+        self.assertIn(
+            '<p class="item-heading">๑. โครงการ Lampang Report Award ๒๐๑๘ (กลุ่มงานสารสนเทศการพัฒนาชุมชน)</p>', html
         )
 
     def test_an_item_of_running_text_starts_right_after_its_number(self):
@@ -400,7 +423,8 @@ class MinutesDocumentTests(MinutesCast):
             "๒ วาระรักลำปาง ขอให้รณรงค์แต่งกายชุดพื้นเมืองในทุกวันศุกร์",
             "สำนักงานวัฒนธรรมจังหวัดลำปาง อยู่ระหว่างดำเนินการ",
             "จัดประชุมชี้แจงแล้ว",
-            "๓.๑ การเร่งรัดการเบิกจ่ายกองทุนพัฒนาบทบาทสตรี",
+            "๓.๑ กลุ่มงานส่งเสริมการพัฒนาชุมชน",
+            "การเร่งรัดการเบิกจ่ายกองทุนพัฒนาบทบาทสตรี",
             "ระเบียบวาระที่ ๔",
         )
 

@@ -212,3 +212,31 @@ class ThaiFieldTests(SimpleTestCase):
         self.assertNotIn("max=", html)
         with self.assertRaises(forms.ValidationError):
             Form.base_fields["percent"].clean("๑๕๐")
+
+
+class HeadLinesTests(SimpleTestCase):
+    """A document head's long line (the venue) cut where the office cuts it."""
+
+    SEED_VENUE = "ณ ห้องศูนย์ปฏิบัติการจังหวัดลำปาง (สำนักงานกองทุนหมู่บ้านและชุมชนเมืองแห่งชาติ) ชั้น ๑ ศาลากลางจังหวัดลำปาง"
+
+    def test_it_cuts_after_the_closing_bracket_as_the_minutes_seed(self):
+        self.assertEqual(
+            thai.head_lines(self.SEED_VENUE),
+            ["ณ ห้องศูนย์ปฏิบัติการจังหวัดลำปาง (สำนักงานกองทุนหมู่บ้านและชุมชนเมืองแห่งชาติ)", "ชั้น ๑ ศาลากลางจังหวัดลำปาง"],
+        )
+
+    def test_it_leaves_a_line_that_fits_whole(self):
+        venue = "ณ ห้องประชุมออลิมปิก ชั้น ๔ ศาลากลางจังหวัดลำปาง"
+        self.assertEqual(thai.head_lines(venue), [venue])
+        self.assertEqual(thai.head_lines("ณ ห้องประชุม (ชั้น ๒) ศาลากลาง"), ["ณ ห้องประชุม (ชั้น ๒) ศาลากลาง"])
+
+    def test_it_leaves_a_long_line_with_nowhere_to_cut_to_the_renderer(self):
+        venue = "ณ " + "ห้องประชุมศาลากลางจังหวัดลำปาง " * 4
+        self.assertEqual(thai.head_lines(venue), [venue.strip()])
+        # a bracket that closes too late to leave a first line whole is no place to cut
+        late = "ณ " + "ห้องประชุมศาลากลางจังหวัดลำปาง " * 3 + "(อาคาร ๒) ชั้น ๓"
+        self.assertEqual(thai.head_lines(late), [late])
+
+    def test_it_counts_marks_above_and_below_as_taking_no_room(self):
+        self.assertEqual(thai.display_width("น้ำ"), 2)
+        self.assertEqual(thai.display_width("ที่ตั้ง"), 3)

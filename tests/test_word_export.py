@@ -150,6 +150,27 @@ class WordExportTests(TestCase):
         first_table = document.tables[0]
         self.assertEqual(cell_text(first_table.rows[0].cells[0]), "๑.")
         self.assertIn("ระเบียบวาระที่ ๕ เรื่องเพื่อพิจารณา", texts)
+        # The surnames in a column of their own, as the seed lists the attendees.
+        self.assertEqual(
+            [cell_text(cell) for cell in first_table.rows[0].cells], ["๑.", "นายชาติตรี", "ธินนท์", "พัฒนาการจังหวัดลำปาง"]
+        )
+        # The venue cut after its bracket, as the seed's head.
+        self.assertIn("ณ ห้องศูนย์ปฏิบัติการจังหวัดลำปาง (สำนักงานกองทุนหมู่บ้านและชุมชนเมืองแห่งชาติ)", texts)
+        self.assertIn("ชั้น ๑ ศาลากลางจังหวัดลำปาง", texts)
+        # ๓.๑, ๓.๒ and ๕.๑ headed by who presents them, the title below, as ๔.๑.
+        for label, presenter, title in (
+            ("๓.๑", "กลุ่มงานส่งเสริมการพัฒนาชุมชน", "การเร่งรัดการเบิกจ่ายการดำเนินงานกองทุนพัฒนาบทบาทสตรี"),
+            ("๓.๒", "ฝ่ายอำนวยการ", "รายงานผลการใช้จ่ายงบประมาณ ประจำปีงบประมาณ พ.ศ. ๒๕๖๓"),
+            (
+                "๕.๑",
+                "กลุ่มงานส่งเสริมการพัฒนาชุมชน",
+                "ข้อมูลเป้าหมายได้จากการจำหน่ายผลิตภัณฑ์หนึ่งตำบล หนึ่งผลิตภัณฑ์ (OTOP) ประจำปีงบประมาณ ๒๕๖๓",
+            ),
+        ):
+            with self.subTest(label):
+                at = texts.index(f"{label} {presenter}")
+                self.assertEqual(texts[at + 1], title)
+                self.assertTrue(document.paragraphs[at + 1].runs[0].bold)
 
     def test_it_answers_404_for_a_meeting_that_does_not_exist(self):
         for name in ["meeting_summary_docx", "minutes_docx", "letter_summary_docx"]:

@@ -12,6 +12,7 @@ register.filter("thai_date", thai.date_long)
 register.filter("thai_date_short", thai.date_short)
 register.filter("thai_date_input", thai.date_numeric)
 register.filter("thai_time", thai.time_thai)
+register.filter("head_lines", thai.head_lines)
 
 
 @register.filter
