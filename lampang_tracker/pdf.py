@@ -14,17 +14,35 @@ zero-width space goes between two words; while laying out, Pango is told that no
 line may end inside a run of Thai between those (``_keep_thai_words_whole``).
 Pango draws no glyph for the zero-width space, so the text layer holds the typed
 text and nothing else.
+
+A long document (the yearly follow-up report: some 200 pages) is cut into as many
+sections as there are CPUs, between two row groups (``<tbody>``) of its biggest
+table, and the sections are laid out at the same time: this process lays out the
+first while forked child processes lay out the others (``render_sections``). Each
+section is printed without its page margin boxes; the sections are joined with
+pikepdf, and the margin boxes (the page number) of the whole document are laid out
+once on as many empty pages as the sections made and drawn over them, so pages are
+numbered on from one section to the next. A section begins on a new page, with
+the table header repeated as on any page. Short documents are laid out in this
+process alone, as before.
 """
 
 from __future__ import annotations
 
+import copy
+import io
+import logging
 import mimetypes
+import multiprocessing
+import os
 import posixpath
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import lxml.html
+import pikepdf
 from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -37,6 +55,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import thai
 from .pdf_text import repair_text_layer
+
+logger = logging.getLogger(__name__)
 
 # Where relative URLs in the PDF templates point (url("fonts/Laksaman.ttf")).
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
@@ -206,18 +226,265 @@ def agency_words() -> set[str]:
     return thai.agency_words(agency.objects.values_list("name", flat=True))
 
 
-def html_to_pdf(html: str, *, fetcher: StaticFilesOnlyFetcher | None = None, extra_words: Iterable[str] = ()) -> bytes:
+def html_to_pdf(
+    html: str,
+    *,
+    fetcher: StaticFilesOnlyFetcher | None = None,
+    extra_words: Iterable[str] = (),
+    processes: int | None = None,
+) -> bytes:
     """PDF bytes for an HTML document, lines broken between Thai words, its text
-    layer repaired."""
+    layer repaired.
+
+    ``processes``: how many processes may lay it out (default: one per CPU, and one
+    for a short document or when a ``fetcher`` must see every request)."""
     html = mark_word_breaks(html, extra_words=extra_words)
-    fetcher = fetcher or StaticFilesOnlyFetcher()
+    if processes is None:
+        processes = 1 if fetcher is not None or len(html) < PARALLEL_MIN_CHARS else cpu_count()
+    if processes > 1:
+        sections = split_sections(html, processes)
+        if len(sections) > 1:
+            try:
+                return render_sections(sections, html)
+            except _CannotFork:
+                logger.info("printing in one process: this one may not start others")
+    return _render(html, fetcher or StaticFilesOnlyFetcher())
+
+
+def _layout(html: str, fetcher: StaticFilesOnlyFetcher):
+    """The laid-out WeasyPrint document, laid out again with PULL_CLASS when the
+    closing line would stand alone on the last page."""
     font_config = FontConfiguration()
     document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher).render(font_config=font_config)
     if _alone_on_last_page(document):
         html = _HTML_TAG_RE.sub(lambda match: f'{match[0][:-1]} class="{PULL_CLASS}">', html, count=1)
         document = HTML(string=html, base_url=base_url(), url_fetcher=fetcher).render(font_config=font_config)
-    pdf = document.write_pdf()
-    return repair_text_layer(pdf, bundled_fonts())
+    return document
+
+
+def _render(html: str, fetcher: StaticFilesOnlyFetcher) -> bytes:
+    return repair_text_layer(_layout(html, fetcher).write_pdf(), bundled_fonts())
+
+
+# -- Long documents: sections laid out side by side ----------------------------
+
+# Below this many characters of (marked) HTML — about 35 pages of the follow-up
+# report — a document is laid out in one process: starting another costs more
+# than it saves. The summary (4 pages) and the minutes (13) stay well below.
+PARALLEL_MIN_CHARS = 100_000
+# Never more processes than this, whatever the CPU count: each holds a WeasyPrint
+# layout in memory.
+MAX_PROCESSES = 4
+
+
+def cpu_count() -> int:
+    """CPUs this process may run on (``PDF_PROCESSES`` in the settings overrides)."""
+    configured = getattr(settings, "PDF_PROCESSES", None)
+    if configured:
+        return max(1, min(int(configured), MAX_PROCESSES))
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        available = os.cpu_count() or 1
+    return max(1, min(available, MAX_PROCESSES))
+
+
+def split_sections(html: str, count: int) -> list[str]:
+    """``html`` cut into at most ``count`` documents of about the same length.
+
+    The cuts fall between two row groups (``<tbody>``) of the table with the most
+    of them; every section keeps the ``<head>`` (styles) and the table's header and
+    footer, the first also what comes before the table, the last what comes after
+    it. A document without such a table comes back whole."""
+    if count < 2:
+        return [html]
+    tree = lxml.html.document_fromstring(html)
+    tables = [(len(table.findall("tbody")), table) for table in tree.iter("table")]
+    groups, table = max(tables, key=lambda pair: pair[0], default=(0, None))
+    if groups < 2 * count:
+        return [html]
+    sizes = [len(lxml.html.tostring(tbody, encoding=str)) for tbody in table.findall("tbody")]
+    total, running, cuts = sum(sizes), 0, []
+    for index, size in enumerate(sizes):
+        if len(cuts) < count - 1 and running >= total * (len(cuts) + 1) / count:
+            cuts.append(index)
+        running += size
+    bounds = list(zip([0, *cuts], [*cuts, len(sizes)], strict=True))
+    path = table.getroottree().getpath(table)
+    sections = []
+    for number, (start, end) in enumerate(bounds):
+        section = copy.deepcopy(tree)
+        section_table = section.getroottree().xpath(path)[0]
+        for index, tbody in enumerate(section_table.findall("tbody")):
+            if not start <= index < end:
+                section_table.remove(tbody)
+        node = section_table
+        while node.getparent() is not None and node.tag != "body":
+            parent = node.getparent()
+            siblings = list(parent)
+            at = siblings.index(node)
+            if number > 0:
+                for sibling in siblings[:at]:
+                    if sibling.tag != "style":
+                        parent.remove(sibling)
+            if number < len(bounds) - 1:
+                for sibling in siblings[at + 1 :]:
+                    parent.remove(sibling)
+            node = parent
+        sections.append(lxml.html.tostring(section, encoding=str, doctype="<!DOCTYPE html>"))
+    return sections
+
+
+class _CannotFork(RuntimeError):
+    """This process may not start child processes (a daemonic pool worker, say)."""
+
+
+MARGIN_BOXES = [
+    f"@{side}-{place}" for side in ("top", "bottom") for place in ("left-corner", "left", "center", "right", "right-corner")
+] + [f"@{side}-{place}" for side in ("left", "right") for place in ("top", "middle", "bottom")]
+# Added to a section's styles: its pages are laid out without margin boxes (the
+# page number), which the joined document gets from _numbers_pdf.
+_NO_MARGIN_BOXES = "<style>@page { %s }</style>" % " ".join(f"{name} {{ content: none !important; }}" for name in MARGIN_BOXES)
+_HEAD_END_RE = re.compile(r"</head\s*>", re.I)
+
+
+class _Section:
+    """One section of a long document: laid out, then printed with its pages
+    numbered from ``offset + 1``."""
+
+    def __init__(self, html: str):
+        self.document = _layout(_HEAD_END_RE.sub(lambda match: _NO_MARGIN_BOXES + match[0], html, count=1), StaticFilesOnlyFetcher())
+        for page in self.document.pages:
+            page._page_box.children = [box for box in page._page_box.children if not isinstance(box, boxes.MarginBox)]
+        self.page_count = len(self.document.pages)
+        self.pdf: bytes | None = None
+
+    def draw(self) -> None:
+        self.pdf = repair_text_layer(self.document.write_pdf(), bundled_fonts())
+        self.document = None  # the layout's memory goes before the page numbers'
+
+    def numbered(self, html: str, offset: int | None) -> bytes:
+        """The section's PDF with the page margin boxes of ``html`` over its pages
+        (``offset`` None: left without them)."""
+        if offset is None:
+            return self.pdf
+        pdf = pikepdf.open(io.BytesIO(self.pdf))
+        _overlay(pdf, _numbers_pdf(html, self.page_count, offset))
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
+def _overlay(pdf: pikepdf.Pdf, numbers: bytes) -> None:
+    overlays = pikepdf.open(io.BytesIO(numbers))
+    for page, overlay in zip(pdf.pages, overlays.pages, strict=True):
+        page.add_overlay(overlay)
+
+
+def _section_child(html: str, whole: str, connection) -> None:
+    """A child process's part: lay out, tell the page count, print, wait for the
+    first page's number, number the pages, send the PDF back."""
+    try:
+        section = _Section(html)
+        connection.send(section.page_count)
+        section.draw()
+        offset = connection.recv()
+        connection.send(section.numbered(whole, offset))
+    except Exception as error:  # the parent raises it
+        connection.send(f"{type(error).__name__}: {error}"[:1000])
+    finally:
+        connection.close()
+
+
+def _receive(connection, process) -> object:
+    try:
+        answer = connection.recv()
+    except EOFError:
+        raise RuntimeError(f"PDF section process {process.pid} ended without an answer") from None
+    if isinstance(answer, str):
+        raise RuntimeError(f"PDF section process failed: {answer}")
+    return answer
+
+
+def render_sections(sections: list[str], html: str) -> bytes:
+    """The sections laid out side by side, joined, and numbered as one document.
+
+    This process lays out the first section while forked children lay out the
+    others; the children end with the call. ``html`` (the whole document) gives the
+    styles of the page margin boxes. Each process numbers its own pages once it
+    knows how many come before; when the margin boxes count the pages
+    (``counter(pages)``), the numbers are laid out once over the joined document."""
+    if multiprocessing.current_process().daemon or "fork" not in multiprocessing.get_all_start_methods():
+        raise _CannotFork
+    context = multiprocessing.get_context("fork")
+    per_section = "counter(pages" not in html.replace(" ", "")
+    children = []
+    try:
+        for part in sections[1:]:
+            mine, theirs = context.Pipe()
+            process = context.Process(target=_section_child, args=(part, html, theirs), daemon=True)
+            process.start()
+            theirs.close()
+            children.append((process, mine))
+        first = _Section(sections[0])
+        first.draw()
+        pdfs = [first.numbered(html, 0 if per_section else None)]
+        offset = first.page_count
+        for process, connection in children:
+            count = _receive(connection, process)
+            connection.send(offset if per_section else None)
+            offset += count
+        pdfs += [_receive(connection, process) for process, connection in children]
+    finally:
+        for process, connection in children:
+            connection.close()
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+    joined = pikepdf.open(io.BytesIO(pdfs[0]))
+    for pdf in pdfs[1:]:
+        joined.pages.extend(pikepdf.open(io.BytesIO(pdf)).pages)
+    if not per_section:
+        _overlay(joined, _numbers_pdf(html, len(joined.pages), 0))
+    out = io.BytesIO()
+    joined.save(out)
+    return out.getvalue()
+
+
+def _numbers_pdf(html: str, page_count: int, offset: int) -> bytes:
+    """``page_count`` pages numbered from ``offset + 1`` with the page margin boxes
+    of ``html``'s styles (the page numbers) and nothing else. A page after the
+    first is no ``@page :first``: the numbers of a later section are laid out
+    after one page more, left out."""
+    tree = lxml.html.document_fromstring(html)
+    body = tree.body
+    for child in list(body):
+        body.remove(child)
+    body.text = None
+    lead = 1 if offset else 0
+    if lead:
+        style = lxml.html.Element("style")
+        style.text = f"@page :first {{ counter-reset: page {offset}; }}"  # no increment on it then
+        tree.head.append(style)
+    for number in range(lead + page_count):
+        page = lxml.html.Element("div")
+        if number < lead + page_count - 1:
+            page.set("style", "break-after: page")
+        body.append(page)
+    document = HTML(
+        string=lxml.html.tostring(tree, encoding=str, doctype="<!DOCTYPE html>"),
+        base_url=base_url(),
+        url_fetcher=StaticFilesOnlyFetcher(),
+    ).render(font_config=FontConfiguration())
+    if len(document.pages) != lead + page_count:
+        raise RuntimeError(f"{len(document.pages)} pages of page numbers for {lead + page_count} pages")
+    document = document.copy(document.pages[lead:])
+    for page in document.pages:
+        box = page._page_box
+        box.children = [child for child in box.children if isinstance(child, boxes.MarginBox)]
+        box.background = box.canvas_background = None
+    return repair_text_layer(document.write_pdf(), bundled_fonts())
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
