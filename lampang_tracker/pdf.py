@@ -29,15 +29,18 @@ process alone, as before.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
 import logging
 import mimetypes
-import multiprocessing
 import os
 import posixpath
 import re
+import signal
 from collections.abc import Iterable
+from functools import lru_cache
+from multiprocessing.connection import Connection, Pipe
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -149,11 +152,24 @@ def mark_word_breaks(html: str, *, extra_words: Iterable[str] = ()) -> str:
 
 # Pango's attribute that forbids line breaks inside its range (Pango ≥ 1.44), which
 # WeasyPrint does not declare.
-ffi.cdef("PangoAttribute * pango_attr_allow_breaks_new (gboolean allow_breaks);")
+ffi.cdef(
+    """
+    PangoAttribute * pango_attr_allow_breaks_new (gboolean allow_breaks);
+    int pango_layout_get_width (PangoLayout *layout);
+    """
+)
 # More UTF-8 bytes than the widest line of Thai holds (about 120 characters of 3
 # bytes at 16 pt across 16 cm).
 FIRST_LINE_BYTES = 4096
 _THAI_WORD_BYTES_RE = re.compile("[\u0e01-\u0e5b]{2,}".encode())
+
+
+@lru_cache(maxsize=4096)
+def _thai_word_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Byte ranges of the runs of Thai in the first FIRST_LINE_BYTES of ``text``
+    (WeasyPrint sets the same text several times: to lay it out, to measure the
+    line, to draw it)."""
+    return tuple(match.span() for match in _THAI_WORD_BYTES_RE.finditer(text.encode(), 0, FIRST_LINE_BYTES))
 
 
 def _keep_thai_words_whole(set_text):
@@ -165,16 +181,21 @@ def _keep_thai_words_whole(set_text):
 
     def wrapped(self, text, justify=False):
         set_text(self, text, justify)
-        if not _THAI_RUN_RE.search(self.text):
+        # A layout without a width (a line measured or drawn once cut) wraps
+        # nothing: it needs no attribute.
+        if pango.pango_layout_get_width(self.layout) < 0:
+            return
+        spans = _thai_word_spans(self.text)
+        if not spans:
             return
         attr_list = pango.pango_layout_get_attributes(self.layout)
         if attr_list == ffi.NULL:
             attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
         # WeasyPrint reads the first line only and lays the rest out again from a
         # new set_text: words further on than a line can hold need no attribute.
-        for match in _THAI_WORD_BYTES_RE.finditer(self.text.encode(), 0, FIRST_LINE_BYTES):
+        for start, end in spans:
             attr = pango.pango_attr_allow_breaks_new(False)
-            attr.start_index, attr.end_index = match.start(), match.end()
+            attr.start_index, attr.end_index = start, end
             pango.pango_attr_list_insert(attr_list, attr)
         pango.pango_layout_set_attributes(self.layout, attr_list)
 
@@ -336,15 +357,19 @@ def split_sections(html: str, count: int) -> list[str]:
 
 
 class _CannotFork(RuntimeError):
-    """This process may not start child processes (a daemonic pool worker, say)."""
+    """This system cannot fork."""
 
 
 MARGIN_BOXES = [
-    f"@{side}-{place}" for side in ("top", "bottom") for place in ("left-corner", "left", "center", "right", "right-corner")
+    f"@{side}-{place}"
+    for side in ("top", "bottom")
+    for place in ("left-corner", "left", "center", "right", "right-corner")
 ] + [f"@{side}-{place}" for side in ("left", "right") for place in ("top", "middle", "bottom")]
 # Added to a section's styles: its pages are laid out without margin boxes (the
 # page number), which the joined document gets from _numbers_pdf.
-_NO_MARGIN_BOXES = "<style>@page { %s }</style>" % " ".join(f"{name} {{ content: none !important; }}" for name in MARGIN_BOXES)
+_NO_MARGIN_BOXES = "<style>@page {{ {} }}</style>".format(
+    " ".join(f"{name} {{ content: none !important; }}" for name in MARGIN_BOXES)
+)
 _HEAD_END_RE = re.compile(r"</head\s*>", re.I)
 
 
@@ -353,7 +378,9 @@ class _Section:
     numbered from ``offset + 1``."""
 
     def __init__(self, html: str):
-        self.document = _layout(_HEAD_END_RE.sub(lambda match: _NO_MARGIN_BOXES + match[0], html, count=1), StaticFilesOnlyFetcher())
+        self.document = _layout(
+            _HEAD_END_RE.sub(lambda match: _NO_MARGIN_BOXES + match[0], html, count=1), StaticFilesOnlyFetcher()
+        )
         for page in self.document.pages:
             page._page_box.children = [box for box in page._page_box.children if not isinstance(box, boxes.MarginBox)]
         self.page_count = len(self.document.pages)
@@ -396,52 +423,72 @@ def _section_child(html: str, whole: str, connection) -> None:
         connection.close()
 
 
-def _receive(connection, process) -> object:
+def _receive(connection, pid: int) -> object:
     try:
         answer = connection.recv()
     except EOFError:
-        raise RuntimeError(f"PDF section process {process.pid} ended without an answer") from None
+        raise RuntimeError(f"PDF section process {pid} ended without an answer") from None
     if isinstance(answer, str):
-        raise RuntimeError(f"PDF section process failed: {answer}")
+        raise RuntimeError(f"PDF section process {pid} failed: {answer}")
     return answer
+
+
+def _fork_section(html: str, whole: str) -> tuple[int, Connection]:
+    """A child process laying out one section; its pid and our end of the pipe.
+
+    A plain fork rather than a multiprocessing.Process: a daemonic process (a test
+    runner's worker) may not start those. The child leaves through os._exit, so
+    nothing of this process (its database connection, its exit handlers) runs
+    twice."""
+    mine, theirs = Pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 1
+        try:
+            mine.close()
+            _section_child(html, whole, theirs)
+            code = 0
+        finally:
+            os._exit(code)
+    theirs.close()
+    return pid, mine
 
 
 def render_sections(sections: list[str], html: str) -> bytes:
     """The sections laid out side by side, joined, and numbered as one document.
 
     This process lays out the first section while forked children lay out the
-    others; the children end with the call. ``html`` (the whole document) gives the
-    styles of the page margin boxes. Each process numbers its own pages once it
-    knows how many come before; when the margin boxes count the pages
-    (``counter(pages)``), the numbers are laid out once over the joined document."""
-    if multiprocessing.current_process().daemon or "fork" not in multiprocessing.get_all_start_methods():
+    others; the children end with the call (killed if it fails). ``html`` (the
+    whole document) gives the styles of the page margin boxes. Each process numbers
+    its own pages once it knows how many come before; when the margin boxes count
+    the pages (``counter(pages)``), the numbers are laid out once over the joined
+    document."""
+    if not hasattr(os, "fork"):
         raise _CannotFork
-    context = multiprocessing.get_context("fork")
     per_section = "counter(pages" not in html.replace(" ", "")
-    children = []
+    children: list[tuple[int, Connection]] = []
+    done = False
     try:
         for part in sections[1:]:
-            mine, theirs = context.Pipe()
-            process = context.Process(target=_section_child, args=(part, html, theirs), daemon=True)
-            process.start()
-            theirs.close()
-            children.append((process, mine))
+            children.append(_fork_section(part, html))
         first = _Section(sections[0])
         first.draw()
         pdfs = [first.numbered(html, 0 if per_section else None)]
         offset = first.page_count
-        for process, connection in children:
-            count = _receive(connection, process)
-            connection.send(offset if per_section else None)
+        for pid, connection in children:
+            count = _receive(connection, pid)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                connection.send(offset if per_section else None)  # if it has failed, its answer says why
             offset += count
-        pdfs += [_receive(connection, process) for process, connection in children]
+        pdfs += [_receive(connection, pid) for pid, connection in children]
+        done = True
     finally:
-        for process, connection in children:
+        for pid, connection in children:
             connection.close()
-            process.join(timeout=5)
-            if process.is_alive():
-                process.kill()
-                process.join()
+            if not done:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
     joined = pikepdf.open(io.BytesIO(pdfs[0]))
     for pdf in pdfs[1:]:
         joined.pages.extend(pikepdf.open(io.BytesIO(pdf)).pages)
