@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import gc
 import io
 import logging
 import mimetypes
@@ -263,10 +264,11 @@ def html_to_pdf(
     if processes is None:
         processes = 1 if fetcher is not None or len(html) < PARALLEL_MIN_CHARS else cpu_count()
     if processes > 1:
-        sections = split_sections(html, processes)
+        sections = split_sections(html, processes * SECTIONS_PER_PROCESS)
         if len(sections) > 1:
+            size = -(-len(sections) // processes)
             try:
-                return render_sections(sections, html)
+                return render_sections([sections[at : at + size] for at in range(0, len(sections), size)], html)
             except _CannotFork:
                 logger.info("printing in one process: this one may not start others")
     return _render(html, fetcher or StaticFilesOnlyFetcher())
@@ -293,6 +295,10 @@ def _render(html: str, fetcher: StaticFilesOnlyFetcher) -> bytes:
 # report — a document is laid out in one process: starting another costs more
 # than it saves. The summary (4 pages) and the minutes (13) stay well below.
 PARALLEL_MIN_CHARS = 100_000
+# Each process lays out its share of a long document in this many sections, one
+# after the other: a section's layout (about 0.75 MB a page) is what a process
+# holds at its peak.
+SECTIONS_PER_PROCESS = 2
 # Never more processes than this, whatever the CPU count: each holds a WeasyPrint
 # layout in memory.
 MAX_PROCESSES = 4
@@ -373,33 +379,42 @@ _NO_MARGIN_BOXES = "<style>@page {{ {} }}</style>".format(
 _HEAD_END_RE = re.compile(r"</head\s*>", re.I)
 
 
-class _Section:
-    """One section of a long document: laid out, then printed with its pages
-    numbered from ``offset + 1``."""
+class _Share:
+    """One process's share of a long document: its sections laid out and printed
+    one after the other (only one section's layout is in memory at a time), then
+    joined and numbered from ``offset + 1``."""
 
-    def __init__(self, html: str):
-        self.document = _layout(
-            _HEAD_END_RE.sub(lambda match: _NO_MARGIN_BOXES + match[0], html, count=1), StaticFilesOnlyFetcher()
+    def __init__(self, sections: list[str]):
+        self.pdfs: list[bytes] = []
+        self.page_count = 0
+        for section in sections:
+            self.pdfs.append(self.print(section))
+
+    def print(self, section: str) -> bytes:
+        document = _layout(
+            _HEAD_END_RE.sub(lambda match: _NO_MARGIN_BOXES + match[0], section, count=1), StaticFilesOnlyFetcher()
         )
-        for page in self.document.pages:
+        for page in document.pages:
             page._page_box.children = [box for box in page._page_box.children if not isinstance(box, boxes.MarginBox)]
-        self.page_count = len(self.document.pages)
-        self.pdf: bytes | None = None
-
-    def draw(self) -> None:
-        self.pdf = repair_text_layer(self.document.write_pdf(), bundled_fonts())
-        self.document = None  # the layout's memory goes before the page numbers'
+        self.page_count += len(document.pages)
+        return repair_text_layer(document.write_pdf(), bundled_fonts())
 
     def numbered(self, html: str, offset: int | None) -> bytes:
-        """The section's PDF with the page margin boxes of ``html`` over its pages
+        """The share's PDF with the page margin boxes of ``html`` over its pages
         (``offset`` None: left without them)."""
-        if offset is None:
-            return self.pdf
-        pdf = pikepdf.open(io.BytesIO(self.pdf))
-        _overlay(pdf, _numbers_pdf(html, self.page_count, offset))
+        pdf = _joined(self.pdfs)
+        if offset is not None:
+            _overlay(pdf, _numbers_pdf(html, self.page_count, offset))
         out = io.BytesIO()
         pdf.save(out)
         return out.getvalue()
+
+
+def _joined(pdfs: list[bytes]) -> pikepdf.Pdf:
+    joined = pikepdf.open(io.BytesIO(pdfs[0]))
+    for pdf in pdfs[1:]:
+        joined.pages.extend(pikepdf.open(io.BytesIO(pdf)).pages)
+    return joined
 
 
 def _overlay(pdf: pikepdf.Pdf, numbers: bytes) -> None:
@@ -408,15 +423,14 @@ def _overlay(pdf: pikepdf.Pdf, numbers: bytes) -> None:
         page.add_overlay(overlay)
 
 
-def _section_child(html: str, whole: str, connection) -> None:
-    """A child process's part: lay out, tell the page count, print, wait for the
-    first page's number, number the pages, send the PDF back."""
+def _section_child(sections: list[str], whole: str, connection) -> None:
+    """A child process's part: lay out and print its sections, tell the page
+    count, wait for the first page's number, number the pages, send the PDF back."""
     try:
-        section = _Section(html)
-        connection.send(section.page_count)
-        section.draw()
+        share = _Share(sections)
+        connection.send(share.page_count)
         offset = connection.recv()
-        connection.send(section.numbered(whole, offset))
+        connection.send(share.numbered(whole, offset))
     except Exception as error:  # the parent raises it
         connection.send(f"{type(error).__name__}: {error}"[:1000])
     finally:
@@ -433,31 +447,38 @@ def _receive(connection, pid: int) -> object:
     return answer
 
 
-def _fork_section(html: str, whole: str) -> tuple[int, Connection]:
-    """A child process laying out one section; its pid and our end of the pipe.
+def _fork_section(sections: list[str], whole: str) -> tuple[int, Connection]:
+    """A child process laying out its share of the sections; its pid and our end
+    of the pipe.
 
     A plain fork rather than a multiprocessing.Process: a daemonic process (a test
     runner's worker) may not start those. The child leaves through os._exit, so
     nothing of this process (its database connection, its exit handlers) runs
     twice."""
     mine, theirs = Pipe()
+    # The child shares this process's memory until either writes to it: with the
+    # objects made so far out of the collector's reach, its collections do not
+    # write to (and so copy) every page of them.
+    gc.freeze()
     pid = os.fork()
     if pid == 0:  # the child
         code = 1
         try:
             mine.close()
-            _section_child(html, whole, theirs)
+            _section_child(sections, whole, theirs)
             code = 0
         finally:
             os._exit(code)
+    gc.unfreeze()
     theirs.close()
     return pid, mine
 
 
-def render_sections(sections: list[str], html: str) -> bytes:
-    """The sections laid out side by side, joined, and numbered as one document.
+def render_sections(shares: list[list[str]], html: str) -> bytes:
+    """The shares of sections laid out side by side, joined, and numbered as one
+    document.
 
-    This process lays out the first section while forked children lay out the
+    This process lays out the first share while forked children lay out the
     others; the children end with the call (killed if it fails). ``html`` (the
     whole document) gives the styles of the page margin boxes. Each process numbers
     its own pages once it knows how many come before; when the margin boxes count
@@ -465,20 +486,19 @@ def render_sections(sections: list[str], html: str) -> bytes:
     document."""
     if not hasattr(os, "fork"):
         raise _CannotFork
-    per_section = "counter(pages" not in html.replace(" ", "")
+    per_share = "counter(pages" not in html.replace(" ", "")
     children: list[tuple[int, Connection]] = []
     done = False
     try:
-        for part in sections[1:]:
-            children.append(_fork_section(part, html))
-        first = _Section(sections[0])
-        first.draw()
-        pdfs = [first.numbered(html, 0 if per_section else None)]
+        for share in shares[1:]:
+            children.append(_fork_section(share, html))
+        first = _Share(shares[0])
+        pdfs = [first.numbered(html, 0 if per_share else None)]
         offset = first.page_count
         for pid, connection in children:
             count = _receive(connection, pid)
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                connection.send(offset if per_section else None)  # if it has failed, its answer says why
+                connection.send(offset if per_share else None)  # if it has failed, its answer says why
             offset += count
         pdfs += [_receive(connection, pid) for pid, connection in children]
         done = True
@@ -489,10 +509,8 @@ def render_sections(sections: list[str], html: str) -> bytes:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
-    joined = pikepdf.open(io.BytesIO(pdfs[0]))
-    for pdf in pdfs[1:]:
-        joined.pages.extend(pikepdf.open(io.BytesIO(pdf)).pages)
-    if not per_section:
+    joined = _joined(pdfs)
+    if not per_share:
         _overlay(joined, _numbers_pdf(html, len(joined.pages), 0))
     out = io.BytesIO()
     joined.save(out)

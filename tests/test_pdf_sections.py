@@ -114,6 +114,12 @@ class SectionedRenderTests(SimpleTestCase):
         self.assertEqual(self.forks, 1)
         self.assertGreaterEqual(len(PdfReader(io.BytesIO(self.single)).pages), 4)
 
+    def test_it_cuts_each_share_into_sections_laid_out_one_after_the_other(self):
+        with mock.patch.object(pdf._Share, "print", autospec=True, side_effect=pdf._Share.print) as printed:
+            pdf.html_to_pdf(self.html, processes=2)
+        # This process's share; the child's are counted in the child.
+        self.assertEqual(printed.call_count, pdf.SECTIONS_PER_PROCESS)
+
     def test_it_cuts_between_row_groups_keeping_the_head_and_the_end_once(self):
         first, second = pdf.split_sections(pdf.mark_word_breaks(self.html), 2)
         for section in (first, second):
@@ -178,14 +184,14 @@ class SectionChoiceTests(SimpleTestCase):
 
     def test_a_failing_section_process_fails_the_render_and_ends(self):
         parent = os.getpid()
-        draw = pdf._Section.draw
+        print_section = pdf._Share.print
 
-        def draw_or_fail(section):
+        def print_or_fail(share, section):
             if os.getpid() != parent:
                 raise ValueError("broken in the child")
-            draw(section)
+            return print_section(share, section)
 
-        with mock.patch.object(pdf._Section, "draw", draw_or_fail):
+        with mock.patch.object(pdf._Share, "print", print_or_fail):
             with self.assertRaisesRegex(RuntimeError, "broken in the child"):
                 pdf.html_to_pdf(document_html(), processes=2)
         self.assertEqual(child_processes(), [])
