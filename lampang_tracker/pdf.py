@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import ctypes
+import ctypes.util
 import gc
 import io
 import logging
@@ -330,12 +332,22 @@ def split_sections(html: str, count: int) -> list[str]:
     groups, table = max(tables, key=lambda pair: pair[0], default=(0, None))
     if groups < 2 * count:
         return [html]
-    sizes = [len(lxml.html.tostring(tbody, encoding=str)) for tbody in table.findall("tbody")]
-    total, running, cuts = sum(sizes), 0, []
-    for index, size in enumerate(sizes):
-        if len(cuts) < count - 1 and running >= total * (len(cuts) + 1) / count:
-            cuts.append(index)
-        running += size
+    groups = table.findall("tbody")
+    sizes = [len(lxml.html.tostring(tbody, encoding=str)) for tbody in groups]
+    starts = [0]
+    for size in sizes:
+        starts.append(starts[-1] + size)
+    total = starts[-1]
+    # A cut leaves the end of a page empty: where a group opens a part of its own
+    # (a meeting of the yearly report) near the even cut, the cut goes there.
+    natural = [index for index, tbody in enumerate(groups) if _opens_a_part(tbody)]
+    cuts: list[int] = []
+    for number in range(1, count):
+        even = min(range(1, len(groups)), key=lambda index: abs(starts[index] - total * number / count))
+        near = [index for index in natural if abs(starts[index] - starts[even]) <= total / count / 3]
+        cut = min(near, key=lambda index: abs(starts[index] - starts[even])) if near else even
+        if cut > (cuts[-1] if cuts else 0):
+            cuts.append(cut)
     bounds = list(zip([0, *cuts], [*cuts, len(sizes)], strict=True))
     path = table.getroottree().getpath(table)
     sections = []
@@ -360,6 +372,15 @@ def split_sections(html: str, count: int) -> list[str]:
             node = parent
         sections.append(lxml.html.tostring(section, encoding=str, doctype="<!DOCTYPE html>"))
     return sections
+
+
+# Rows that open a part of a document (a meeting in the yearly follow-up report).
+PART_ROW_CLASSES = {"meeting-row"}
+
+
+def _opens_a_part(tbody) -> bool:
+    row = tbody.find("tr")
+    return row is not None and bool(PART_ROW_CLASSES & set((row.get("class") or "").split()))
 
 
 class _CannotFork(RuntimeError):
@@ -447,6 +468,14 @@ def _receive(connection, pid: int) -> object:
     return answer
 
 
+def _trim_heap() -> None:
+    """Give the memory free in this process's heap (left by an earlier render) back
+    to the system before forking: a child would otherwise write its own data into
+    those pages and make private copies of them while this process keeps them."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+
+
 def _fork_section(sections: list[str], whole: str) -> tuple[int, Connection]:
     """A child process laying out its share of the sections; its pid and our end
     of the pipe.
@@ -456,10 +485,6 @@ def _fork_section(sections: list[str], whole: str) -> tuple[int, Connection]:
     nothing of this process (its database connection, its exit handlers) runs
     twice."""
     mine, theirs = Pipe()
-    # The child shares this process's memory until either writes to it: with the
-    # objects made so far out of the collector's reach, its collections do not
-    # write to (and so copy) every page of them.
-    gc.freeze()
     pid = os.fork()
     if pid == 0:  # the child
         code = 1
@@ -469,7 +494,6 @@ def _fork_section(sections: list[str], whole: str) -> tuple[int, Connection]:
             code = 0
         finally:
             os._exit(code)
-    gc.unfreeze()
     theirs.close()
     return pid, mine
 
@@ -489,6 +513,11 @@ def render_sections(shares: list[list[str]], html: str) -> bytes:
     per_share = "counter(pages" not in html.replace(" ", "")
     children: list[tuple[int, Connection]] = []
     done = False
+    _trim_heap()
+    # The children share this process's memory until either writes to it: with
+    # the objects made so far out of the collector's reach (until the children
+    # end), no collection here or there writes to (and so copies) every page of them.
+    gc.freeze()
     try:
         for share in shares[1:]:
             children.append(_fork_section(share, html))
@@ -509,6 +538,7 @@ def render_sections(shares: list[list[str]], html: str) -> bytes:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+        gc.unfreeze()
     joined = _joined(pdfs)
     if not per_share:
         _overlay(joined, _numbers_pdf(html, len(joined.pages), 0))
