@@ -15,16 +15,19 @@ line may end inside a run of Thai between those (``_keep_thai_words_whole``).
 Pango draws no glyph for the zero-width space, so the text layer holds the typed
 text and nothing else.
 
-A long document (the yearly follow-up report: some 200 pages) is cut into as many
-sections as there are CPUs, between two row groups (``<tbody>``) of its biggest
-table, and the sections are laid out at the same time: this process lays out the
-first while forked child processes lay out the others (``render_sections``). Each
-section is printed without its page margin boxes; the sections are joined with
-pikepdf, and the margin boxes (the page number) of the whole document are laid out
-once on as many empty pages as the sections made and drawn over them, so pages are
-numbered on from one section to the next. A section begins on a new page, with
-the table header repeated as on any page. Short documents are laid out in this
-process alone, as before.
+A long document (the yearly follow-up report: some 200 pages) is laid out by as
+many processes as there are CPUs (``render_sections``): it is cut between two row
+groups (``<tbody>``) of its biggest table — before a meeting where one is near —
+into SECTIONS_PER_PROCESS sections a process; this process lays out the first
+share while forked children lay out the others, each one section after the other
+(a section's layout is what a process holds at its peak). Sections are laid out
+without their page margin boxes; once a process knows how many pages come before
+its own, it lays out the margin boxes (the page number, in Thai digits) of as many
+empty pages numbered on from there and draws them over its pages, and the shares
+are joined with pikepdf. Each section begins on a new page, with the table header
+repeated as on any page; the text is the same as laid out in one go. The children
+end with the request. A short document (most are a few pages) is laid out in this
+process alone.
 """
 
 from __future__ import annotations
