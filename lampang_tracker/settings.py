@@ -301,6 +301,10 @@ DUE_SOON_DAYS = envint("DUE_SOON_DAYS", 7)
 # (the summary of a หนังสือสั่งการ); a series prints its own.
 OFFICE_LINE = os.environ.get("OFFICE_LINE", "กลุ่มงานอำนวยการ สำนักงานจังหวัดลำปาง โทร. ๐๕๔-๒๖๕๐๑๔")
 
+# Processes that lay out one long PDF (the yearly follow-up report) side by side; 0:
+# one per CPU (lampang_tracker/pdf.py). 1 prints every PDF in the worker alone.
+PDF_PROCESSES = envint("PDF_PROCESSES", 0)
+
 # Notifications (notifications/): links in messages start with SITE_URL; reminders go
 # REMINDER_DAYS before a due date; a failed message is tried NOTIFY_MAX_ATTEMPTS times
 # with backoff. LINE Messaging API: the official account's channel access token and
