@@ -191,10 +191,13 @@ class ImportPageTests(ImportTestCase):
 class ImportServiceTests(ImportTestCase):
     def test_it_writes_nothing_when_one_item_fails(self):
         items = [ReviewedItem(number="1", text="ข้อหนึ่ง"), ReviewedItem(number="2.1", text="ไม่มีข้อหลัก")]
-        with self.assertRaises(DomainError):
+        with self.assertRaises(DomainError) as raised:
             import_commit(kind="summary", items=items, sha256="x" * 64, meeting=self.target, by=self.secretariat)
         self.assertEqual(self.target.directives.count(), 0)
         self.assertFalse(ImportBatch.objects.exists())
+        # The preview page puts the message next to the number of the row that failed.
+        error = raised.exception
+        self.assertEqual((error.index, error.field, str(error)), (1, "number", "ข้อ ๒.๑ ไม่มีข้อหลัก ๒"))
 
     def test_it_keeps_unmatched_parties_as_free_text_exactly_as_written(self):
         items = [ReviewedItem(number="1", text="ข้อหนึ่ง", parties=[ReviewedParty("ส่วนราชการ/หน่วยงานที่เกี่ยวข้อง")])]

@@ -25,6 +25,7 @@ from icalendar import Calendar
 from agencies.models import Profile
 from directives import services
 from directives.models import Status, today
+from lampang_tracker import thai
 from minutes import services as minutes_services
 from notifications import reminders
 from notifications import services as notify
@@ -193,7 +194,11 @@ class EventTests(NotificationTestCase):
         self.assertEqual(
             rows(), {(b, Event.MINUTES_CIRCULATED, Channel.INAPP), (b, Event.MINUTES_CIRCULATED, Channel.EMAIL)}
         )
-        self.assertIn("ภายในวันที่", Notification.objects.first().subject)
+        deadline = thai.date_long(today() + datetime.timedelta(days=7))
+        message = Notification.objects.filter(channel=Channel.EMAIL).get()
+        self.assertEqual(message.subject, f"ขอให้ตรวจรับรองรายงานการประชุม ภายในวันที่ {deadline}")
+        self.assertIn(f"ฝ่ายเลขานุการเวียนรายงานการประชุม{later} เพื่อตรวจรับรอง", message.body)
+        self.assertIn(f"ภายในวันที่ {deadline}", message.body)
         Notification.objects.all().delete()
         correction = minutes_services.correction_request(
             minutes=minutes, section=minutes.sections.get(number=4), text="ขอแก้", agency=self.agency_b, by=self.user_b
@@ -202,6 +207,22 @@ class EventTests(NotificationTestCase):
             minutes_services.correction_decide(correction=correction, accept=True, by=self.secretariat)
         self.assertEqual(
             rows(), {(b, Event.CORRECTION_DECIDED, Channel.INAPP), (b, Event.CORRECTION_DECIDED, Channel.EMAIL)}
+        )
+
+    def test_minutes_with_no_agency_in_the_attendance_go_to_the_agencies_assigned_in_that_meeting(self):
+        minutes = minutes_services.minutes_start(meeting=self.meeting, by=self.secretariat)
+        minutes.attendees.create(name="นาย ข")  # a person, no agency
+        with self.captureOnCommitCallbacks(execute=True):
+            minutes_services.minutes_circulate(
+                minutes=minutes, deadline=today() + datetime.timedelta(days=7), by=self.secretariat
+            )
+        # The meeting assigned agency A (item ๒) and agency B (item ๑); the district has nothing in it.
+        self.assertEqual(
+            {(r, e) for r, e, _ in rows()},
+            {
+                (self.user_key(self.user_a), Event.MINUTES_CIRCULATED),
+                (self.user_key(self.user_b), Event.MINUTES_CIRCULATED),
+            },
         )
 
 
