@@ -12,6 +12,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from io import StringIO
+from unittest import mock
 
 from django.core import mail
 from django.core.management import call_command
@@ -333,6 +334,89 @@ class ReminderTests(NotificationTestCase):
         reminders.queue_reminders(on=today())
         self.assertEqual(rows(channel=Channel.EMAIL), set())
         self.assertEqual(rows(channel=Channel.INAPP), {(self.user_key(self.user_a), Event.DUE_SOON, Channel.INAPP)})
+
+
+class DigestDeliveryTests(NotificationTestCase):
+    """deliver_digests on its own: which rows a digest takes, its date, its order, and failures."""
+
+    def waiting(self, user, subject: str, *, event=Event.DUE_SOON, **fields):
+        fields.setdefault("digest", True)
+        return Notification.objects.create(
+            recipient=self.user_key(user),
+            user=user,
+            event=event,
+            channel=Channel.EMAIL,
+            key=f"test:{subject}",
+            due_day=today(),
+            subject=subject,
+            body=f"เนื้อความ {subject}",
+            **fields,
+        )
+
+    def test_it_sends_each_recipient_the_queued_digest_rows_due_by_then_dated_that_day(self):
+        now = timezone.now() + datetime.timedelta(days=3)
+        later = self.waiting(self.user_a, "ข้อ ข", event=Event.OVERDUE)
+        first = self.waiting(self.user_a, "ข้อ ก", event=Event.DUE_SOON)
+        not_digest = self.waiting(self.user_a, "ส่งทันที", digest=False, next_attempt_at=now + datetime.timedelta(1))
+        failed = self.waiting(self.user_a, "ส่งไม่สำเร็จแล้ว", state=Notification.State.FAILED)
+        not_yet = self.waiting(self.user_a, "ยังไม่ถึงเวลา", next_attempt_at=now + datetime.timedelta(hours=1))
+        outcome = notify.deliver_digests(now=now)
+        self.assertEqual((outcome.sent, outcome.failed, outcome.retrying), (2, 0, 0))
+        [message] = mail.outbox
+        day = thai.date_long(timezone.localdate(now))
+        self.assertEqual(message.subject, f"สรุปการแจ้งเตือนประจำวันที่ {day} (๒ เรื่อง)")
+        # Items by kind of event (due_soon before overdue), not by when they were queued.
+        self.assertLess(message.body.index("■ ข้อ ก"), message.body.index("■ ข้อ ข"))
+        self.assertNotIn("ส่งทันที", message.body)
+        for row in (later, first):
+            row.refresh_from_db()
+            self.assertEqual((row.state, row.sent_at, row.attempts), (Notification.State.SENT, now, 1))
+        states = Notification.objects.filter(pk__in=[not_digest.pk, failed.pk, not_yet.pk]).values_list(
+            "state", flat=True
+        )
+        self.assertEqual(
+            sorted(states), [Notification.State.FAILED, Notification.State.QUEUED, Notification.State.QUEUED]
+        )
+
+    def test_a_dry_run_names_each_digest_and_its_size_and_sends_nothing(self):
+        self.waiting(self.user_a, "ข้อ ก")
+        self.waiting(self.user_a, "ข้อ ข")
+        self.waiting(self.user_b, "ข้อ ค")
+        outcome = notify.deliver_digests(dry_run=True)  # now: the moment it runs
+        self.assertEqual(
+            sorted(outcome.lines),
+            [
+                f"อีเมล → {self.user_a.username} <{self.user_a.email}>: สรุปประจำวัน 2 เรื่อง",
+                f"อีเมล → {self.user_b.username} <{self.user_b.email}>: สรุปประจำวัน 1 เรื่อง",
+            ],
+        )
+        self.assertEqual(mail.outbox, [])
+        self.assertFalse(Notification.objects.exclude(state=Notification.State.QUEUED).exists())
+
+    def test_a_digest_that_cannot_go_waits_for_its_retry(self):
+        row = self.waiting(self.user_a, "ข้อ ก")
+        self.user_a.email = ""  # the e-mail transport cannot send without an address
+        self.user_a.save()
+        now = timezone.now()
+        outcome = notify.deliver_digests(now=now)
+        self.assertEqual((outcome.sent, outcome.retrying), (0, 1))
+        row.refresh_from_db()
+        self.assertEqual((row.state, row.attempts, row.last_error), (Notification.State.QUEUED, 1, "ผู้รับไม่มีอีเมล"))
+        self.assertEqual(row.next_attempt_at, now + notify.backoff(1))
+
+    def test_a_digest_another_run_took_does_not_stop_the_others(self):
+        self.waiting(self.user_a, "ข้อ ก")
+        self.waiting(self.user_b, "ข้อ ข")
+        real_claim = notify._claim
+        calls = []
+
+        def claim_all_but_the_first(rows, now):
+            calls.append(rows)
+            return [] if len(calls) == 1 else real_claim(rows, now)
+
+        with mock.patch.object(notify, "_claim", claim_all_but_the_first):
+            outcome = notify.deliver_digests()
+        self.assertEqual((len(calls), outcome.sent, len(mail.outbox)), (2, 1, 1))
 
 
 class LineTests(NotificationTestCase):
