@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime
 from unittest import mock
 
+from django.utils import timezone
+
 from directives import services as directive_services
 from directives.models import Directive, Status, today
+from lampang_tracker import thai
 from meetings.services import meeting_create
 from minutes import services
 from minutes.models import AgendaItem, Amendment, Attendee, CorrectionRequest, Minutes, Section, Standing, State
@@ -584,3 +587,90 @@ class MinutesPageQueryTests(MinutesTestCase):
         services.attendees_add_heads(minutes=self.earlier, agencies=[self.agency_a, self.agency_b], by=self.secretariat)
         with self.assertNumQueries(len(before.captured_queries)):
             self.client.get(url)
+
+
+class ServiceDetailTests(MinutesTestCase):
+    """What the minutes services write, word for word, where pages and the PDF print it."""
+
+    def test_a_locked_change_of_times_is_recorded_as_printed_times(self):
+        self.circulate(self.earlier)
+        with self.after_deadline(self.earlier):
+            services.minutes_update(
+                minutes=self.earlier,
+                started_at=datetime.time(10, 0),
+                ended_at=datetime.time(12, 0),
+                reason="แก้เวลาตามบันทึก",
+                by=self.secretariat,
+            )
+        amendments = {a.what: (a.before, a.after) for a in Amendment.objects.all()}
+        self.assertEqual(
+            amendments,
+            {
+                "ส่วนหัวรายงาน: เริ่มประชุมเวลา": (
+                    thai.time_thai(datetime.time(9, 30)),
+                    thai.time_thai(datetime.time(10, 0)),
+                ),
+                "ส่วนหัวรายงาน: เลิกประชุมเวลา": ("", thai.time_thai(datetime.time(12, 0))),
+            },
+        )
+
+    def test_old_minutes_entered_late_are_circulated_and_certified_at_noon_of_their_days(self):
+        services.minutes_circulate(
+            minutes=self.earlier,
+            deadline=datetime.date(2017, 12, 20),
+            on=datetime.date(2017, 12, 1),
+            by=self.secretariat,
+        )
+        services.minutes_certify(minutes=self.earlier, at_meeting=self.next_meeting, by=self.secretariat)
+        self.earlier.refresh_from_db()
+        noon = datetime.time(12, 0)
+        self.assertEqual(
+            timezone.localtime(self.earlier.circulated_at).replace(tzinfo=None), datetime.datetime(2017, 12, 1, 12)
+        )
+        self.assertEqual(
+            timezone.localtime(self.earlier.certified_at).replace(tzinfo=None),
+            datetime.datetime.combine(self.next_meeting.date, noon),
+        )
+
+    def test_section_two_tells_how_the_minutes_went_round_in_the_seeds_words(self):
+        deadline = today() + 7 * DAY
+        services.minutes_circulate(minutes=self.earlier, deadline=deadline, by=self.secretariat)
+        later = services.minutes_start(meeting=self.next_meeting, by=self.secretariat)
+        services.minutes_certify(minutes=self.earlier, at_meeting=self.next_meeting, by=self.secretariat)
+        self.assertEqual(
+            later.sections.get(number=2).body,
+            "ฝ่ายเลขานุการได้ส่งรายงานการประชุมครั้งที่ ๑๐/๒๕๖๐ เมื่อวันที่ ๒๙ พฤศจิกายน ๒๕๖๐ "
+            f"ให้ผู้เข้าร่วมประชุมตรวจสอบความถูกต้องและรับรอง ภายในวันที่ {thai.date_long(deadline)} "
+            "ปรากฏว่าไม่มีข้อแก้ไข",
+        )
+
+    def test_the_next_directive_number_counts_this_meetings_top_level_items_only(self):
+        self.assertEqual(services.next_directive_number(self.next_meeting), "1")
+        directive_services.directive_create(
+            meeting=self.next_meeting, number="9", text="ข้อของอีกครั้ง", by=self.secretariat
+        )
+        # "7.1" typed without its parent is not a top-level number.
+        directive_services.directive_create(meeting=self.meeting, number="7.1", text="ข้อย่อยลอย", by=self.secretariat)
+        self.assertEqual(services.next_directive_number(self.meeting), "3")  # after ๑ and ๒
+
+    def test_the_next_item_number_follows_the_last_sibling(self):
+        first = self.item(self.earlier)
+        services.item_create(section=first.section, parent=first, title="กิจกรรมที่หนึ่ง", by=self.secretariat)
+        self.assertEqual(services.next_item_number(first.section, first), "4.1.2")
+        self.assertEqual(services.next_item_number(first.section), "4.2")
+
+    def test_a_row_opened_at_a_version_the_history_does_not_know_is_a_conflict(self):
+        attendee = self.earlier.attendees.get(name="นายชาติตรี ธินนท์")
+        with self.assertRaises(services.EditConflicts) as caught:
+            services.attendees_save(
+                minutes=self.earlier,
+                changed=[(attendee, {"position": "รองพัฒนาการจังหวัด"})],
+                deleted=[],
+                versions={attendee.pk: attendee.version + 5},
+                by=self.secretariat,
+            )
+        self.assertEqual([c.current.pk for c in caught.exception.conflicts], [attendee.pk])
+        self.assertEqual(str(caught.exception), str(caught.exception.conflicts[0]))
+        self.assertIn("มีผู้อื่นบันทึกการแก้ไข", str(caught.exception))
+        attendee.refresh_from_db()
+        self.assertEqual(attendee.position, "พัฒนาการจังหวัดลำปาง")

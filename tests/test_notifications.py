@@ -209,6 +209,31 @@ class EventTests(NotificationTestCase):
         self.assertEqual(
             rows(), {(b, Event.CORRECTION_DECIDED, Channel.INAPP), (b, Event.CORRECTION_DECIDED, Channel.EMAIL)}
         )
+        answer = Notification.objects.get(channel=Channel.EMAIL)
+        self.assertEqual(answer.agency, self.agency_b)  # the outbox page lists it under agency B
+        status = correction.get_status_display()
+        self.assertEqual(answer.subject, f"ผลการพิจารณาคำขอแก้ไขรายงานการประชุม: {status}")
+        self.assertIn(f"ผลการพิจารณาคำขอแก้ไขรายงานการประชุม{later}: {status}", answer.body)
+        self.assertIn(f"เรื่อง: {correction.section}", answer.body)
+
+    def test_a_correction_decided_after_its_sender_left_tells_no_one(self):
+        minutes = minutes_services.minutes_start(meeting=self.meeting, by=self.secretariat)
+        self.circulate_quietly(minutes)
+        correction = minutes_services.correction_request(
+            minutes=minutes, section=minutes.sections.get(number=4), text="ขอแก้", agency=self.agency_b, by=self.user_b
+        )
+        self.user_b.is_active = False
+        self.user_b.save()
+        with self.captureOnCommitCallbacks(execute=True):
+            minutes_services.correction_decide(
+                correction=correction, accept=False, note="ถูกต้องแล้ว", by=self.secretariat
+            )
+        self.assertEqual(rows(), set())
+
+    def circulate_quietly(self, minutes):
+        minutes_services.minutes_circulate(
+            minutes=minutes, deadline=today() + datetime.timedelta(days=7), by=self.secretariat
+        )
 
     def test_minutes_with_no_agency_in_the_attendance_go_to_the_agencies_assigned_in_that_meeting(self):
         minutes = minutes_services.minutes_start(meeting=self.meeting, by=self.secretariat)
@@ -334,6 +359,44 @@ class ReminderTests(NotificationTestCase):
         reminders.queue_reminders(on=today())
         self.assertEqual(rows(channel=Channel.EMAIL), set())
         self.assertEqual(rows(channel=Channel.INAPP), {(self.user_key(self.user_a), Event.DUE_SOON, Channel.INAPP)})
+
+
+class RecipientTests(NotificationTestCase):
+    def test_the_outbox_names_each_kind_of_recipient(self):
+        def row(recipient, channel=Channel.EMAIL, **fields):
+            return Notification(recipient=recipient, channel=channel, **fields)
+
+        self.user_a.first_name, self.user_a.last_name = "สมศรี", "ใจดี"
+        self.assertEqual(
+            [
+                notify.describe_recipient(row(f"line-group:{self.agency_a.pk}", Channel.LINE, agency=self.agency_a)),
+                notify.describe_recipient(row("line-group:0", Channel.LINE)),
+                notify.describe_recipient(row("user:0")),
+                notify.describe_recipient(row(self.user_key(self.user_a), user=self.user_a)),
+                notify.describe_recipient(row(self.user_key(self.user_a), Channel.LINE, user=self.user_a)),
+                notify.describe_recipient(row(self.user_key(self.user_b), Channel.LINE, user=self.user_b)),
+            ],
+            [
+                f"กลุ่ม LINE ของ{self.agency_a.name}",
+                "กลุ่ม LINE ของหน่วยงาน",
+                "user:0",
+                f"สมศรี ใจดี <{self.user_a.email}>",
+                "สมศรี ใจดี",
+                self.user_b.username,
+            ],
+        )
+
+    def test_an_agency_head_is_its_active_head_only(self):
+        head = make_user("head_b", Profile.Role.AGENCY, self.agency_b)
+        AgencySetting.objects.create(agency=self.agency_a)  # no head named
+        AgencySetting.objects.create(agency=self.agency_b, head=head)
+        outbox = notify.Outbox()
+        self.assertEqual(
+            [outbox.agency_head(a) for a in (self.agency_a, self.agency_b, self.district)], [None, head, None]
+        )
+        head.is_active = False
+        head.save()
+        self.assertIsNone(notify.Outbox().agency_head(self.agency_b))
 
 
 class DigestDeliveryTests(NotificationTestCase):

@@ -329,10 +329,12 @@ class DeactivateTests(TrackerTestCase):
 
 class ServiceTests(TrackerTestCase):
     def test_it_refuses_an_agency_user_without_agency(self):
-        with self.assertRaises(services.PeopleError):
+        with self.assertRaises(services.PeopleError) as caught:
             services.person_create(
                 first_name="ก", last_name="", email="a@example.go.th", role="agency", agency=None, by=self.secretariat
             )
+        # The form shows the message next to the agency field.
+        self.assertEqual((str(caught.exception), caught.exception.field), ("ผู้ใช้หน่วยงานต้องระบุหน่วยงาน", "agency"))
 
     def test_a_made_user_cannot_sign_in_before_setting_a_password(self):
         person = services.person_create(
