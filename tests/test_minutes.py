@@ -674,3 +674,14 @@ class ServiceDetailTests(MinutesTestCase):
         self.assertIn("มีผู้อื่นบันทึกการแก้ไข", str(caught.exception))
         attendee.refresh_from_db()
         self.assertEqual(attendee.position, "พัฒนาการจังหวัดลำปาง")
+
+    def test_an_item_number_must_have_a_dot_and_a_sub_item_must_start_with_its_parents(self):
+        first = self.item(self.earlier)
+        with self.assertRaises(services.DomainError) as caught:
+            self.item(self.earlier, number="4")
+        self.assertEqual((str(caught.exception), caught.exception.field), ("ลำดับต้องเป็นตัวเลข เช่น ๔.๑", "number"))
+        with self.assertRaises(services.DomainError) as caught:
+            services.item_create(
+                section=first.section, parent=first, number="4.2.1", title="ผิดเรื่องหลัก", by=self.secretariat
+            )
+        self.assertEqual((str(caught.exception), caught.exception.field), ("ลำดับต้องขึ้นต้นด้วย ๔.๑.", "number"))
