@@ -685,3 +685,11 @@ class ServiceDetailTests(MinutesTestCase):
                 section=first.section, parent=first, number="4.2.1", title="ผิดเรื่องหลัก", by=self.secretariat
             )
         self.assertEqual((str(caught.exception), caught.exception.field), ("ลำดับต้องขึ้นต้นด้วย ๔.๑.", "number"))
+        with self.assertRaises(services.DomainError) as caught:
+            self.item(self.earlier, number="4.1.1")  # no parent: one level only
+        self.assertEqual(
+            (str(caught.exception), caught.exception.field), ("เรื่องของระเบียบวาระนี้ใช้ลำดับ เช่น ๔.๑", "number")
+        )
+        with self.assertRaises(services.DomainError) as caught:
+            self.item(self.earlier, number="4.1")
+        self.assertEqual((str(caught.exception), caught.exception.field), ("ลำดับ ๔.๑ มีอยู่แล้วในระเบียบวาระนี้", "number"))

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.db import connection
 from django.http import HttpRequest
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -367,8 +368,33 @@ class ServiceTests(TrackerTestCase):
         gone.email = "gone@example.go.th"
         gone.set_unusable_password()
         gone.save()
-        with self.assertRaises(services.PeopleError):
+        with self.assertRaises(services.PeopleError) as caught:
             services.invitation_send(user=gone, base_url="http://testserver/", by=self.secretariat)
+        self.assertEqual(str(caught.exception), "บัญชีนี้ปิดการใช้งานอยู่ เปิดใช้งานก่อนจึงส่งคำเชิญได้")
+
+    def test_it_says_why_it_cannot_invite_and_how_long_an_invitation_lasts(self):
+        person = services.person_create(
+            first_name="สมหญิง",
+            last_name="ใจดี",
+            email="somying@example.go.th",
+            role="executive",
+            agency=None,
+            by=self.secretariat,
+        )
+        with override_settings(PASSWORD_RESET_TIMEOUT=5 * 24 * 60 * 60):
+            services.invitation_send(user=person, base_url="http://testserver/", by=self.secretariat)
+        self.assertIn("(ใช้ได้ครั้งเดียว ภายใน ๕ วัน)", mail.outbox[-1].body)
+        person.email = ""
+        with self.assertRaises(services.PeopleError) as caught:
+            services.invitation_send(user=person, base_url="http://testserver/", by=self.secretariat)
+        self.assertEqual(str(caught.exception), "ผู้ใช้นี้ยังไม่มีอีเมล กรุณาแก้ไขข้อมูลก่อน")
+        person.set_password("ลำปาง-2568-ok")
+        with self.assertRaises(services.PeopleError) as caught:
+            services.invitation_send(user=person, base_url="http://testserver/", by=self.secretariat)
+        self.assertEqual(
+            str(caught.exception),
+            "ผู้ใช้นี้ตั้งรหัสผ่านแล้ว หากลืมรหัสผ่านให้ใช้ลิงก์ “ลืมรหัสผ่าน” ที่หน้าเข้าสู่ระบบ",
+        )
 
 
 class InactiveAgencyTests(TrackerTestCase):
