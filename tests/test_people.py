@@ -383,7 +383,10 @@ class ServiceTests(TrackerTestCase):
         )
         with override_settings(PASSWORD_RESET_TIMEOUT=5 * 24 * 60 * 60):
             services.invitation_send(user=person, base_url="http://testserver/", by=self.secretariat)
-        self.assertIn("(ใช้ได้ครั้งเดียว ภายใน ๕ วัน)", mail.outbox[-1].body)
+        body = mail.outbox[-1].body
+        self.assertIn("(ใช้ได้ครั้งเดียว ภายใน ๕ วัน)", body)
+        self.assertIn(f"\n\nhttp://testserver{services.set_password_path(person)}\n\n", body)
+        self.assertIn(f"เข้าสู่ระบบครั้งต่อไปได้ที่ http://testserver{reverse('login')}\n", body)
         person.email = ""
         with self.assertRaises(services.PeopleError) as caught:
             services.invitation_send(user=person, base_url="http://testserver/", by=self.secretariat)
