@@ -121,6 +121,12 @@ class AttendeeLineTests(MinutesTestCase):
         )
         self.assertEqual(services.parse_attendee_line("นายก ข  ผู้อำนวยการ"), ("นายก ข", "ผู้อำนวยการ"))
         self.assertIsNone(services.parse_attendee_line("   "))
+        # A position split over two cells is joined with a space; a name alone has no position.
+        self.assertEqual(
+            services.parse_attendee_line("นายก\tข\tหัวหน้ากลุ่มงาน\tกลุ่มงานอำนวยการ"),
+            ("นายก ข", "หัวหน้ากลุ่มงาน กลุ่มงานอำนวยการ"),
+        )
+        self.assertEqual(services.parse_attendee_line("๓) นายสมชาย"), ("นายสมชาย", ""))
 
     def test_an_absentee_line_keeps_its_reason(self):
         absent = self.earlier.attendees.get(kind=Attendee.Kind.ABSENT)

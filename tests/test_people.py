@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from unittest import mock
 
 from django.contrib.auth.models import User
 from django.core import mail
@@ -372,6 +373,23 @@ class ServiceTests(TrackerTestCase):
             services.invitation_send(user=gone, base_url="http://testserver/", by=self.secretariat)
         self.assertEqual(str(caught.exception), "บัญชีนี้ปิดการใช้งานอยู่ เปิดใช้งานก่อนจึงส่งคำเชิญได้")
 
+    def test_a_mail_server_that_refuses_leaves_no_invitation_and_says_so(self):
+        person = services.person_create(
+            first_name="สมหญิง",
+            last_name="",
+            email="somying@example.go.th",
+            role="executive",
+            agency=None,
+            by=self.secretariat,
+        )
+        with (
+            mock.patch("people.services.send_mail", side_effect=ConnectionRefusedError),
+            self.assertRaises(services.PeopleError) as caught,
+        ):
+            services.invitation_send(user=person, base_url="http://testserver/", by=self.secretariat)
+        self.assertEqual(str(caught.exception), "ส่งอีเมลไม่สำเร็จ กรุณาลองส่งคำเชิญอีกครั้งภายหลัง")
+        self.assertFalse(Invitation.objects.filter(user=person).exists())
+
     def test_it_says_why_it_cannot_invite_and_how_long_an_invitation_lasts(self):
         person = services.person_create(
             first_name="สมหญิง",
@@ -383,6 +401,8 @@ class ServiceTests(TrackerTestCase):
         )
         with override_settings(PASSWORD_RESET_TIMEOUT=5 * 24 * 60 * 60):
             services.invitation_send(user=person, base_url="http://testserver/", by=self.secretariat)
+        self.assertEqual(mail.outbox[-1].subject, "คำเชิญเข้าใช้ระบบติดตามข้อสั่งการ จังหวัดลำปาง")
+        self.assertEqual(mail.outbox[-1].to, ["somying@example.go.th"])
         body = mail.outbox[-1].body
         self.assertIn("(ใช้ได้ครั้งเดียว ภายใน ๕ วัน)", body)
         self.assertIn(f"\n\nhttp://testserver{services.set_password_path(person)}\n\n", body)
