@@ -206,6 +206,29 @@ class ImportServiceTests(ImportTestCase):
         self.assertEqual((party.agency, party.group, party.label), (None, None, "ส่วนราชการ/หน่วยงานที่เกี่ยวข้อง"))
 
 
+class ImportPartyLabelTests(ImportTestCase):
+    def test_a_matched_party_keeps_its_own_words_only_when_they_differ_from_the_name(self):
+        parties = [
+            ReviewedParty(self.agency_a.name, agency_id=self.agency_a.pk),
+            ReviewedParty("  วธ.ลป. (ประสาน)  ", agency_id=self.agency_b.pk),
+            ReviewedParty(self.group.name, group_id=self.group.pk),
+            ReviewedParty("ทุกอำเภอ (ที่มีพื้นที่ป่า)", group_id=self.group.pk),
+        ]
+        items = [ReviewedItem(number="1", text="ข้อหนึ่ง", parties=parties)]
+        import_commit(kind="summary", items=items, sha256="z" * 64, meeting=self.target, by=self.secretariat)
+        lines = Directive.objects.get(meeting=self.target).parties.order_by("position")
+        # A blank label prints the agency's or group's current name (and follows a rename).
+        self.assertEqual(
+            [(p.agency_id, p.group_id, p.label) for p in lines],
+            [
+                (self.agency_a.pk, None, ""),
+                (self.agency_b.pk, None, "วธ.ลป. (ประสาน)"),
+                (None, self.group.pk, ""),
+                (None, self.group.pk, "ทุกอำเภอ (ที่มีพื้นที่ป่า)"),
+            ],
+        )
+
+
 class MatchingTests(ImportTestCase):
     def test_it_scores_labels_against_names_short_names_and_groups(self):
         matcher = Matcher()
