@@ -229,6 +229,13 @@ class ImportPartyLabelTests(ImportTestCase):
         )
 
 
+class ContentHashTests(TestCase):
+    def test_pasted_text_is_known_by_its_words_not_its_spacing(self):
+        self.assertEqual(content_sha256(text="ข้อ ๑\r\nขอให้รายงาน"), content_sha256(text="ข้อ ๑\n  ขอให้รายงาน "))
+        self.assertNotEqual(content_sha256(text="ข้อ ๑ ขอให้รายงาน"), content_sha256(text="ข้อ ๒ ขอให้รายงาน"))
+        self.assertEqual(content_sha256(text=""), content_sha256(text=" \n "))
+
+
 class MatchingTests(ImportTestCase):
     def test_it_scores_labels_against_names_short_names_and_groups(self):
         matcher = Matcher()

@@ -138,6 +138,7 @@ class EventTests(NotificationTestCase):
         )
         email = Notification.objects.get(recipient=a, channel=Channel.EMAIL)
         self.assertIn("ขอให้จัดงานสืบสานประเพณี", email.body)
+        self.assertEqual(email.agency, self.agency_a)  # the outbox page lists it under the agency
         self.assertTrue(email.url.startswith("/assignments/"))
 
     def test_it_queues_nothing_when_the_transaction_rolls_back(self):
@@ -154,6 +155,9 @@ class EventTests(NotificationTestCase):
             )
         s = self.user_key(self.secretariat)
         self.assertEqual(rows(), {(s, Event.REPORT_PENDING, Channel.INAPP), (s, Event.REPORT_PENDING, Channel.EMAIL)})
+        pending = Notification.objects.get(channel=Channel.EMAIL)
+        self.assertEqual(pending.agency, self.agency_a)
+        self.assertIn("สถานะที่รายงาน: อยู่ระหว่างดำเนินการ", pending.body)
         Notification.objects.all().delete()
         with self.captureOnCommitCallbacks(execute=True):
             services.report_review(report=report, accept=False, comment="กรุณาแนบภาพกิจกรรม", by=self.secretariat)
@@ -179,7 +183,24 @@ class EventTests(NotificationTestCase):
         self.assertEqual(
             rows(), {(a, Event.EXTENSION_DECIDED, Channel.INAPP), (a, Event.EXTENSION_DECIDED, Channel.EMAIL)}
         )
-        self.assertIn("อนุมัติ", Notification.objects.first().subject)
+        granted = Notification.objects.get(channel=Channel.EMAIL)
+        self.assertEqual(granted.subject, "ผลการขอขยายเวลา ข้อ ๒: อนุมัติ")
+        self.assertIn(f"อนุมัติ ขยายถึง {thai.date_long(today() + datetime.timedelta(days=90))}", granted.body)
+        Notification.objects.all().delete()
+        with self.captureOnCommitCallbacks(execute=True):
+            request = services.extension_request(
+                assignment=self.assignment_a,
+                reason="รองบประมาณอีกครั้ง",
+                new_due_date=today() + datetime.timedelta(days=120),
+                by=self.user_a,
+            )
+        Notification.objects.all().delete()
+        with self.captureOnCommitCallbacks(execute=True):
+            services.report_review(report=request, accept=False, comment="ขยายได้ครั้งเดียว", by=self.secretariat)
+        refused = Notification.objects.get(channel=Channel.EMAIL)
+        self.assertEqual(refused.subject, "ผลการขอขยายเวลา ข้อ ๒: ไม่อนุมัติ")
+        self.assertIn("ไม่อนุมัติ", refused.body)
+        self.assertNotIn("ขยายถึง", refused.body)
 
     def test_it_circulates_minutes_to_attending_agencies_and_answers_a_correction(self):
         later = self.meeting.__class__.objects.create(

@@ -338,6 +338,36 @@ class ServiceTests(TrackerTestCase):
         # The form shows the message next to the agency field.
         self.assertEqual((str(caught.exception), caught.exception.field), ("ผู้ใช้หน่วยงานต้องระบุหน่วยงาน", "agency"))
 
+    def test_an_email_is_required_and_used_once_whether_as_email_or_user_name(self):
+        def create(email, **fields):
+            fields.setdefault("role", "executive")
+            fields.setdefault("agency", None)
+            return services.person_create(first_name="ก", last_name="", email=email, by=self.secretariat, **fields)
+
+        with self.assertRaises(services.PeopleError) as caught:
+            create("")
+        self.assertEqual(caught.exception.field, "email")
+        make_user("old@example.go.th", Profile.Role.EXECUTIVE)  # a user name that is an address, no e-mail
+        for email in ("OLD@example.go.th", self.user_a.email or "culture"):
+            with self.subTest(email=email), self.assertRaises(services.PeopleError) as caught:
+                create(email)
+            self.assertEqual((str(caught.exception), caught.exception.field), ("อีเมลนี้มีผู้ใช้อยู่แล้ว", "email"))
+        # An executive belongs to no agency, whatever the form sent.
+        person = create("new@example.go.th", agency=self.agency_a)
+        self.assertIsNone(Profile.objects.get(user=person).agency)
+        # Saving a person with their own address is no clash.
+        services.person_update(
+            user=person,
+            first_name="ข",
+            last_name="",
+            email="new@example.go.th",
+            role="executive",
+            agency=None,
+            by=self.secretariat,
+        )
+        person.refresh_from_db()
+        self.assertEqual(person.first_name, "ข")
+
     def test_a_made_user_cannot_sign_in_before_setting_a_password(self):
         person = services.person_create(
             first_name="ก", last_name="", email="a@example.go.th", role="executive", agency=None, by=self.secretariat
