@@ -75,6 +75,18 @@ class StartTests(MinutesTestCase):
         self.assertEqual(titles[5], "เรื่องเพื่อพิจารณา")
         self.assertEqual(titles[6], "เรื่องอื่น ๆ")
 
+    def test_the_title_names_the_series_once(self):
+        minutes = services.minutes_start(meeting=self.next_meeting, by=self.secretariat)
+        self.assertEqual(minutes.title, "รายงานการประชุมหัวหน้าส่วนราชการจังหวัดลำปาง")
+        board = type(self.series).objects.create(name="คณะกรรมการบริหารงานจังหวัดแบบบูรณาการ", summary_title="สรุป")
+        meeting = meeting_create(
+            by=self.secretariat, series=board, number=1, year_be=2561, date=datetime.date(2018, 1, 5)
+        )
+        self.assertEqual(
+            services.minutes_start(meeting=meeting, by=self.secretariat).title,
+            "รายงานการประชุมคณะกรรมการบริหารงานจังหวัดแบบบูรณาการ",
+        )
+
     def test_it_names_the_previous_meeting_in_sections_two_and_three(self):
         minutes = services.minutes_start(meeting=self.next_meeting, by=self.secretariat)
         self.assertEqual(
@@ -699,3 +711,9 @@ class ServiceDetailTests(MinutesTestCase):
         with self.assertRaises(services.DomainError) as caught:
             self.item(self.earlier, number="4.1")
         self.assertEqual((str(caught.exception), caught.exception.field), ("ลำดับ ๔.๑ มีอยู่แล้วในระเบียบวาระนี้", "number"))
+
+    def test_a_draft_shows_section_three_as_of_today(self):
+        minutes = services.minutes_start(meeting=self.next_meeting, by=self.secretariat)
+        rows, as_of = services.follow_up_rows(minutes)
+        self.assertEqual(as_of, today())
+        self.assertEqual([r["number"] for r in rows], ["๑", "๒"])

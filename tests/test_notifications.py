@@ -141,6 +141,34 @@ class EventTests(NotificationTestCase):
         self.assertEqual(email.agency, self.agency_a)  # the outbox page lists it under the agency
         self.assertTrue(email.url.startswith("/assignments/"))
 
+    def test_the_new_item_message_says_who_what_from_where_by_when_and_how_often(self):
+        text = "ขอให้จัดงานสืบสานประเพณี" + "ก" * 230
+        with self.captureOnCommitCallbacks(execute=True):
+            directive = services.directive_create(
+                meeting=self.meeting,
+                number="5",
+                text=text,
+                due_date=today() + datetime.timedelta(days=20),
+                report_day=25,
+                parties=services.parties_from(agencies=[self.agency_a]),
+                by=self.secretariat,
+            )
+        body = Notification.objects.get(channel=Channel.EMAIL).body
+        self.assertIn(f"{self.agency_a.name} ได้รับมอบหมายข้อสั่งการใหม่\nข้อ ๕ {text[:200]}\n", body)
+        self.assertIn(f"จาก {directive.source_label}\n", body)
+        self.assertIn(f"กำหนดเสร็จ {thai.date_long(today() + datetime.timedelta(days=20))}", body)
+        self.assertIn("รายงานทุกวันที่ ๒๕ ของเดือน", body)
+
+    def test_a_plain_acceptance_queues_nothing_and_says_so(self):
+        self.assertEqual(notify.notify_report_reviewed(report_id=self.report_a.pk, accepted=True), 0)
+        self.assertEqual(rows(), set())
+
+    def test_a_secretary_who_left_hears_of_no_pending_report(self):
+        self.secretariat.is_active = False
+        self.secretariat.save()
+        notify.notify_report_submitted(report_id=self.report_a.pk)
+        self.assertEqual(rows(), set())
+
     def test_it_queues_nothing_when_the_transaction_rolls_back(self):
         with self.captureOnCommitCallbacks(execute=True), self.assertRaises(services.DomainError):
             services.directive_create(
