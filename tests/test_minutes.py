@@ -717,3 +717,26 @@ class ServiceDetailTests(MinutesTestCase):
         rows, as_of = services.follow_up_rows(minutes)
         self.assertEqual(as_of, today())
         self.assertEqual([r["number"] for r in rows], ["๑", "๒"])
+
+    def test_a_second_paste_continues_the_numbering_of_its_own_list(self):
+        services.attendees_add_lines(
+            minutes=self.earlier, text="นายสาม\tนักวิชาการ", kind=Attendee.Kind.PRESENT, by=self.secretariat
+        )
+        services.attendees_add_lines(
+            minutes=self.earlier, text="นายสี่\tผู้แทน", kind=Attendee.Kind.ABSENT, by=self.secretariat
+        )
+        orders = {
+            kind: list(
+                self.earlier.attendees.filter(kind=kind)
+                .order_by("position_order")
+                .values_list("position_order", "name")
+            )
+            for kind in (Attendee.Kind.PRESENT, Attendee.Kind.ABSENT)
+        }
+        self.assertEqual(
+            orders,
+            {
+                Attendee.Kind.PRESENT: [(1, "นายชาติตรี ธินนท์"), (2, "นางอุทัยวรรณ มินสุวรรณ"), (3, "นายสาม")],
+                Attendee.Kind.ABSENT: [(1, "นางฉันทนา อรุณรัตน์"), (2, "นายสี่")],
+            },
+        )
