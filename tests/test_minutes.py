@@ -689,7 +689,14 @@ class ServiceDetailTests(MinutesTestCase):
             )
         self.assertEqual([c.current.pk for c in caught.exception.conflicts], [attendee.pk])
         self.assertEqual(str(caught.exception), str(caught.exception.conflicts[0]))
-        self.assertIn("มีผู้อื่นบันทึกการแก้ไข", str(caught.exception))
+        self.assertEqual(
+            str(caught.exception),
+            "มีผู้อื่นบันทึกการแก้ไขหลังจากที่ท่านเปิดแบบฟอร์มนี้ ระบบจึงยังไม่ได้บันทึกสิ่งที่ท่านพิมพ์",
+        )
+        # Who saved the version now stored, and when, for the page to say.
+        conflict = caught.exception.conflicts[0]
+        self.assertEqual(conflict.saved_by, self.secretariat)
+        self.assertEqual(conflict.saved_at, attendee.history.earliest("history_date").history_date)
         attendee.refresh_from_db()
         self.assertEqual(attendee.position, "พัฒนาการจังหวัดลำปาง")
 
