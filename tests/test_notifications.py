@@ -469,7 +469,7 @@ class DigestDeliveryTests(NotificationTestCase):
         now = timezone.now() + datetime.timedelta(days=3)
         later = self.waiting(self.user_a, "ข้อ ข", event=Event.OVERDUE)
         first = self.waiting(self.user_a, "ข้อ ก", event=Event.DUE_SOON)
-        not_digest = self.waiting(self.user_a, "ส่งทันที", digest=False, next_attempt_at=now + datetime.timedelta(1))
+        not_digest = self.waiting(self.user_a, "ส่งทันที", digest=False)  # due, but sent on its own
         failed = self.waiting(self.user_a, "ส่งไม่สำเร็จแล้ว", state=Notification.State.FAILED)
         not_yet = self.waiting(self.user_a, "ยังไม่ถึงเวลา", next_attempt_at=now + datetime.timedelta(hours=1))
         outcome = notify.deliver_digests(now=now)
