@@ -76,14 +76,22 @@ class LetterServiceTests(LetterTestCase):
             sender="สำนักงาน\nจังหวัดลำปาง",
             recipient="นายอำเภอ  ทุกอำเภอ",
             signer=" ผู้ว่าราชการ\tจังหวัดลำปาง",
+            urgency=" ด่วนที่สุด\n",  # as read from a document: still one of the choices
             reference="\n๑. หนังสือที่หนึ่ง\n๒. หนังสือที่สอง\n",
             body="  ย่อหน้าแรก\n\nย่อหน้าสอง  ",
             by=self.secretariat,
         )
         letter.refresh_from_db()
         self.assertEqual(
-            (letter.number, letter.subject, letter.sender, letter.recipient, letter.signer),
-            ("ลป ๐๐๑๗.๒/ว ๑๒๓", "เรื่อง ทดสอบ", "สำนักงาน จังหวัดลำปาง", "นายอำเภอ ทุกอำเภอ", "ผู้ว่าราชการ จังหวัดลำปาง"),
+            (letter.number, letter.subject, letter.sender, letter.recipient, letter.signer, letter.urgency),
+            (
+                "ลป ๐๐๑๗.๒/ว ๑๒๓",
+                "เรื่อง ทดสอบ",
+                "สำนักงาน จังหวัดลำปาง",
+                "นายอำเภอ ทุกอำเภอ",
+                "ผู้ว่าราชการ จังหวัดลำปาง",
+                "ด่วนที่สุด",
+            ),
         )
         self.assertEqual((letter.reference, letter.body), ("๑. หนังสือที่หนึ่ง\n๒. หนังสือที่สอง", "ย่อหน้าแรก\n\nย่อหน้าสอง"))
 
