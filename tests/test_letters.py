@@ -78,6 +78,7 @@ class LetterServiceTests(LetterTestCase):
             signer=" ผู้ว่าราชการ\tจังหวัดลำปาง",
             urgency=" ด่วนที่สุด\n",  # as read from a document: still one of the choices
             reference="\n๑. หนังสือที่หนึ่ง\n๒. หนังสือที่สอง\n",
+            enclosures=" สำเนาคำสั่ง\nจำนวน ๑ ชุด\n\n",
             body="  ย่อหน้าแรก\n\nย่อหน้าสอง  ",
             by=self.secretariat,
         )
@@ -93,7 +94,10 @@ class LetterServiceTests(LetterTestCase):
                 "ด่วนที่สุด",
             ),
         )
-        self.assertEqual((letter.reference, letter.body), ("๑. หนังสือที่หนึ่ง\n๒. หนังสือที่สอง", "ย่อหน้าแรก\n\nย่อหน้าสอง"))
+        self.assertEqual(
+            (letter.reference, letter.enclosures, letter.body),
+            ("๑. หนังสือที่หนึ่ง\n๒. หนังสือที่สอง", "สำเนาคำสั่ง\nจำนวน ๑ ชุด", "ย่อหน้าแรก\n\nย่อหน้าสอง"),
+        )
 
     def test_it_refuses_an_unknown_urgency(self):
         with self.assertRaises(ValidationError):
