@@ -86,6 +86,16 @@ class DirectiveCreateTests(TrackerTestCase):
             (str(caught.exception), caught.exception.field), (limits.too_many_lines(cap + 1, cap), "free_parties")
         )
 
+    def test_its_lines_keep_their_paragraph_and_name_who_wrote_them_in_the_history(self):
+        directive = self.create(
+            parties=[services.Party(agency=self.agency_a), services.Party(label="หน่วยงานที่เกี่ยวข้อง", paragraph=1)]
+        )
+        self.assertEqual(list(directive.parties.values_list("paragraph", flat=True)), [0, 1])
+        line = directive.parties.get(agency=self.agency_a)
+        assignment = directive.assignments.get(agency=self.agency_a)
+        self.assertEqual(line.history.get().history_user, self.secretariat)
+        self.assertEqual(assignment.history.earliest("history_date").history_user, self.secretariat)
+
     def test_it_keeps_the_number_sortable(self):
         for number in ("10", "7.10", "7.2"):
             self.create(number=number)
