@@ -83,10 +83,17 @@ test: install test-deps
 # Mutation testing (slow; not part of `make test`; README "Mutation testing"): mutmut
 # changes the access helpers and services one small edit at a time (pyproject.toml
 # [tool.mutmut]) and runs the tests that reach each edit; the mutants no test notices
-# are printed at the end. MUTANTS narrows the run, e.g. make mutate MUTANTS='*.access.*'
+# are printed at the end with a count per module (docs/mutation.md explains those that
+# change nothing observable). MUTANTS narrows the run, e.g. make mutate MUTANTS='*.access.*'
+# or MUTANTS='minutes.services.*'; MUTATE_JOBS is how many mutants run at once.
+MUTATE_JOBS ?= 2
 mutate: install
-	$(VENV)/bin/mutmut run $(MUTANTS)
-	$(VENV)/bin/mutmut results
+	nice -n 10 $(VENV)/bin/mutmut run --max-children $(MUTATE_JOBS) $(MUTANTS)
+	@echo; echo "Mutants that survived or were not run (mutmut show <name> prints one):"
+	@$(VENV)/bin/mutmut results | grep -v ': not checked$$' || true
+	@echo; echo "Per module (killed / survived / timeout / no tests):"
+	@$(VENV)/bin/mutmut results --all true | sed -E 's/^ +//; s/ (checked|tests)$$/_\1/; s/\.x[^:]*: / /' | sort | uniq -c \
+		| awk '{n[$$2]=n[$$2] " " $$3 " " $$1} END {for (m in n) print "  " m ":" n[m]}' | sort
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -58,15 +58,14 @@ class EditConflict(DomainError):
     ``loaded`` the object as the user opened it (None when the history lacks it),
     so a page can show which fields the other person changed."""
 
-    def __init__(self, *, current: models.Model, version_field: str = "version", expected: int | None):
+    def __init__(self, *, current: models.Model, version_field: str, expected: int | None):
         super().__init__("มีผู้อื่นบันทึกการแก้ไขหลังจากที่ท่านเปิดแบบฟอร์มนี้ ระบบจึงยังไม่ได้บันทึกสิ่งที่ท่านพิมพ์")
         self.current = current
         self.version = getattr(current, version_field)
-        history = getattr(current, "history", None)
-        saved = loaded = None
-        if history is not None:
-            saved = history.filter(**{version_field: self.version}).order_by("history_date", "history_id").first()
-            loaded = history.filter(**{version_field: expected}).order_by("-history_date", "-history_id").first()
+        # Every model with an edit version keeps its audit history (simple_history).
+        history = current.history
+        saved = history.filter(**{version_field: self.version}).order_by("history_date", "history_id").first()
+        loaded = history.filter(**{version_field: expected}).order_by("-history_date", "-history_id").first()
         self.saved_by = saved.history_user if saved else None
         self.saved_at = saved.history_date if saved else None
         self.loaded = loaded.instance if loaded else None

@@ -51,10 +51,8 @@ def _stamp(obj, by) -> None:
     obj._history_user = by
 
 
-def meeting_reference(meeting: Meeting | None) -> str:
+def meeting_reference(meeting: Meeting) -> str:
     """ครั้งที่ ๓/๒๕๖๓ เมื่อวันที่ ๒๘ กุมภาพันธ์ ๒๕๖๓"""
-    if meeting is None:
-        return ""
     return f"ครั้งที่ {meeting.number_label} เมื่อวันที่ {thai.date_long(meeting.date)}"
 
 
@@ -113,12 +111,12 @@ def minutes_start(*, meeting: Meeting, by) -> Minutes:
 
 
 def _display(value) -> str:
+    """An amended value as printed; the fields amendments cover hold text, times
+    (started_at, ended_at) and an agency, none a date."""
     if value is None:
         return ""
     if isinstance(value, datetime.time):
         return thai.time_thai(value)
-    if isinstance(value, datetime.date):
-        return thai.date_long(value)
     return str(value)
 
 

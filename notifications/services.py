@@ -189,13 +189,6 @@ class Outbox:
         return Notification.objects.filter(created_at=self.now).count()
 
 
-def queue(*messages: Message) -> int:
-    outbox = Outbox()
-    for message in messages:
-        outbox.add(message)
-    return outbox.flush()
-
-
 # ---------------------------------------------------------------------------
 # Instant events (called from receivers.py after the commit)
 

@@ -15,7 +15,6 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -185,7 +184,7 @@ def invitation_send(*, user: AbstractBaseUser, base_url: str, by: AbstractBaseUs
         send_mail(subject, body, None, [user.email])
     except OSError as exc:  # SMTP down or refused: say so, record nothing
         raise PeopleError("ส่งอีเมลไม่สำเร็จ กรุณาลองส่งคำเชิญอีกครั้งภายหลัง") from exc
-    return Invitation.objects.create(user=user, sent_by=by, sent_at=timezone.now())
+    return Invitation.objects.create(user=user, sent_by=by)  # sent_at: now (the field's default)
 
 
 @transaction.atomic

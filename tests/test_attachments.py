@@ -12,7 +12,7 @@ import docx
 import openpyxl
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.test import SimpleTestCase, override_settings
 from PIL import Image
 
 from directives import services
@@ -204,6 +204,43 @@ class AttachmentUploadTests(TempMediaMixin, TrackerTestCase):
                 assignment=self.assignment_a, text="x", status=Status.IN_PROGRESS, files=[png_upload()], by=self.user_a
             )
         self.assertEqual(self.counts(), before)
+
+
+class CheckUploadTests(SimpleTestCase):
+    """services.check_upload on its own: the message the form shows for each refusal."""
+
+    def refusal(self, upload) -> str:
+        with self.assertRaises(services.DomainError) as caught:
+            services.check_upload(upload)
+        return str(caught.exception)
+
+    def test_markup_extensions_are_named_as_such_whatever_the_content(self):
+        for ext in ("svg", "svgz", "htm", "html", "xhtml", "xml", "SVG"):
+            with self.subTest(ext=ext):
+                self.assertEqual(
+                    self.refusal(SimpleUploadedFile(f"ภาพ.{ext}", png_bytes())),
+                    f"ไฟล์ ภาพ.{ext} เป็นหน้าเว็บหรือภาพ SVG ซึ่งไม่รับ เพื่อความปลอดภัย (รับเฉพาะ pdf, jpg, png, docx, xlsx)",
+                )
+
+    def test_the_extension_is_what_follows_the_last_dot(self):
+        self.assertEqual(services.check_upload(SimpleUploadedFile("รายงาน.ฉบับ.๒.png", png_bytes())), "image/png")
+        # A name with no dot has no extension, even if the whole name is one.
+        self.assertEqual(
+            self.refusal(SimpleUploadedFile("png", png_bytes())),
+            "ไฟล์ png เป็นชนิดที่ไม่รับ (รับเฉพาะ pdf, jpg, png, docx, xlsx)",
+        )
+
+    def test_a_file_of_exactly_the_limit_is_taken_and_one_byte_more_is_refused_naming_the_limit_in_mb(self):
+        data = png_bytes()
+        with override_settings(MAX_UPLOAD_BYTES=len(data)):
+            self.assertEqual(services.check_upload(SimpleUploadedFile("ภาพ.png", data)), "image/png")
+        big = SimpleUploadedFile("ภาพ.png", data)
+        big.size = 3 * 1024 * 1024 + 1
+        with override_settings(MAX_UPLOAD_BYTES=3 * 1024 * 1024):
+            self.assertEqual(self.refusal(big), "ไฟล์ ภาพ.png ใหญ่เกิน 3 MB")
+
+    def test_an_empty_file_is_named_as_empty(self):
+        self.assertEqual(self.refusal(SimpleUploadedFile("ว่าง.pdf", b"")), "ไฟล์ ว่าง.pdf ว่างเปล่า (ขนาด ๐ ไบต์)")
 
 
 class AttachmentDownloadTests(TempMediaMixin, TrackerTestCase):

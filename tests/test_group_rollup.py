@@ -89,6 +89,7 @@ class GroupRollupTests(TrackerTestCase):
             by=self.secretariat,
         )
         self.assertEqual(self.item.assignments.count(), 3)
+        self.assertEqual(self.item.parties.get().text, "ทุกอำเภอ ที่ได้รับการจัดสรรงบฯ")  # its label too
         # every member again: back to the whole group, printed by its name
         services.directive_narrow_group(
             directive=self.item, party=self.item.parties.get(), members=[], label="", by=self.secretariat

@@ -219,16 +219,49 @@ class ImportPageTests(ImportTestCase):
 class ImportServiceTests(ImportTestCase):
     def test_it_writes_nothing_when_one_item_fails(self):
         items = [ReviewedItem(number="1", text="ข้อหนึ่ง"), ReviewedItem(number="2.1", text="ไม่มีข้อหลัก")]
-        with self.assertRaises(DomainError):
+        with self.assertRaises(DomainError) as raised:
             import_commit(kind="summary", items=items, sha256="x" * 64, meeting=self.target, by=self.secretariat)
         self.assertEqual(self.target.directives.count(), 0)
         self.assertFalse(ImportBatch.objects.exists())
+        # The preview page puts the message next to the number of the row that failed.
+        error = raised.exception
+        self.assertEqual((error.index, error.field, str(error)), (1, "number", "ข้อ ๒.๑ ไม่มีข้อหลัก ๒"))
 
     def test_it_keeps_unmatched_parties_as_free_text_exactly_as_written(self):
         items = [ReviewedItem(number="1", text="ข้อหนึ่ง", parties=[ReviewedParty("ส่วนราชการ/หน่วยงานที่เกี่ยวข้อง")])]
         import_commit(kind="summary", items=items, sha256="y" * 64, meeting=self.target, by=self.secretariat)
         party = Directive.objects.get(meeting=self.target).parties.get()
         self.assertEqual((party.agency, party.group, party.label), (None, None, "ส่วนราชการ/หน่วยงานที่เกี่ยวข้อง"))
+
+
+class ImportPartyLabelTests(ImportTestCase):
+    def test_a_matched_party_keeps_its_own_words_only_when_they_differ_from_the_name(self):
+        parties = [
+            ReviewedParty(self.agency_a.name, agency_id=self.agency_a.pk),
+            ReviewedParty("  วธ.ลป. (ประสาน)  ", agency_id=self.agency_b.pk),
+            ReviewedParty(self.group.name, group_id=self.group.pk),
+            ReviewedParty("ทุกอำเภอ (ที่มีพื้นที่ป่า)", group_id=self.group.pk),
+        ]
+        items = [ReviewedItem(number="1", text="ข้อหนึ่ง", parties=parties)]
+        import_commit(kind="summary", items=items, sha256="z" * 64, meeting=self.target, by=self.secretariat)
+        lines = Directive.objects.get(meeting=self.target).parties.order_by("position")
+        # A blank label prints the agency's or group's current name (and follows a rename).
+        self.assertEqual(
+            [(p.agency_id, p.group_id, p.label) for p in lines],
+            [
+                (self.agency_a.pk, None, ""),
+                (self.agency_b.pk, None, "วธ.ลป. (ประสาน)"),
+                (None, self.group.pk, ""),
+                (None, self.group.pk, "ทุกอำเภอ (ที่มีพื้นที่ป่า)"),
+            ],
+        )
+
+
+class ContentHashTests(TestCase):
+    def test_pasted_text_is_known_by_its_words_not_its_spacing(self):
+        self.assertEqual(content_sha256(text="ข้อ ๑\r\nขอให้รายงาน"), content_sha256(text="ข้อ ๑\n  ขอให้รายงาน "))
+        self.assertNotEqual(content_sha256(text="ข้อ ๑ ขอให้รายงาน"), content_sha256(text="ข้อ ๒ ขอให้รายงาน"))
+        self.assertEqual(content_sha256(text=""), content_sha256(text=" \n "))
 
 
 class MatchingTests(ImportTestCase):

@@ -68,6 +68,37 @@ class LetterServiceTests(LetterTestCase):
         with self.assertRaises(TypeError):
             letter_update(letter=self.letter, created_by=None, by=self.secretariat)
 
+    def test_single_line_fields_lose_pasted_breaks_and_spaces_and_the_others_keep_their_lines(self):
+        letter = letter_create(
+            number=" ลป  ๐๐๑๗.๒/ว\n๑๒๓ ",
+            date=datetime.date(2024, 2, 1),
+            subject="เรื่อง  ทดสอบ\n",
+            sender="สำนักงาน\nจังหวัดลำปาง",
+            recipient="นายอำเภอ  ทุกอำเภอ",
+            signer=" ผู้ว่าราชการ\tจังหวัดลำปาง",
+            urgency=" ด่วนที่สุด\n",  # as read from a document: still one of the choices
+            reference="\n๑. หนังสือที่หนึ่ง\n๒. หนังสือที่สอง\n",
+            enclosures=" สำเนาคำสั่ง\nจำนวน ๑ ชุด\n\n",
+            body="  ย่อหน้าแรก\n\nย่อหน้าสอง  ",
+            by=self.secretariat,
+        )
+        letter.refresh_from_db()
+        self.assertEqual(
+            (letter.number, letter.subject, letter.sender, letter.recipient, letter.signer, letter.urgency),
+            (
+                "ลป ๐๐๑๗.๒/ว ๑๒๓",
+                "เรื่อง ทดสอบ",
+                "สำนักงาน จังหวัดลำปาง",
+                "นายอำเภอ ทุกอำเภอ",
+                "ผู้ว่าราชการ จังหวัดลำปาง",
+                "ด่วนที่สุด",
+            ),
+        )
+        self.assertEqual(
+            (letter.reference, letter.enclosures, letter.body),
+            ("๑. หนังสือที่หนึ่ง\n๒. หนังสือที่สอง", "สำเนาคำสั่ง\nจำนวน ๑ ชุด", "ย่อหน้าแรก\n\nย่อหน้าสอง"),
+        )
+
     def test_it_refuses_an_unknown_urgency(self):
         with self.assertRaises(ValidationError):
             letter_update(letter=self.letter, urgency="ช้า", by=self.secretariat)

@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime
 from unittest import mock
 
+from django.utils import timezone
+
 from directives import services as directive_services
 from directives.models import Directive, Status, today
+from lampang_tracker import thai
 from meetings.services import meeting_create
 from minutes import services
 from minutes.models import AgendaItem, Amendment, Attendee, CorrectionRequest, Minutes, Section, Standing, State
@@ -72,6 +75,18 @@ class StartTests(MinutesTestCase):
         self.assertEqual(titles[5], "เรื่องเพื่อพิจารณา")
         self.assertEqual(titles[6], "เรื่องอื่น ๆ")
 
+    def test_the_title_names_the_series_once(self):
+        minutes = services.minutes_start(meeting=self.next_meeting, by=self.secretariat)
+        self.assertEqual(minutes.title, "รายงานการประชุมหัวหน้าส่วนราชการจังหวัดลำปาง")
+        board = type(self.series).objects.create(name="คณะกรรมการบริหารงานจังหวัดแบบบูรณาการ", summary_title="สรุป")
+        meeting = meeting_create(
+            by=self.secretariat, series=board, number=1, year_be=2561, date=datetime.date(2018, 1, 5)
+        )
+        self.assertEqual(
+            services.minutes_start(meeting=meeting, by=self.secretariat).title,
+            "รายงานการประชุมคณะกรรมการบริหารงานจังหวัดแบบบูรณาการ",
+        )
+
     def test_it_names_the_previous_meeting_in_sections_two_and_three(self):
         minutes = services.minutes_start(meeting=self.next_meeting, by=self.secretariat)
         self.assertEqual(
@@ -118,6 +133,12 @@ class AttendeeLineTests(MinutesTestCase):
         )
         self.assertEqual(services.parse_attendee_line("นายก ข  ผู้อำนวยการ"), ("นายก ข", "ผู้อำนวยการ"))
         self.assertIsNone(services.parse_attendee_line("   "))
+        # A position split over two cells is joined with a space; a name alone has no position.
+        self.assertEqual(
+            services.parse_attendee_line("นายก\tข\tหัวหน้ากลุ่มงาน\tกลุ่มงานอำนวยการ"),
+            ("นายก ข", "หัวหน้ากลุ่มงาน กลุ่มงานอำนวยการ"),
+        )
+        self.assertEqual(services.parse_attendee_line("๓) นายสมชาย"), ("นายสมชาย", ""))
 
     def test_an_absentee_line_keeps_its_reason(self):
         absent = self.earlier.attendees.get(kind=Attendee.Kind.ABSENT)
@@ -584,3 +605,145 @@ class MinutesPageQueryTests(MinutesTestCase):
         services.attendees_add_heads(minutes=self.earlier, agencies=[self.agency_a, self.agency_b], by=self.secretariat)
         with self.assertNumQueries(len(before.captured_queries)):
             self.client.get(url)
+
+
+class ServiceDetailTests(MinutesTestCase):
+    """What the minutes services write, word for word, where pages and the PDF print it."""
+
+    def test_a_locked_change_of_times_is_recorded_as_printed_times(self):
+        self.circulate(self.earlier)
+        with self.after_deadline(self.earlier):
+            services.minutes_update(
+                minutes=self.earlier,
+                started_at=datetime.time(10, 0),
+                ended_at=datetime.time(12, 0),
+                reason="แก้เวลาตามบันทึก",
+                by=self.secretariat,
+            )
+        amendments = {a.what: (a.before, a.after) for a in Amendment.objects.all()}
+        self.assertEqual(
+            amendments,
+            {
+                "ส่วนหัวรายงาน: เริ่มประชุมเวลา": (
+                    thai.time_thai(datetime.time(9, 30)),
+                    thai.time_thai(datetime.time(10, 0)),
+                ),
+                "ส่วนหัวรายงาน: เลิกประชุมเวลา": ("", thai.time_thai(datetime.time(12, 0))),
+            },
+        )
+
+    def test_old_minutes_entered_late_are_circulated_and_certified_at_noon_of_their_days(self):
+        services.minutes_circulate(
+            minutes=self.earlier,
+            deadline=datetime.date(2017, 12, 20),
+            on=datetime.date(2017, 12, 1),
+            by=self.secretariat,
+        )
+        services.minutes_certify(minutes=self.earlier, at_meeting=self.next_meeting, by=self.secretariat)
+        self.earlier.refresh_from_db()
+        noon = datetime.time(12, 0)
+        self.assertEqual(
+            timezone.localtime(self.earlier.circulated_at).replace(tzinfo=None), datetime.datetime(2017, 12, 1, 12)
+        )
+        self.assertEqual(
+            timezone.localtime(self.earlier.certified_at).replace(tzinfo=None),
+            datetime.datetime.combine(self.next_meeting.date, noon),
+        )
+
+    def test_section_two_tells_how_the_minutes_went_round_in_the_seeds_words(self):
+        deadline = today() + 7 * DAY
+        services.minutes_circulate(minutes=self.earlier, deadline=deadline, by=self.secretariat)
+        later = services.minutes_start(meeting=self.next_meeting, by=self.secretariat)
+        services.minutes_certify(minutes=self.earlier, at_meeting=self.next_meeting, by=self.secretariat)
+        self.assertEqual(
+            later.sections.get(number=2).body,
+            "ฝ่ายเลขานุการได้ส่งรายงานการประชุมครั้งที่ ๑๐/๒๕๖๐ เมื่อวันที่ ๒๙ พฤศจิกายน ๒๕๖๐ "
+            f"ให้ผู้เข้าร่วมประชุมตรวจสอบความถูกต้องและรับรอง ภายในวันที่ {thai.date_long(deadline)} "
+            "ปรากฏว่าไม่มีข้อแก้ไข",
+        )
+
+    def test_the_next_directive_number_counts_this_meetings_top_level_items_only(self):
+        self.assertEqual(services.next_directive_number(self.next_meeting), "1")
+        directive_services.directive_create(
+            meeting=self.next_meeting, number="9", text="ข้อของอีกครั้ง", by=self.secretariat
+        )
+        # "7.1" typed without its parent is not a top-level number.
+        directive_services.directive_create(meeting=self.meeting, number="7.1", text="ข้อย่อยลอย", by=self.secretariat)
+        self.assertEqual(services.next_directive_number(self.meeting), "3")  # after ๑ and ๒
+
+    def test_the_next_item_number_follows_the_last_sibling(self):
+        first = self.item(self.earlier)
+        services.item_create(section=first.section, parent=first, title="กิจกรรมที่หนึ่ง", by=self.secretariat)
+        self.assertEqual(services.next_item_number(first.section, first), "4.1.2")
+        self.assertEqual(services.next_item_number(first.section), "4.2")
+
+    def test_a_row_opened_at_a_version_the_history_does_not_know_is_a_conflict(self):
+        attendee = self.earlier.attendees.get(name="นายชาติตรี ธินนท์")
+        with self.assertRaises(services.EditConflicts) as caught:
+            services.attendees_save(
+                minutes=self.earlier,
+                changed=[(attendee, {"position": "รองพัฒนาการจังหวัด"})],
+                deleted=[],
+                versions={attendee.pk: attendee.version + 5},
+                by=self.secretariat,
+            )
+        self.assertEqual([c.current.pk for c in caught.exception.conflicts], [attendee.pk])
+        self.assertEqual(str(caught.exception), str(caught.exception.conflicts[0]))
+        self.assertEqual(
+            str(caught.exception),
+            "มีผู้อื่นบันทึกการแก้ไขหลังจากที่ท่านเปิดแบบฟอร์มนี้ ระบบจึงยังไม่ได้บันทึกสิ่งที่ท่านพิมพ์",
+        )
+        # Who saved the version now stored, and when, for the page to say.
+        conflict = caught.exception.conflicts[0]
+        self.assertEqual(conflict.saved_by, self.secretariat)
+        self.assertEqual(conflict.saved_at, attendee.history.earliest("history_date").history_date)
+        attendee.refresh_from_db()
+        self.assertEqual(attendee.position, "พัฒนาการจังหวัดลำปาง")
+
+    def test_an_item_number_must_have_a_dot_and_a_sub_item_must_start_with_its_parents(self):
+        first = self.item(self.earlier)
+        with self.assertRaises(services.DomainError) as caught:
+            self.item(self.earlier, number="4")
+        self.assertEqual((str(caught.exception), caught.exception.field), ("ลำดับต้องเป็นตัวเลข เช่น ๔.๑", "number"))
+        with self.assertRaises(services.DomainError) as caught:
+            services.item_create(
+                section=first.section, parent=first, number="4.2.1", title="ผิดเรื่องหลัก", by=self.secretariat
+            )
+        self.assertEqual((str(caught.exception), caught.exception.field), ("ลำดับต้องขึ้นต้นด้วย ๔.๑.", "number"))
+        with self.assertRaises(services.DomainError) as caught:
+            self.item(self.earlier, number="4.1.1")  # no parent: one level only
+        self.assertEqual(
+            (str(caught.exception), caught.exception.field), ("เรื่องของระเบียบวาระนี้ใช้ลำดับ เช่น ๔.๑", "number")
+        )
+        with self.assertRaises(services.DomainError) as caught:
+            self.item(self.earlier, number="4.1")
+        self.assertEqual((str(caught.exception), caught.exception.field), ("ลำดับ ๔.๑ มีอยู่แล้วในระเบียบวาระนี้", "number"))
+
+    def test_a_draft_shows_section_three_as_of_today(self):
+        minutes = services.minutes_start(meeting=self.next_meeting, by=self.secretariat)
+        rows, as_of = services.follow_up_rows(minutes)
+        self.assertEqual(as_of, today())
+        self.assertEqual([r["number"] for r in rows], ["๑", "๒"])
+
+    def test_a_second_paste_continues_the_numbering_of_its_own_list(self):
+        services.attendees_add_lines(
+            minutes=self.earlier, text="นายสาม\tนักวิชาการ", kind=Attendee.Kind.PRESENT, by=self.secretariat
+        )
+        services.attendees_add_lines(
+            minutes=self.earlier, text="นายสี่\tผู้แทน", kind=Attendee.Kind.ABSENT, by=self.secretariat
+        )
+        orders = {
+            kind: list(
+                self.earlier.attendees.filter(kind=kind)
+                .order_by("position_order")
+                .values_list("position_order", "name")
+            )
+            for kind in (Attendee.Kind.PRESENT, Attendee.Kind.ABSENT)
+        }
+        self.assertEqual(
+            orders,
+            {
+                Attendee.Kind.PRESENT: [(1, "นายชาติตรี ธินนท์"), (2, "นางอุทัยวรรณ มินสุวรรณ"), (3, "นายสาม")],
+                Attendee.Kind.ABSENT: [(1, "นางฉันทนา อรุณรัตน์"), (2, "นายสี่")],
+            },
+        )

@@ -12,6 +12,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from io import StringIO
+from unittest import mock
 
 from django.core import mail
 from django.core.management import call_command
@@ -22,9 +23,10 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from agencies.models import Profile
+from agencies.models import Agency, Profile
 from directives import services
 from directives.models import Status, today
+from lampang_tracker import thai
 from minutes import services as minutes_services
 from notifications import reminders
 from notifications import services as notify
@@ -136,7 +138,36 @@ class EventTests(NotificationTestCase):
         )
         email = Notification.objects.get(recipient=a, channel=Channel.EMAIL)
         self.assertIn("ขอให้จัดงานสืบสานประเพณี", email.body)
+        self.assertEqual(email.agency, self.agency_a)  # the outbox page lists it under the agency
         self.assertTrue(email.url.startswith("/assignments/"))
+
+    def test_the_new_item_message_says_who_what_from_where_by_when_and_how_often(self):
+        text = "ขอให้จัดงานสืบสานประเพณี" + "ก" * 230
+        with self.captureOnCommitCallbacks(execute=True):
+            directive = services.directive_create(
+                meeting=self.meeting,
+                number="5",
+                text=text,
+                due_date=today() + datetime.timedelta(days=20),
+                report_day=25,
+                parties=services.parties_from(agencies=[self.agency_a]),
+                by=self.secretariat,
+            )
+        body = Notification.objects.get(channel=Channel.EMAIL).body
+        self.assertIn(f"{self.agency_a.name} ได้รับมอบหมายข้อสั่งการใหม่\nข้อ ๕ {text[:200]}\n", body)
+        self.assertIn(f"จาก {directive.source_label}\n", body)
+        self.assertIn(f"กำหนดเสร็จ {thai.date_long(today() + datetime.timedelta(days=20))}", body)
+        self.assertIn("รายงานทุกวันที่ ๒๕ ของเดือน", body)
+
+    def test_a_plain_acceptance_queues_nothing_and_says_so(self):
+        self.assertEqual(notify.notify_report_reviewed(report_id=self.report_a.pk, accepted=True), 0)
+        self.assertEqual(rows(), set())
+
+    def test_a_secretary_who_left_hears_of_no_pending_report(self):
+        self.secretariat.is_active = False
+        self.secretariat.save()
+        notify.notify_report_submitted(report_id=self.report_a.pk)
+        self.assertEqual(rows(), set())
 
     def test_it_queues_nothing_when_the_transaction_rolls_back(self):
         with self.captureOnCommitCallbacks(execute=True), self.assertRaises(services.DomainError):
@@ -152,6 +183,9 @@ class EventTests(NotificationTestCase):
             )
         s = self.user_key(self.secretariat)
         self.assertEqual(rows(), {(s, Event.REPORT_PENDING, Channel.INAPP), (s, Event.REPORT_PENDING, Channel.EMAIL)})
+        pending = Notification.objects.get(channel=Channel.EMAIL)
+        self.assertEqual(pending.agency, self.agency_a)
+        self.assertIn("สถานะที่รายงาน: อยู่ระหว่างดำเนินการ", pending.body)
         Notification.objects.all().delete()
         with self.captureOnCommitCallbacks(execute=True):
             services.report_review(report=report, accept=False, comment="กรุณาแนบภาพกิจกรรม", by=self.secretariat)
@@ -177,7 +211,24 @@ class EventTests(NotificationTestCase):
         self.assertEqual(
             rows(), {(a, Event.EXTENSION_DECIDED, Channel.INAPP), (a, Event.EXTENSION_DECIDED, Channel.EMAIL)}
         )
-        self.assertIn("อนุมัติ", Notification.objects.first().subject)
+        granted = Notification.objects.get(channel=Channel.EMAIL)
+        self.assertEqual(granted.subject, "ผลการขอขยายเวลา ข้อ ๒: อนุมัติ")
+        self.assertIn(f"อนุมัติ ขยายถึง {thai.date_long(today() + datetime.timedelta(days=90))}", granted.body)
+        Notification.objects.all().delete()
+        with self.captureOnCommitCallbacks(execute=True):
+            request = services.extension_request(
+                assignment=self.assignment_a,
+                reason="รองบประมาณอีกครั้ง",
+                new_due_date=today() + datetime.timedelta(days=120),
+                by=self.user_a,
+            )
+        Notification.objects.all().delete()
+        with self.captureOnCommitCallbacks(execute=True):
+            services.report_review(report=request, accept=False, comment="ขยายได้ครั้งเดียว", by=self.secretariat)
+        refused = Notification.objects.get(channel=Channel.EMAIL)
+        self.assertEqual(refused.subject, "ผลการขอขยายเวลา ข้อ ๒: ไม่อนุมัติ")
+        self.assertIn("ไม่อนุมัติ", refused.body)
+        self.assertNotIn("ขยายถึง", refused.body)
 
     def test_it_circulates_minutes_to_attending_agencies_and_answers_a_correction(self):
         later = self.meeting.__class__.objects.create(
@@ -193,7 +244,11 @@ class EventTests(NotificationTestCase):
         self.assertEqual(
             rows(), {(b, Event.MINUTES_CIRCULATED, Channel.INAPP), (b, Event.MINUTES_CIRCULATED, Channel.EMAIL)}
         )
-        self.assertIn("ภายในวันที่", Notification.objects.first().subject)
+        deadline = thai.date_long(today() + datetime.timedelta(days=7))
+        message = Notification.objects.filter(channel=Channel.EMAIL).get()
+        self.assertEqual(message.subject, f"ขอให้ตรวจรับรองรายงานการประชุม ภายในวันที่ {deadline}")
+        self.assertIn(f"ฝ่ายเลขานุการเวียนรายงานการประชุม{later} เพื่อตรวจรับรอง", message.body)
+        self.assertIn(f"ภายในวันที่ {deadline}", message.body)
         Notification.objects.all().delete()
         correction = minutes_services.correction_request(
             minutes=minutes, section=minutes.sections.get(number=4), text="ขอแก้", agency=self.agency_b, by=self.user_b
@@ -202,6 +257,53 @@ class EventTests(NotificationTestCase):
             minutes_services.correction_decide(correction=correction, accept=True, by=self.secretariat)
         self.assertEqual(
             rows(), {(b, Event.CORRECTION_DECIDED, Channel.INAPP), (b, Event.CORRECTION_DECIDED, Channel.EMAIL)}
+        )
+        answer = Notification.objects.get(channel=Channel.EMAIL)
+        self.assertEqual(answer.agency, self.agency_b)  # the outbox page lists it under agency B
+        status = correction.get_status_display()
+        self.assertEqual(answer.subject, f"ผลการพิจารณาคำขอแก้ไขรายงานการประชุม: {status}")
+        self.assertIn(f"ผลการพิจารณาคำขอแก้ไขรายงานการประชุม{later}: {status}", answer.body)
+        self.assertIn(f"เรื่อง: {correction.section}", answer.body)
+
+    def test_a_correction_decided_after_its_sender_left_tells_no_one(self):
+        minutes = minutes_services.minutes_start(meeting=self.meeting, by=self.secretariat)
+        self.circulate_quietly(minutes)
+        correction = minutes_services.correction_request(
+            minutes=minutes, section=minutes.sections.get(number=4), text="ขอแก้", agency=self.agency_b, by=self.user_b
+        )
+        self.user_b.is_active = False
+        self.user_b.save()
+        with self.captureOnCommitCallbacks(execute=True):
+            minutes_services.correction_decide(
+                correction=correction, accept=False, note="ถูกต้องแล้ว", by=self.secretariat
+            )
+        self.assertEqual(rows(), set())
+
+    def circulate_quietly(self, minutes):
+        minutes_services.minutes_circulate(
+            minutes=minutes, deadline=today() + datetime.timedelta(days=7), by=self.secretariat
+        )
+
+    def test_minutes_with_no_agency_in_the_attendance_go_to_the_agencies_assigned_in_that_meeting(self):
+        ngao = Agency.objects.create(name="อำเภองาว", kind=Agency.Kind.DISTRICT, print_order=60)
+        user_ngao = make_user("ngao", Profile.Role.AGENCY, ngao)
+        services.directive_create(
+            meeting=self.meeting,
+            number="8",
+            text="ข้อของอำเภองาว",
+            parties=services.parties_from(agencies=[ngao]),
+            by=self.secretariat,
+        )
+        minutes = minutes_services.minutes_start(meeting=self.meeting, by=self.secretariat)
+        minutes.attendees.create(name="นาย ข")  # a person, no agency
+        with self.captureOnCommitCallbacks(execute=True):
+            minutes_services.minutes_circulate(
+                minutes=minutes, deadline=today() + datetime.timedelta(days=7), by=self.secretariat
+            )
+        # The meeting assigned agency A (item ๒), agency B (item ๑) and อำเภองาว (item ๘); เกาะคา nothing.
+        self.assertEqual(
+            {r for r, e, _ in rows() if e == Event.MINUTES_CIRCULATED},
+            {self.user_key(self.user_a), self.user_key(self.user_b), self.user_key(user_ngao)},
         )
 
 
@@ -312,6 +414,127 @@ class ReminderTests(NotificationTestCase):
         reminders.queue_reminders(on=today())
         self.assertEqual(rows(channel=Channel.EMAIL), set())
         self.assertEqual(rows(channel=Channel.INAPP), {(self.user_key(self.user_a), Event.DUE_SOON, Channel.INAPP)})
+
+
+class RecipientTests(NotificationTestCase):
+    def test_the_outbox_names_each_kind_of_recipient(self):
+        def row(recipient, channel=Channel.EMAIL, **fields):
+            return Notification(recipient=recipient, channel=channel, **fields)
+
+        self.user_a.first_name, self.user_a.last_name = "สมศรี", "ใจดี"
+        self.assertEqual(
+            [
+                notify.describe_recipient(row(f"line-group:{self.agency_a.pk}", Channel.LINE, agency=self.agency_a)),
+                notify.describe_recipient(row("line-group:0", Channel.LINE)),
+                notify.describe_recipient(row("user:0")),
+                notify.describe_recipient(row(self.user_key(self.user_a), user=self.user_a)),
+                notify.describe_recipient(row(self.user_key(self.user_a), Channel.LINE, user=self.user_a)),
+                notify.describe_recipient(row(self.user_key(self.user_b), Channel.LINE, user=self.user_b)),
+            ],
+            [
+                f"กลุ่ม LINE ของ{self.agency_a.name}",
+                "กลุ่ม LINE ของหน่วยงาน",
+                "user:0",
+                f"สมศรี ใจดี <{self.user_a.email}>",
+                "สมศรี ใจดี",
+                self.user_b.username,
+            ],
+        )
+
+    def test_an_agency_head_is_its_active_head_only(self):
+        head = make_user("head_b", Profile.Role.AGENCY, self.agency_b)
+        AgencySetting.objects.create(agency=self.agency_a)  # no head named
+        AgencySetting.objects.create(agency=self.agency_b, head=head)
+        outbox = notify.Outbox()
+        self.assertEqual(
+            [outbox.agency_head(a) for a in (self.agency_a, self.agency_b, self.district)], [None, head, None]
+        )
+        head.is_active = False
+        head.save()
+        self.assertIsNone(notify.Outbox().agency_head(self.agency_b))
+
+
+class DigestDeliveryTests(NotificationTestCase):
+    """deliver_digests on its own: which rows a digest takes, its date, its order, and failures."""
+
+    def waiting(self, user, subject: str, *, event=Event.DUE_SOON, **fields):
+        fields.setdefault("digest", True)
+        return Notification.objects.create(
+            recipient=self.user_key(user),
+            user=user,
+            event=event,
+            channel=Channel.EMAIL,
+            key=f"test:{subject}",
+            due_day=today(),
+            subject=subject,
+            body=f"เนื้อความ {subject}",
+            **fields,
+        )
+
+    def test_it_sends_each_recipient_the_queued_digest_rows_due_by_then_dated_that_day(self):
+        now = timezone.now() + datetime.timedelta(days=3)
+        later = self.waiting(self.user_a, "ข้อ ข", event=Event.OVERDUE)
+        first = self.waiting(self.user_a, "ข้อ ก", event=Event.DUE_SOON)
+        not_digest = self.waiting(self.user_a, "ส่งทันที", digest=False)  # due, but sent on its own
+        failed = self.waiting(self.user_a, "ส่งไม่สำเร็จแล้ว", state=Notification.State.FAILED)
+        not_yet = self.waiting(self.user_a, "ยังไม่ถึงเวลา", next_attempt_at=now + datetime.timedelta(hours=1))
+        outcome = notify.deliver_digests(now=now)
+        self.assertEqual((outcome.sent, outcome.failed, outcome.retrying), (2, 0, 0))
+        [message] = mail.outbox
+        day = thai.date_long(timezone.localdate(now))
+        self.assertEqual(message.subject, f"สรุปการแจ้งเตือนประจำวันที่ {day} (๒ เรื่อง)")
+        # Items by kind of event (due_soon before overdue), not by when they were queued.
+        self.assertLess(message.body.index("■ ข้อ ก"), message.body.index("■ ข้อ ข"))
+        self.assertNotIn("ส่งทันที", message.body)
+        for row in (later, first):
+            row.refresh_from_db()
+            self.assertEqual((row.state, row.sent_at, row.attempts), (Notification.State.SENT, now, 1))
+        states = Notification.objects.filter(pk__in=[not_digest.pk, failed.pk, not_yet.pk]).values_list(
+            "state", flat=True
+        )
+        self.assertEqual(
+            sorted(states), [Notification.State.FAILED, Notification.State.QUEUED, Notification.State.QUEUED]
+        )
+
+    def test_a_dry_run_names_each_digest_and_its_size_and_sends_nothing(self):
+        self.waiting(self.user_a, "ข้อ ก")
+        self.waiting(self.user_a, "ข้อ ข")
+        self.waiting(self.user_b, "ข้อ ค")
+        outcome = notify.deliver_digests(dry_run=True)  # now: the moment it runs
+        self.assertEqual(
+            sorted(outcome.lines),
+            [
+                f"อีเมล → {self.user_a.username} <{self.user_a.email}>: สรุปประจำวัน 2 เรื่อง",
+                f"อีเมล → {self.user_b.username} <{self.user_b.email}>: สรุปประจำวัน 1 เรื่อง",
+            ],
+        )
+        self.assertEqual(mail.outbox, [])
+        self.assertFalse(Notification.objects.exclude(state=Notification.State.QUEUED).exists())
+
+    def test_a_digest_that_cannot_go_waits_for_its_retry(self):
+        row = self.waiting(self.user_a, "ข้อ ก")
+        self.user_a.email = ""  # the e-mail transport cannot send without an address
+        self.user_a.save()
+        now = timezone.now()
+        outcome = notify.deliver_digests(now=now)
+        self.assertEqual((outcome.sent, outcome.retrying), (0, 1))
+        row.refresh_from_db()
+        self.assertEqual((row.state, row.attempts, row.last_error), (Notification.State.QUEUED, 1, "ผู้รับไม่มีอีเมล"))
+        self.assertEqual(row.next_attempt_at, now + notify.backoff(1))
+
+    def test_a_digest_another_run_took_does_not_stop_the_others(self):
+        self.waiting(self.user_a, "ข้อ ก")
+        self.waiting(self.user_b, "ข้อ ข")
+        real_claim = notify._claim
+        calls = []
+
+        def claim_all_but_the_first(rows, now):
+            calls.append(rows)
+            return [] if len(calls) == 1 else real_claim(rows, now)
+
+        with mock.patch.object(notify, "_claim", claim_all_but_the_first):
+            outcome = notify.deliver_digests()
+        self.assertEqual((len(calls), outcome.sent, len(mail.outbox)), (2, 1, 1))
 
 
 class LineTests(NotificationTestCase):

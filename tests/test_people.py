@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from unittest import mock
 
 from django.contrib.auth.models import User
 from django.core import mail
 from django.db import connection
 from django.http import HttpRequest
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -329,10 +331,42 @@ class DeactivateTests(TrackerTestCase):
 
 class ServiceTests(TrackerTestCase):
     def test_it_refuses_an_agency_user_without_agency(self):
-        with self.assertRaises(services.PeopleError):
+        with self.assertRaises(services.PeopleError) as caught:
             services.person_create(
                 first_name="ก", last_name="", email="a@example.go.th", role="agency", agency=None, by=self.secretariat
             )
+        # The form shows the message next to the agency field.
+        self.assertEqual((str(caught.exception), caught.exception.field), ("ผู้ใช้หน่วยงานต้องระบุหน่วยงาน", "agency"))
+
+    def test_an_email_is_required_and_used_once_whether_as_email_or_user_name(self):
+        def create(email, **fields):
+            fields.setdefault("role", "executive")
+            fields.setdefault("agency", None)
+            return services.person_create(first_name="ก", last_name="", email=email, by=self.secretariat, **fields)
+
+        with self.assertRaises(services.PeopleError) as caught:
+            create("")
+        self.assertEqual(caught.exception.field, "email")
+        make_user("old@example.go.th", Profile.Role.EXECUTIVE)  # a user name that is an address, no e-mail
+        for email in ("OLD@example.go.th", self.user_a.email or "culture"):
+            with self.subTest(email=email), self.assertRaises(services.PeopleError) as caught:
+                create(email)
+            self.assertEqual((str(caught.exception), caught.exception.field), ("อีเมลนี้มีผู้ใช้อยู่แล้ว", "email"))
+        # An executive belongs to no agency, whatever the form sent.
+        person = create("new@example.go.th", agency=self.agency_a)
+        self.assertIsNone(Profile.objects.get(user=person).agency)
+        # Saving a person with their own address is no clash.
+        services.person_update(
+            user=person,
+            first_name="ข",
+            last_name="",
+            email="new@example.go.th",
+            role="executive",
+            agency=None,
+            by=self.secretariat,
+        )
+        person.refresh_from_db()
+        self.assertEqual(person.first_name, "ข")
 
     def test_a_made_user_cannot_sign_in_before_setting_a_password(self):
         person = services.person_create(
@@ -365,8 +399,55 @@ class ServiceTests(TrackerTestCase):
         gone.email = "gone@example.go.th"
         gone.set_unusable_password()
         gone.save()
-        with self.assertRaises(services.PeopleError):
+        with self.assertRaises(services.PeopleError) as caught:
             services.invitation_send(user=gone, base_url="http://testserver/", by=self.secretariat)
+        self.assertEqual(str(caught.exception), "บัญชีนี้ปิดการใช้งานอยู่ เปิดใช้งานก่อนจึงส่งคำเชิญได้")
+
+    def test_a_mail_server_that_refuses_leaves_no_invitation_and_says_so(self):
+        person = services.person_create(
+            first_name="สมหญิง",
+            last_name="",
+            email="somying@example.go.th",
+            role="executive",
+            agency=None,
+            by=self.secretariat,
+        )
+        with (
+            mock.patch("people.services.send_mail", side_effect=ConnectionRefusedError),
+            self.assertRaises(services.PeopleError) as caught,
+        ):
+            services.invitation_send(user=person, base_url="http://testserver/", by=self.secretariat)
+        self.assertEqual(str(caught.exception), "ส่งอีเมลไม่สำเร็จ กรุณาลองส่งคำเชิญอีกครั้งภายหลัง")
+        self.assertFalse(Invitation.objects.filter(user=person).exists())
+
+    def test_it_says_why_it_cannot_invite_and_how_long_an_invitation_lasts(self):
+        person = services.person_create(
+            first_name="สมหญิง",
+            last_name="ใจดี",
+            email="somying@example.go.th",
+            role="executive",
+            agency=None,
+            by=self.secretariat,
+        )
+        with override_settings(PASSWORD_RESET_TIMEOUT=5 * 24 * 60 * 60):
+            services.invitation_send(user=person, base_url="http://testserver/", by=self.secretariat)
+        self.assertEqual(mail.outbox[-1].subject, "คำเชิญเข้าใช้ระบบติดตามข้อสั่งการ จังหวัดลำปาง")
+        self.assertEqual(mail.outbox[-1].to, ["somying@example.go.th"])
+        body = mail.outbox[-1].body
+        self.assertIn("(ใช้ได้ครั้งเดียว ภายใน ๕ วัน)", body)
+        self.assertIn(f"\n\nhttp://testserver{services.set_password_path(person)}\n\n", body)
+        self.assertIn(f"เข้าสู่ระบบครั้งต่อไปได้ที่ http://testserver{reverse('login')}\n", body)
+        person.email = ""
+        with self.assertRaises(services.PeopleError) as caught:
+            services.invitation_send(user=person, base_url="http://testserver/", by=self.secretariat)
+        self.assertEqual(str(caught.exception), "ผู้ใช้นี้ยังไม่มีอีเมล กรุณาแก้ไขข้อมูลก่อน")
+        person.set_password("ลำปาง-2568-ok")
+        with self.assertRaises(services.PeopleError) as caught:
+            services.invitation_send(user=person, base_url="http://testserver/", by=self.secretariat)
+        self.assertEqual(
+            str(caught.exception),
+            "ผู้ใช้นี้ตั้งรหัสผ่านแล้ว หากลืมรหัสผ่านให้ใช้ลิงก์ “ลืมรหัสผ่าน” ที่หน้าเข้าสู่ระบบ",
+        )
 
 
 class InactiveAgencyTests(TrackerTestCase):

@@ -63,6 +63,17 @@ class ReportReviewTests(TrackerTestCase):
         self.login(self.user_a)
         self.assertContains(self.client.get(f"/assignments/{self.assignment_a.pk}/"), "กรุณาแนบภาพกิจกรรม")
 
+    def test_an_extension_must_ask_for_a_day_after_the_current_due_date(self):
+        with self.assertRaises(services.DomainError) as caught:
+            services.extension_request(
+                assignment=self.assignment_a,
+                reason="รองบประมาณ",
+                new_due_date=self.assignment_a.due_date,
+                by=self.user_a,
+            )
+        self.assertEqual(str(caught.exception), "วันที่ขอขยายต้องหลังกำหนดเสร็จเดิม")
+        self.assertFalse(self.assignment_a.reports.filter(status=Status.EXTENSION).exists())
+
     def test_it_moves_the_due_date_when_it_accepts_an_extension(self):
         new_due = self.assignment_a.due_date + datetime.timedelta(days=90)
         request = services.extension_request(

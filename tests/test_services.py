@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from agencies.models import Agency
 from directives import services
 from directives.models import Assignment, Directive, ProgressReport, ResponsibleParty, Status, today
+from lampang_tracker import limits
 from tests.base import TrackerTestCase
 
 
@@ -74,6 +75,26 @@ class DirectiveCreateTests(TrackerTestCase):
         self.assertEqual(directive.assignments.count(), 0)
         self.assertEqual(directive.state, Status.NOT_STARTED)
         self.assertIsNone(directive.open_due_date)
+
+    def test_it_takes_up_to_the_cap_of_typed_party_lines_and_names_the_count_past_it(self):
+        cap = limits.PARTY_LINE_COUNT
+        directive = self.create(parties=services.parties_from(free_text=[f"หน่วยงาน {i}" for i in range(cap)]))
+        self.assertEqual(directive.parties.count(), cap)
+        with self.assertRaises(services.DomainError) as caught:
+            self.create(number="10", parties=services.parties_from(free_text=[f"หน่วยงาน {i}" for i in range(cap + 1)]))
+        self.assertEqual(
+            (str(caught.exception), caught.exception.field), (limits.too_many_lines(cap + 1, cap), "free_parties")
+        )
+
+    def test_its_lines_keep_their_paragraph_and_name_who_wrote_them_in_the_history(self):
+        directive = self.create(
+            parties=[services.Party(agency=self.agency_a), services.Party(label="หน่วยงานที่เกี่ยวข้อง", paragraph=1)]
+        )
+        self.assertEqual(list(directive.parties.values_list("paragraph", flat=True)), [0, 1])
+        line = directive.parties.get(agency=self.agency_a)
+        assignment = directive.assignments.get(agency=self.agency_a)
+        self.assertEqual(line.history.get().history_user, self.secretariat)
+        self.assertEqual(assignment.history.earliest("history_date").history_user, self.secretariat)
 
     def test_it_keeps_the_number_sortable(self):
         for number in ("10", "7.10", "7.2"):
