@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -128,14 +127,14 @@ class DirectiveQuerySet(models.QuerySet):
         """Directives whose meeting or letter is not archived."""
         return self.exclude(meeting__is_archived=True).exclude(letter__is_archived=True)
 
-    def with_source_date(self) -> DirectiveQuerySet:
-        """``source_date``: the day of the meeting or of the letter, to sort both kinds together."""
-        return self.annotate(source_date=Coalesce("meeting__date", "letter__date"))
-
     def newest_source_first(self) -> DirectiveQuerySet:
-        return self.with_source_date().order_by(
-            "-source_date", "-meeting__number", "-letter_id", "-meeting_id", "sort_key"
-        )
+        """Newest meeting or letter first (the columns copied from the source, so the
+        order is read from the index ``directive_newest_idx``, not sorted per request)."""
+        return self.order_by(*NEWEST_SOURCE_FIRST)
+
+
+# The list's default order; ``directive_newest_idx`` holds the active rows in it.
+NEWEST_SOURCE_FIRST = ("-source_date", "-source_number", "-letter_id", "-meeting_id", "sort_key")
 
 
 # The numbers the home pages count and the lists filter by (?progress=<key>): the
@@ -173,6 +172,11 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
     heading = models.CharField("หัวข้อ (ขีดเส้นใต้)", max_length=500, blank=True)
     text = models.TextField("ประเด็น / ข้อสั่งการ", blank=True)
     search_text = models.TextField(blank=True, default="", editable=False)  # thai.search_text of heading + text
+    # The meeting's (or letter's) date and the meeting's ครั้งที่, copied here by save()
+    # and by Meeting.save()/Letter.save() when they change: the list sorts both kinds
+    # of source together, newest first, from one index instead of joining and sorting.
+    source_date = models.DateField(null=True, blank=True, editable=False)
+    source_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
     due_date = models.DateField("กำหนดเสร็จ", null=True, blank=True)
     report_day = models.PositiveSmallIntegerField(
         "รายงานทุกวันที่", null=True, blank=True, help_text="เช่น 20 = รายงานทุกวันที่ ๒๐ ของเดือน"
@@ -203,7 +207,7 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(excluded_fields=["search_text", "source_date", "source_number"])
 
     objects = WithoutSearchText.from_queryset(DirectiveQuerySet)()
 
@@ -253,6 +257,13 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
             # The lists count active directives on every page: a small index of just
             # those rows lets the count read it instead of the whole table.
             models.Index(fields=["id"], condition=models.Q(is_archived=False), name="directive_active_idx"),
+            # The list's default order (NEWEST_SOURCE_FIRST), active rows only: a page is
+            # read off the index in order, not sorted from every row.
+            models.Index(
+                fields=["-source_date", "-source_number", "-letter", "-meeting", "sort_key"],
+                condition=models.Q(is_archived=False),
+                name="directive_newest_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -263,7 +274,21 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
     def save(self, *args, **kwargs):
         self.sort_key = sort_key_for(self.number)
         thai.refresh_search_text(self, self.SEARCH_FIELDS, kwargs)
+        self._copy_source_columns(kwargs)
         super().save(*args, **kwargs)
+
+    def _copy_source_columns(self, save_kwargs: dict) -> None:
+        """``source_date``/``source_number`` from the meeting or letter (a save limited
+        to other columns leaves them alone)."""
+        update_fields = save_kwargs.get("update_fields")
+        if update_fields is not None:
+            if not set(update_fields) & {"meeting", "letter", "meeting_id", "letter_id"}:
+                return
+            save_kwargs["update_fields"] = {*update_fields, "source_date", "source_number"}
+        if self.meeting_id:
+            self.source_date, self.source_number = self.meeting.date, self.meeting.number
+        elif self.letter_id:
+            self.source_date, self.source_number = self.letter.date, None
 
     @property
     def number_label(self) -> str:
@@ -555,7 +580,7 @@ class ProgressReport(models.Model):  # รายงานผลการดำ�
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField("ความเห็นฝ่ายเลขานุการ", blank=True)
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(excluded_fields=["search_text", "source_date", "source_number"])
 
     objects = WithoutSearchText()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 
 import openpyxl
@@ -10,6 +11,7 @@ import openpyxl
 from directives import services
 from directives.models import Directive, today
 from lampang_tracker import thai
+from meetings.services import letter_create, letter_update, meeting_create, meeting_update
 from tests.base import SpreadMixin, TrackerTestCase
 
 URL = "/directives/"
@@ -111,6 +113,25 @@ class DirectiveListTests(TrackerTestCase):
         self.login(self.secretariat)
         numbers = [d.number for d in listed(self.client.get(URL, {"sort": "number"}))]
         self.assertEqual(numbers, ["1", "1.1", "2", "2.1", "10"])
+
+    def test_it_lists_the_newest_meeting_or_letter_first_and_follows_a_changed_date(self):
+        older = meeting_create(
+            by=self.secretariat, series=self.series, number=3, year_be=2560, date=datetime.date(2017, 3, 1)
+        )
+        old_item = services.directive_create(meeting=older, number="1", text="ข้อเก่า", by=self.secretariat)
+        letter = letter_create(
+            number="มท 0810.6/ว 1", date=datetime.date(2017, 6, 1), subject="หนังสือ", by=self.secretariat
+        )
+        letter_item = services.directive_create(letter=letter, number="1", text="ข้อจากหนังสือ", by=self.secretariat)
+        self.login(self.secretariat)
+        self.assertEqual(listed(self.client.get(URL)), [self.directive_b, self.directive, letter_item, old_item])
+        # The list sorts by the copy of the source's date on each directive: moving the
+        # meeting or the letter moves its directives.
+        meeting_update(meeting=older, date=datetime.date(2018, 1, 5), by=self.secretariat)
+        letter_update(letter=letter, date=datetime.date(2016, 1, 5), by=self.secretariat)
+        self.assertEqual(listed(self.client.get(URL)), [old_item, self.directive_b, self.directive, letter_item])
+        old_item.refresh_from_db()
+        self.assertEqual((old_item.source_date, old_item.source_number), (datetime.date(2018, 1, 5), 3))
 
     def test_it_hides_archived_directives(self):
         Directive.objects.filter(pk=self.directive_b.pk).update(is_archived=True)
