@@ -229,13 +229,13 @@ class Letter(CopiesSourceColumns, models.Model):  # หนังสือสั�
 
     SEARCH_FIELDS = ("number", "subject", "sender", "reference", "body")
 
-    def _source_values(self) -> dict:
-        return {"source_date": self.__dict__.get("date")}
-
     def save(self, *args, **kwargs):
         self.number_key = self.key_for(self.number)
         thai.refresh_search_text(self, self.SEARCH_FIELDS, kwargs)
         super().save(*args, **kwargs)
+
+    def _source_values(self) -> dict:
+        return {"source_date": self.__dict__.get("date")}
 
     @staticmethod
     def key_for(number: str) -> str:
