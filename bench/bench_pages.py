@@ -198,6 +198,7 @@ def pages() -> list[tuple[str, str, str]]:
         ("home agency", "bench_agency", "/"),
         ("directive page", "bench_secretariat", f"/directives/{directive_id}/"),
         ("meeting page", "bench_secretariat", f"/meetings/{meeting_id}/"),
+        ("dashboard", "bench_executive", "/dashboard/"),
         ("site search", "bench_secretariat", f"/search/?q={SEARCH_WORD}"),
         ("site search agency", "bench_agency", f"/search/?q={SEARCH_WORD}"),
         (f"csv {export_rows} rows", "bench_secretariat", f"/directives/?{export_filter}&_export=csv"),

@@ -383,7 +383,8 @@ def search_condition(words: list[str], field: str = "search_text") -> Q:
     condition = Q()
     for word in words:
         needle = word if len(word) >= PART_OF_WORD_MIN else f" {word} "
-        condition &= Q(**{f"{field}__contains": needle})
+        # search_contains: contains, read from the FTS5 index on SQLite (lampang_tracker.fulltext).
+        condition &= Q(**{f"{field}__search_contains": needle})
     return condition
 
 
