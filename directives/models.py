@@ -67,40 +67,77 @@ class WithoutSearchText(models.Manager):
 
 
 class DirectiveQuerySet(models.QuerySet):
+    # A page this far down is read in two steps (see paged_by_ids).
+    DEEP_OFFSET = 500
+
+    def paged_by_ids(self) -> DirectiveQuerySet:
+        """A slice far down (``?page=2000``) reads the ids of its rows first, from the
+        index alone, then those rows with their joins: the database then skips the
+        rows before it in the index instead of joining each of them (a "deferred join")."""
+        clone = self._chain()
+        clone._paged_by_ids = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._paged_by_ids = getattr(self, "_paged_by_ids", False)
+        return clone
+
+    def __getitem__(self, key):
+        if (
+            getattr(self, "_paged_by_ids", False)
+            and isinstance(key, slice)
+            and self._result_cache is None
+            and (key.start or 0) >= self.DEEP_OFFSET
+            and key.stop is not None
+            and key.step is None
+        ):
+            ids = list(self.values_list("pk", flat=True)[key])
+            rows = {row.pk: row for row in self.filter(pk__in=ids)}
+            return [rows[pk] for pk in ids if pk in rows]
+        return super().__getitem__(key)
+
     def active(self) -> DirectiveQuerySet:
         return self.filter(is_archived=False)
 
+    # Each counted number is one condition (progress_condition), which both the
+    # list's filter and the home page's count use.
     def open(self) -> DirectiveQuerySet:
-        return self.exclude(state__in=[Status.DONE, Status.CLOSED])
+        return self.filter(progress_condition("open"))
 
     def overdue(self, on: datetime.date | None = None) -> DirectiveQuerySet:
-        return self.filter(open_due_date__lt=on or today())
+        return self.filter(progress_condition("overdue", on))
 
     def finished(self) -> DirectiveQuerySet:
         """เสร็จแล้ว / ปิดประเด็น."""
-        return self.filter(state__in=[Status.DONE, Status.CLOSED])
+        return self.filter(progress_condition("done"))
 
     def due_soon(self, on: datetime.date | None = None) -> DirectiveQuerySet:
-        on = on or today()
-        return self.open().filter(
-            open_due_date__gte=on, open_due_date__lte=on + datetime.timedelta(days=settings.DUE_SOON_DAYS)
-        )
+        return self.filter(progress_condition("due_soon", on))
 
     def unacknowledged(self) -> DirectiveQuerySet:
         """Directives with an agency that has not yet acknowledged its open share."""
-        return self.filter(Exists(Assignment.objects.unacknowledged().filter(directive=OuterRef("pk"))))
+        return self.filter(progress_condition("new"))
 
     def tracked(self) -> DirectiveQuerySet:
         """Directives whose progress is followed: not archived, and not a heading-only
         row (a heading with no text and no responsible party, such as ๗ ประเด็นอื่น ๆ,
         which only stands over its sub-items and is never counted)."""
-        parties = ResponsibleParty.objects.filter(directive=OuterRef("pk"))
-        return self.active().exclude(Q(text="") & ~Exists(parties))
+        return self.active().exclude(heading_only())
 
     def progress(self, key: str, on: datetime.date | None = None) -> DirectiveQuerySet:
         """One of the counted numbers (see PROGRESS) of the directives as a whole."""
-        method = getattr(self.tracked(), PROGRESS_METHODS[key])
-        return method(on) if key in DATED_PROGRESS else method()
+        return self.tracked().filter(progress_condition(key, on))
+
+    def progress_counts(self, keys, on: datetime.date | None = None) -> dict[str, int]:
+        """``{key: self.progress(key, on).count()}`` in two small queries: every active
+        row meeting each condition (counted from the index ``directive_counts_idx``, no
+        row read) less the heading-only ones among them (a handful, from
+        ``directive_heading_only_idx``), as tracked() = active() less heading_only()."""
+        counts = {key: models.Count("pk", filter=progress_condition(key, on)) for key in keys}
+        active = self.active().aggregate(**counts)
+        headings = self.active().filter(heading_only()).aggregate(**counts)
+        return {key: active[key] - headings[key] for key in keys}
 
     def for_agency(self, agency: Agency) -> DirectiveQuerySet:
         return self.filter(assignments__agency=agency)
@@ -138,7 +175,8 @@ NEWEST_SOURCE_FIRST = ("-source_date", "-source_number", "-letter_id", "-meeting
 
 
 # The numbers the home pages count and the lists filter by (?progress=<key>): the
-# card and the list it opens call the same QuerySet method, so they cannot disagree.
+# card and the list it opens use the same condition (progress_condition for
+# directives, share_condition for agencies' shares), so they cannot disagree.
 PROGRESS = {
     "open": "ยังไม่เสร็จ",
     "overdue": "เกินกำหนด",
@@ -146,14 +184,45 @@ PROGRESS = {
     "new": "ใหม่ ยังไม่รับทราบ",
     "due_soon": "ใกล้ครบกำหนด",
 }
-PROGRESS_METHODS = {
-    "open": "open",
-    "overdue": "overdue",
-    "done": "finished",
-    "new": "unacknowledged",
-    "due_soon": "due_soon",
-}
-DATED_PROGRESS = {"overdue", "due_soon"}
+FINISHED = (Status.DONE, Status.CLOSED)
+
+
+def progress_condition(key: str, on: datetime.date | None = None) -> Q:
+    """The condition of one counted number (PROGRESS) on a directive."""
+    on = on or today()
+    if key == "open":
+        return ~Q(state__in=FINISHED)
+    if key == "overdue":
+        return Q(open_due_date__lt=on)
+    if key == "done":
+        return Q(state__in=FINISHED)
+    if key == "due_soon":
+        soon = on + datetime.timedelta(days=settings.DUE_SOON_DAYS)
+        return ~Q(state__in=FINISHED) & Q(open_due_date__gte=on, open_due_date__lte=soon)
+    if key == "new":
+        return Q(Exists(Assignment.objects.unacknowledged().filter(directive=OuterRef("pk"))))
+    raise KeyError(key)
+
+
+def share_condition(key: str, on: datetime.date | None = None) -> Q:
+    """The condition of one counted number (PROGRESS) on an agency's share."""
+    on = on or today()
+    if key == "open":
+        return Q(is_open=True)
+    if key == "overdue":
+        return Q(is_open=True, due_date__lt=on)
+    if key == "done":
+        return Q(is_open=False)
+    if key == "due_soon":
+        return Q(is_open=True, due_date__gte=on, due_date__lte=on + datetime.timedelta(days=settings.DUE_SOON_DAYS))
+    if key == "new":
+        return Q(is_open=True, acknowledged_at__isnull=True)
+    raise KeyError(key)
+
+
+def heading_only() -> Q:
+    """A heading with no text and no responsible party (never counted; see tracked())."""
+    return Q(text="") & ~Exists(ResponsibleParty.objects.filter(directive=OuterRef("pk")))
 
 
 class Directive(models.Model):  # ประเด็น / ข้อสั่งการ
@@ -259,8 +328,19 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
             models.Index(fields=["id"], condition=models.Q(is_archived=False), name="directive_active_idx"),
             # The list's default order (NEWEST_SOURCE_FIRST), active rows only: a page is
             # read off the index in order, not sorted from every row.
+            # The home page's counts (progress_counts): every active row's state and
+            # due date from the index, and the few heading-only rows apart.
             models.Index(
-                fields=["-source_date", "-source_number", "-letter", "-meeting", "sort_key"],
+                fields=["state", "open_due_date"], condition=models.Q(is_archived=False), name="directive_counts_idx"
+            ),
+            models.Index(
+                fields=["state", "open_due_date"],
+                condition=models.Q(is_archived=False, text=""),
+                name="directive_heading_only_idx",
+            ),
+            models.Index(
+                # id last: a deep page's ids come from the index alone (paged_by_ids).
+                fields=["-source_date", "-source_number", "-letter", "-meeting", "sort_key", "id"],
                 condition=models.Q(is_archived=False),
                 name="directive_newest_idx",
             ),
@@ -403,27 +483,26 @@ class AssignmentQuerySet(models.QuerySet):
     def for_agency(self, agency: Agency) -> AssignmentQuerySet:
         return self.filter(agency=agency)
 
+    # Each counted number is one condition (share_condition), which both the list's
+    # filter and the home page's count use.
     def open(self) -> AssignmentQuerySet:
-        return self.filter(is_open=True)
+        return self.filter(share_condition("open"))
 
     def done(self) -> AssignmentQuerySet:
         return self.filter(status=Status.DONE)
 
     def overdue(self, on: datetime.date | None = None) -> AssignmentQuerySet:
-        return self.filter(is_open=True, due_date__lt=on or today())
+        return self.filter(share_condition("overdue", on))
 
     def due_soon(self, on: datetime.date | None = None) -> AssignmentQuerySet:
-        on = on or today()
-        return self.filter(
-            is_open=True, due_date__gte=on, due_date__lte=on + datetime.timedelta(days=settings.DUE_SOON_DAYS)
-        )
+        return self.filter(share_condition("due_soon", on))
 
     def unacknowledged(self) -> AssignmentQuerySet:
-        return self.filter(is_open=True, acknowledged_at__isnull=True)
+        return self.filter(share_condition("new"))
 
     def finished(self) -> AssignmentQuerySet:
         """เสร็จแล้ว / ปิดประเด็น: done by the agency, or the directive was closed."""
-        return self.filter(is_open=False)
+        return self.filter(share_condition("done"))
 
     def counted(self) -> AssignmentQuerySet:
         """Assignments of directives the lists show (not archived)."""
@@ -431,8 +510,11 @@ class AssignmentQuerySet(models.QuerySet):
 
     def progress(self, key: str, on: datetime.date | None = None) -> AssignmentQuerySet:
         """One of the counted numbers (see PROGRESS) of agencies' shares."""
-        method = getattr(self.counted(), PROGRESS_METHODS[key])
-        return method(on) if key in DATED_PROGRESS else method()
+        return self.counted().filter(share_condition(key, on))
+
+    def progress_counts(self, keys, on: datetime.date | None = None) -> dict[str, int]:
+        """``{key: self.progress(key, on).count()}`` in one query."""
+        return self.counted().aggregate(**{key: models.Count("pk", filter=share_condition(key, on)) for key in keys})
 
     def reported(self) -> AssignmentQuerySet:
         return self.filter(Exists(ProgressReport.objects.filter(assignment=OuterRef("pk"))))

@@ -89,6 +89,9 @@ class SearchContains(Contains):
 
     lookup_name = "search_contains"
 
+    def get_rhs_op(self, connection, rhs):
+        return connection.operators["contains"] % rhs
+
     def as_sqlite(self, compiler, connection):
         target = getattr(self.lhs, "target", None)
         model = getattr(target, "model", None)

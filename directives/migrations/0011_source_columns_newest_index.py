@@ -38,6 +38,6 @@ class Migration(migrations.Migration):
         migrations.RunSQL(COPY_FROM_SOURCES, migrations.RunSQL.noop),
         migrations.AddIndex(
             model_name='directive',
-            index=models.Index(condition=models.Q(('is_archived', False)), fields=['-source_date', '-source_number', '-letter', '-meeting', 'sort_key'], name='directive_newest_idx'),
+            index=models.Index(condition=models.Q(('is_archived', False)), fields=['-source_date', '-source_number', '-letter', '-meeting', 'sort_key', 'id'], name='directive_newest_idx'),
         ),
     ]
