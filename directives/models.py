@@ -100,8 +100,10 @@ class DirectiveQuerySet(models.QuerySet):
             and key.stop is not None
             and key.step is None
         ):
-            ids = list(self.values_list("pk", flat=True)[key])
-            rows = {row.pk: row for row in self.filter(pk__in=ids)}
+            plain = self._chain()
+            plain._paged_by_ids = False
+            ids = list(plain.values_list("pk", flat=True)[key])
+            rows = {row.pk: row for row in plain.filter(pk__in=ids)}
             return [rows[pk] for pk in ids if pk in rows]
         return super().__getitem__(key)
 

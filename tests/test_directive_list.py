@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from unittest import mock
 
 import openpyxl
 
 from directives import services
-from directives.models import Directive, today
+from directives.models import Directive, DirectiveQuerySet, today
 from lampang_tracker import thai
 from meetings.services import letter_create, letter_update, meeting_create, meeting_update
 from tests.base import SpreadMixin, TrackerTestCase
@@ -132,6 +133,19 @@ class DirectiveListTests(TrackerTestCase):
         self.assertEqual(listed(self.client.get(URL)), [old_item, self.directive_b, self.directive, letter_item])
         old_item.refresh_from_db()
         self.assertEqual((old_item.source_date, old_item.source_number), (datetime.date(2018, 1, 5), 3))
+
+    def test_it_shows_a_deep_page_read_by_ids_first_the_same_as_read_in_one_query(self):
+        for number in range(3, 13):
+            services.directive_create(
+                meeting=self.meeting, number=str(number), text=f"ข้อ {number}", by=self.secretariat
+            )
+        self.login(self.secretariat)
+        shallow = listed(self.client.get(URL, {"page": 2, "per_page": 5}))
+        with mock.patch.object(DirectiveQuerySet, "DEEP_OFFSET", 5):
+            deep = self.client.get(URL, {"page": 2, "per_page": 5})
+        self.assertEqual(listed(deep), shallow)
+        self.assertEqual([d.number for d in shallow], ["6", "7", "8", "9", "10"])
+        self.assertContains(deep, "พบ ๑๒ รายการ")
 
     def test_it_hides_archived_directives(self):
         Directive.objects.filter(pk=self.directive_b.pk).update(is_archived=True)
