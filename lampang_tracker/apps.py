@@ -17,8 +17,10 @@ class LampangTrackerConfig(AppConfig):
     verbose_name = "ระบบติดตามข้อสั่งการ"
 
     def ready(self):
-        from lampang_tracker import auth  # noqa: F401  (connects the login signal)
-        from lampang_tracker import fulltext  # registers the search_contains lookup
+        from lampang_tracker import (
+            auth,  # noqa: F401  (connects the login signal)
+            fulltext,  # registers the search_contains lookup
+        )
 
         # post_migrate is sent per app with models (this one has none): once, for directives.
         # The SQLite search index first (its tables and triggers), then the statistics.

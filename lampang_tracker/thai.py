@@ -263,7 +263,15 @@ def clean(text: str | None) -> str:
     """:func:`normalise` without the digit and case folding: what a search result shows."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", str(text))
+    return _clean(str(text))
+
+
+# pythainlp's normalize runs dozens of regular expressions over the whole text; search
+# results and highlights clean the same texts again and again (the same hits for the
+# same query), so the answers are kept (per process, bounded).
+@functools.lru_cache(maxsize=4096)
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE_RE.sub("", text)
     return reorder_vowels(normalize(text))
 
