@@ -70,13 +70,15 @@ class DirectiveQuerySet(models.QuerySet):
     # A page this far down is read in two steps (see paged_by_ids).
     DEEP_OFFSET = 500
 
-    def paged_by_ids(self) -> DirectiveQuerySet:
-        """For a paged list. A slice far down (``?page=2000``) reads the ids of its rows
-        first, from the index alone, then those rows with their joins: the database
-        then skips the rows before it in the index instead of joining each of them (a
-        "deferred join"). The page count is taken from ``directive_counts_idx``."""
+    def paged_by_ids(self, *, always: bool = False) -> DirectiveQuerySet:
+        """For a paged list. A slice far down (``?page=2000``), or any slice with
+        ``always``, reads the ids of its rows first, from the index alone, then those
+        rows with their joins: the database then skips the rows before it in the index
+        instead of joining each of them (a "deferred join"), and a searched list sorts
+        the ids of its matches rather than whole rows. The page count is taken from
+        ``directive_counts_idx``."""
         clone = self._chain()
-        clone._paged_by_ids = True
+        clone._paged_by_ids = "always" if always else True
         return clone
 
     def count(self) -> int:
@@ -96,7 +98,7 @@ class DirectiveQuerySet(models.QuerySet):
             getattr(self, "_paged_by_ids", False)
             and isinstance(key, slice)
             and self._result_cache is None
-            and (key.start or 0) >= self.DEEP_OFFSET
+            and (self._paged_by_ids == "always" or (key.start or 0) >= self.DEEP_OFFSET)
             and key.stop is not None
             and key.step is None
         ):
