@@ -105,9 +105,22 @@ class DirectiveQuerySet(models.QuerySet):
             plain = self._chain()
             plain._paged_by_ids = False
             ids = list(plain.values_list("pk", flat=True)[key])
-            rows = {row.pk: row for row in plain.filter(pk__in=ids)}
-            return [rows[pk] for pk in ids if pk in rows]
+            return self._rows_by_ids(plain, ids)
         return super().__getitem__(key)
+
+    def _rows_by_ids(self, plain: DirectiveQuerySet, ids: list[int]) -> list:
+        """The rows of ``ids`` (already filtered by ``plain``) in that order, with
+        ``plain``'s joins, prefetches and columns; its conditions (a search, say) are
+        not evaluated again unless per-row annotations need its query."""
+        if plain.query.annotations:
+            rows_qs = plain.order_by().filter(pk__in=ids)
+        else:
+            rows_qs = type(self)(self.model, using=self._db).filter(pk__in=ids)
+            rows_qs.query.select_related = plain.query.select_related
+            rows_qs.query.deferred_loading = plain.query.deferred_loading
+            rows_qs._prefetch_related_lookups = plain._prefetch_related_lookups
+        rows = {row.pk: row for row in rows_qs}
+        return [rows[pk] for pk in ids if pk in rows]
 
     def active(self) -> DirectiveQuerySet:
         return self.filter(is_archived=False)

@@ -70,6 +70,14 @@ class DirectiveListTests(TrackerTestCase):
         self.assertEqual(listed(self.client.get(URL, {"q": "รักลำปาง"})), [self.directive])  # the heading
         self.assertEqual(listed(self.client.get(URL, {"q": "ไม่มีคำนี้"})), [])
 
+    def test_a_searched_page_read_by_ids_first_keeps_an_agency_user_to_their_own(self):
+        self.login(self.user_a)
+        response = self.client.get(URL, {"q": "ขอให้"})  # in both directives' texts
+        self.assertEqual(listed(response), [self.directive])
+        self.assertNotContains(response, self.directive_b.text)
+        self.login(self.secretariat)
+        self.assertEqual(listed(self.client.get(URL, {"q": "ขอให้"})), [self.directive_b, self.directive])
+
     def test_it_filters_by_state(self):
         self.login(self.secretariat)
         self.assertEqual(listed(self.client.get(URL, {"status": "in_progress"})), [self.directive])
