@@ -403,7 +403,7 @@ def inbox(request):
             mine.open().filter(Q(due_date__isnull=True) | Q(due_date__gt=soon), acknowledged_at__isnull=False),
             "?overdue=false",
         ),
-        ("done", "เสร็จแล้ว / ปิดประเด็น", mine.filter(is_open=False).order_by("-updated_at"), "?status=done"),
+        ("done", "เสร็จแล้ว / ปิดประเด็น", mine.finished().order_by("-updated_at"), "?status=done"),
     ]
     # A busy agency can hold thousands of items: show the first few of each bucket
     # and link to the full, filterable list for the rest.
