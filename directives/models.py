@@ -366,6 +366,9 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
             models.Index(
                 fields=["state", "open_due_date"], condition=models.Q(is_archived=False), name="directive_counts_idx"
             ),
+            # The few archived rows, for the counts that leave them out (counted_by_agency);
+            # on sort_key, as SQLite uses a partial index only given a range on its column.
+            models.Index(fields=["sort_key"], condition=models.Q(is_archived=True), name="directive_archived_idx"),
             models.Index(
                 fields=["state", "open_due_date"],
                 condition=models.Q(is_archived=False, text=""),
@@ -578,6 +581,19 @@ class AssignmentQuerySet(models.QuerySet):
             overdue=models.Count("pk", filter=models.Q(is_open=True, due_date__lt=on)),
             done=models.Count("pk", filter=models.Q(is_open=False)),
         )
+
+    def counted_by_agency(self, on: datetime.date | None = None) -> list[dict]:
+        """The rows of ``self.counted().counts_by_agency(on)`` in two cheap queries: every
+        share's numbers per agency (read from the covering index assignment_agency_counts,
+        no join to the directives) less those of archived directives' shares (a few, found
+        through directive_archived_idx); agencies left with no counted share are dropped."""
+        keys = ("open", "overdue", "done", "total")
+        rows = {row["agency_id"]: row for row in self.counts_by_agency(on).annotate(total=models.Count("pk"))}
+        archived = Directive.objects.filter(is_archived=True, sort_key__gte="").values("pk")  # see ANY_STATE
+        for row in self.filter(directive_id__in=archived).counts_by_agency(on).annotate(total=models.Count("pk")):
+            for key in keys:
+                rows[row["agency_id"]][key] -= row[key]
+        return [row for row in rows.values() if row["total"]]
 
     def counts_by_agency(self, on: datetime.date | None = None):
         on = on or today()

@@ -86,7 +86,7 @@ def home(request):
         counts = Directive.objects.progress_counts(keys, on)
         context["cards"] = [_count_link(key, PROGRESS[key], "ข้อสั่งการ", counts[key], CARD_STYLE[key]) for key in keys]
         # Per agency: its shares (งานของหน่วยงาน), each linking to the list narrowed to it.
-        rows = {row["agency_id"]: row for row in Assignment.objects.counted().counts_by_agency(on)}
+        rows = {row["agency_id"]: row for row in Assignment.objects.counted_by_agency(on)}
         context["by_agency"] = [
             {
                 "agency": agency,
