@@ -31,7 +31,9 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = Path(os.environ.get("VAR_DIR") or ROOT / "var") / "bench"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/lampang_bench"
-TARGET_MS = 150.0
+TARGET_MS = 50.0  # median of each page (issue 13)
+TARGET_P95_MS = 150.0
+TARGET_CSV_MS = 300.0  # the CSV export of about 1,000 rows
 SEARCH_WORD = "ท่องเที่ยว"  # ท่องเที่ยว: in a tenth of the generated texts
 
 
@@ -198,6 +200,7 @@ def pages() -> list[tuple[str, str, str]]:
         ("home agency", "bench_agency", "/"),
         ("directive page", "bench_secretariat", f"/directives/{directive_id}/"),
         ("meeting page", "bench_secretariat", f"/meetings/{meeting_id}/"),
+        ("dashboard", "bench_executive", "/dashboard/"),
         ("site search", "bench_secretariat", f"/search/?q={SEARCH_WORD}"),
         ("site search agency", "bench_agency", f"/search/?q={SEARCH_WORD}"),
         (f"csv {export_rows} rows", "bench_secretariat", f"/directives/?{export_filter}&_export=csv"),
@@ -297,8 +300,14 @@ def print_table(results: list[dict], generation: dict[str, float | None]) -> Non
     print("-" * len(columns))
     for r in results:
         flags = []
-        if r["median_ms"] > TARGET_MS:
-            flags.append(f"> {TARGET_MS:.0f} ms")
+        if r["page"].startswith("csv"):
+            if r["median_ms"] > TARGET_CSV_MS:
+                flags.append(f"> {TARGET_CSV_MS:.0f} ms")
+        elif not r["page"].startswith("admin"):
+            if r["median_ms"] > TARGET_MS:
+                flags.append(f"median > {TARGET_MS:.0f} ms")
+            if r["p95_ms"] > TARGET_P95_MS:
+                flags.append(f"p95 > {TARGET_P95_MS:.0f} ms")
         if r["status"] != "200":
             flags.append("NOT 200")
         print(
@@ -324,7 +333,8 @@ def print_table(results: list[dict], generation: dict[str, float | None]) -> Non
         "median/p95: wall ms over the timed runs; cpu: median ms of this process's CPU (Python, and SQLite's "
         "work; not the PostgreSQL server's); queries, sql ms: one more run (sql ms counts execute() only: SQLite "
         "work done while rows are fetched is missing); load: 1-minute load average after the page "
-        f"({os.cpu_count()} CPUs; higher means other work competed). Target: median ≤ {TARGET_MS:.0f} ms."
+        f"({os.cpu_count()} CPUs; higher means other work competed). Targets: median ≤ {TARGET_MS:.0f} ms and "
+        f"p95 ≤ {TARGET_P95_MS:.0f} ms per page, CSV of ~1,000 rows ≤ {TARGET_CSV_MS:.0f} ms, ours/admin < 1."
     )
 
 

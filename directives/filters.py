@@ -124,7 +124,8 @@ class DirectiveFilter(django_filters.FilterSet):
         words = thai.query_words(value)
         if not words:
             return queryset
-        return queryset.filter(thai.search_condition(words))
+        # The matches can be thousands: a page sorts their ids, then reads its rows.
+        return queryset.filter(thai.search_condition(words)).paged_by_ids(always=True)
 
     def filter_source(self, queryset, name, value):
         if value == "meeting":

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -73,40 +72,104 @@ class WithoutSearchText(models.Manager):
 
 
 class DirectiveQuerySet(models.QuerySet):
+    # A page this far down is read in two steps (see paged_by_ids).
+    DEEP_OFFSET = 500
+
+    def paged_by_ids(self, *, always: bool = False) -> DirectiveQuerySet:
+        """For a paged list. A slice far down (``?page=2000``), or any slice with
+        ``always``, reads the ids of its rows first, from the index alone, then those
+        rows with their joins: the database then skips the rows before it in the index
+        instead of joining each of them (a "deferred join"), and a searched list sorts
+        the ids of its matches rather than whole rows. The page count is taken from
+        ``directive_counts_idx``."""
+        clone = self._chain()
+        clone._paged_by_ids = "always" if always else True
+        return clone
+
+    def count(self) -> int:
+        if not getattr(self, "_paged_by_ids", False) or self._result_cache is not None:
+            return super().count()
+        clone = self.filter(ANY_STATE)
+        clone._paged_by_ids = False
+        return clone.count()
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._paged_by_ids = getattr(self, "_paged_by_ids", False)
+        return clone
+
+    def __getitem__(self, key):
+        if (
+            getattr(self, "_paged_by_ids", False)
+            and isinstance(key, slice)
+            and self._result_cache is None
+            and (self._paged_by_ids == "always" or (key.start or 0) >= self.DEEP_OFFSET)
+            and key.stop is not None
+            and key.step is None
+        ):
+            plain = self._chain()
+            plain._paged_by_ids = False
+            ids = list(plain.values_list("pk", flat=True)[key])
+            return self._rows_by_ids(plain, ids)
+        return super().__getitem__(key)
+
+    def _rows_by_ids(self, plain: DirectiveQuerySet, ids: list[int]) -> list:
+        """The rows of ``ids`` (already filtered by ``plain``) in that order, with
+        ``plain``'s joins, prefetches and columns; its conditions (a search, say) are
+        not evaluated again unless per-row annotations need its query."""
+        if plain.query.annotations:
+            rows_qs = plain.order_by().filter(pk__in=ids)
+        else:
+            rows_qs = type(self)(self.model, using=self._db).filter(pk__in=ids)
+            rows_qs.query.select_related = plain.query.select_related
+            rows_qs.query.deferred_loading = plain.query.deferred_loading
+            rows_qs._prefetch_related_lookups = plain._prefetch_related_lookups
+        rows = {row.pk: row for row in rows_qs}
+        return [rows[pk] for pk in ids if pk in rows]
+
     def active(self) -> DirectiveQuerySet:
         return self.filter(is_archived=False)
 
+    # Each counted number is one condition (progress_condition), which both the
+    # list's filter and the home page's count use.
     def open(self) -> DirectiveQuerySet:
-        return self.exclude(state__in=[Status.DONE, Status.CLOSED])
+        return self.filter(progress_condition("open"))
 
     def overdue(self, on: datetime.date | None = None) -> DirectiveQuerySet:
-        return self.filter(open_due_date__lt=on or today())
+        return self.filter(progress_condition("overdue", on))
 
     def finished(self) -> DirectiveQuerySet:
         """เสร็จแล้ว / ปิดประเด็น."""
-        return self.filter(state__in=[Status.DONE, Status.CLOSED])
+        return self.filter(progress_condition("done"))
 
     def due_soon(self, on: datetime.date | None = None) -> DirectiveQuerySet:
-        on = on or today()
-        return self.open().filter(
-            open_due_date__gte=on, open_due_date__lte=on + datetime.timedelta(days=settings.DUE_SOON_DAYS)
-        )
+        return self.filter(progress_condition("due_soon", on))
 
     def unacknowledged(self) -> DirectiveQuerySet:
         """Directives with an agency that has not yet acknowledged its open share."""
-        return self.filter(Exists(Assignment.objects.unacknowledged().filter(directive=OuterRef("pk"))))
+        return self.filter(progress_condition("new"))
 
     def tracked(self) -> DirectiveQuerySet:
         """Directives whose progress is followed: not archived, and not a heading-only
         row (a heading with no text and no responsible party, such as ๗ ประเด็นอื่น ๆ,
         which only stands over its sub-items and is never counted)."""
-        parties = ResponsibleParty.objects.filter(directive=OuterRef("pk"))
-        return self.active().exclude(Q(text="") & ~Exists(parties))
+        return self.active().exclude(heading_only())
 
     def progress(self, key: str, on: datetime.date | None = None) -> DirectiveQuerySet:
         """One of the counted numbers (see PROGRESS) of the directives as a whole."""
-        method = getattr(self.tracked(), PROGRESS_METHODS[key])
-        return method(on) if key in DATED_PROGRESS else method()
+        return self.tracked().filter(progress_condition(key, on))
+
+    def progress_counts(self, keys, on: datetime.date | None = None) -> dict[str, int]:
+        """``{key: self.progress(key, on).count()}`` in two small queries: every active
+        row meeting each condition (counted from the index ``directive_counts_idx``, no
+        row read) less the heading-only ones among them (a handful, from
+        ``directive_heading_only_idx``), as tracked() = active() less heading_only()."""
+        # COUNT(state), never NULL, so the same as COUNT(*): a column of the index, which
+        # PostgreSQL can then count from alone (an id would send it to the table).
+        counts = {key: models.Count("state", filter=progress_condition(key, on)) for key in keys}
+        active = self.active().filter(ANY_STATE).aggregate(**counts)
+        headings = self.active().filter(heading_only()).aggregate(**counts)
+        return {key: active[key] - headings[key] for key in keys}
 
     def for_agency(self, agency: Agency) -> DirectiveQuerySet:
         return self.filter(assignments__agency=agency)
@@ -133,18 +196,19 @@ class DirectiveQuerySet(models.QuerySet):
         """Directives whose meeting or letter is not archived."""
         return self.exclude(meeting__is_archived=True).exclude(letter__is_archived=True)
 
-    def with_source_date(self) -> DirectiveQuerySet:
-        """``source_date``: the day of the meeting or of the letter, to sort both kinds together."""
-        return self.annotate(source_date=Coalesce("meeting__date", "letter__date"))
-
     def newest_source_first(self) -> DirectiveQuerySet:
-        return self.with_source_date().order_by(
-            "-source_date", "-meeting__number", "-letter_id", "-meeting_id", "sort_key"
-        )
+        """Newest meeting or letter first (the columns copied from the source, so the
+        order is read from the index ``directive_newest_idx``, not sorted per request)."""
+        return self.order_by(*NEWEST_SOURCE_FIRST)
+
+
+# The list's default order; ``directive_newest_idx`` holds the active rows in it.
+NEWEST_SOURCE_FIRST = ("-source_date", "-source_number", "-letter_id", "-meeting_id", "sort_key")
 
 
 # The numbers the home pages count and the lists filter by (?progress=<key>): the
-# card and the list it opens call the same QuerySet method, so they cannot disagree.
+# card and the list it opens use the same condition (progress_condition for
+# directives, share_condition for agencies' shares), so they cannot disagree.
 PROGRESS = {
     "open": "ยังไม่เสร็จ",
     "overdue": "เกินกำหนด",
@@ -152,14 +216,53 @@ PROGRESS = {
     "new": "ใหม่ ยังไม่รับทราบ",
     "due_soon": "ใกล้ครบกำหนด",
 }
-PROGRESS_METHODS = {
-    "open": "open",
-    "overdue": "overdue",
-    "done": "finished",
-    "new": "unacknowledged",
-    "due_soon": "due_soon",
-}
-DATED_PROGRESS = {"overdue", "due_soon"}
+FINISHED = (Status.DONE, Status.CLOSED)
+# Always true (the state is never empty or NULL, and every text sorts at or after
+# ''), yet a range on the first column of directive_counts_idx: SQLite's planner only
+# counts from a partial index given a constraint on its columns, and otherwise reads
+# the whole table (PostgreSQL counts from the index either way).
+ANY_STATE = Q(state__gte="")
+
+
+def progress_condition(key: str, on: datetime.date | None = None) -> Q:
+    """The condition of one counted number (PROGRESS) on a directive."""
+    on = on or today()
+    if key == "open":
+        return ~Q(state__in=FINISHED)
+    if key == "overdue":
+        return Q(open_due_date__lt=on)
+    if key == "done":
+        return Q(state__in=FINISHED)
+    if key == "due_soon":
+        soon = on + datetime.timedelta(days=settings.DUE_SOON_DAYS)
+        return ~Q(state__in=FINISHED) & Q(open_due_date__gte=on, open_due_date__lte=soon)
+    if key == "new":
+        return Q(Exists(Assignment.objects.unacknowledged().filter(directive=OuterRef("pk"))))
+    raise KeyError(key)
+
+
+def share_condition(key: str, on: datetime.date | None = None) -> Q:
+    """The condition of one counted number (PROGRESS) on an agency's share."""
+    on = on or today()
+    # is_open IN (true) rather than is_open (and IN (false) rather than NOT is_open):
+    # the same rows, but SQLite searches an index by the first form only.
+    is_open, finished = Q(is_open__in=[True]), Q(is_open__in=[False])
+    if key == "open":
+        return is_open
+    if key == "overdue":
+        return is_open & Q(due_date__lt=on)
+    if key == "done":
+        return finished
+    if key == "due_soon":
+        return is_open & Q(due_date__gte=on, due_date__lte=on + datetime.timedelta(days=settings.DUE_SOON_DAYS))
+    if key == "new":
+        return is_open & Q(acknowledged_at__isnull=True)
+    raise KeyError(key)
+
+
+def heading_only() -> Q:
+    """A heading with no text and no responsible party (never counted; see tracked())."""
+    return Q(text="") & ~Exists(ResponsibleParty.objects.filter(directive=OuterRef("pk")))
 
 
 class Directive(models.Model):  # ประเด็น / ข้อสั่งการ
@@ -178,6 +281,11 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
     heading = models.CharField("หัวข้อ (ขีดเส้นใต้)", max_length=500, blank=True)
     text = models.TextField("ประเด็น / ข้อสั่งการ", blank=True)
     search_text = models.TextField(blank=True, default="", editable=False)  # thai.search_text of heading + text
+    # The meeting's (or letter's) date and the meeting's ครั้งที่, copied here by save()
+    # and by Meeting.save()/Letter.save() when they change: the list sorts both kinds
+    # of source together, newest first, from one index instead of joining and sorting.
+    source_date = models.DateField(null=True, blank=True, editable=False)
+    source_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
     due_date = models.DateField("กำหนดเสร็จ", null=True, blank=True)
     report_day = models.PositiveSmallIntegerField(
         "รายงานทุกวันที่", null=True, blank=True, help_text="เช่น 20 = รายงานทุกวันที่ ๒๐ ของเดือน"
@@ -208,7 +316,7 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(excluded_fields=["search_text", "source_date", "source_number"])
 
     objects = WithoutSearchText.from_queryset(DirectiveQuerySet)()
 
@@ -258,6 +366,27 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
             # The lists count active directives on every page: a small index of just
             # those rows lets the count read it instead of the whole table.
             models.Index(fields=["id"], condition=models.Q(is_archived=False), name="directive_active_idx"),
+            # The list's default order (NEWEST_SOURCE_FIRST), active rows only: a page is
+            # read off the index in order, not sorted from every row.
+            # The home page's counts (progress_counts): every active row's state and
+            # due date from the index, and the few heading-only rows apart.
+            models.Index(
+                fields=["state", "open_due_date"], condition=models.Q(is_archived=False), name="directive_counts_idx"
+            ),
+            # The few archived rows, for the counts that leave them out (counted_by_agency);
+            # on sort_key, as SQLite uses a partial index only given a range on its column.
+            models.Index(fields=["sort_key"], condition=models.Q(is_archived=True), name="directive_archived_idx"),
+            models.Index(
+                fields=["state", "open_due_date"],
+                condition=models.Q(is_archived=False, text=""),
+                name="directive_heading_only_idx",
+            ),
+            models.Index(
+                # id last: a deep page's ids come from the index alone (paged_by_ids).
+                fields=["-source_date", "-source_number", "-letter", "-meeting", "sort_key", "id"],
+                condition=models.Q(is_archived=False),
+                name="directive_newest_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -268,7 +397,21 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
     def save(self, *args, **kwargs):
         self.sort_key = sort_key_for(self.number)
         thai.refresh_search_text(self, self.SEARCH_FIELDS, kwargs)
+        self._copy_source_columns(kwargs)
         super().save(*args, **kwargs)
+
+    def _copy_source_columns(self, save_kwargs: dict) -> None:
+        """``source_date``/``source_number`` from the meeting or letter (a save limited
+        to other columns leaves them alone)."""
+        update_fields = save_kwargs.get("update_fields")
+        if update_fields is not None:
+            if not set(update_fields) & {"meeting", "letter", "meeting_id", "letter_id"}:
+                return
+            save_kwargs["update_fields"] = {*update_fields, "source_date", "source_number"}
+        if self.meeting_id:
+            self.source_date, self.source_number = self.meeting.date, self.meeting.number
+        elif self.letter_id:
+            self.source_date, self.source_number = self.letter.date, None
 
     @property
     def number_label(self) -> str:
@@ -383,27 +526,26 @@ class AssignmentQuerySet(models.QuerySet):
     def for_agency(self, agency: Agency) -> AssignmentQuerySet:
         return self.filter(agency=agency)
 
+    # Each counted number is one condition (share_condition), which both the list's
+    # filter and the home page's count use.
     def open(self) -> AssignmentQuerySet:
-        return self.filter(is_open=True)
+        return self.filter(share_condition("open"))
 
     def done(self) -> AssignmentQuerySet:
         return self.filter(status=Status.DONE)
 
     def overdue(self, on: datetime.date | None = None) -> AssignmentQuerySet:
-        return self.filter(is_open=True, due_date__lt=on or today())
+        return self.filter(share_condition("overdue", on))
 
     def due_soon(self, on: datetime.date | None = None) -> AssignmentQuerySet:
-        on = on or today()
-        return self.filter(
-            is_open=True, due_date__gte=on, due_date__lte=on + datetime.timedelta(days=settings.DUE_SOON_DAYS)
-        )
+        return self.filter(share_condition("due_soon", on))
 
     def unacknowledged(self) -> AssignmentQuerySet:
-        return self.filter(is_open=True, acknowledged_at__isnull=True)
+        return self.filter(share_condition("new"))
 
     def finished(self) -> AssignmentQuerySet:
         """เสร็จแล้ว / ปิดประเด็น: done by the agency, or the directive was closed."""
-        return self.filter(is_open=False)
+        return self.filter(share_condition("done"))
 
     def counted(self) -> AssignmentQuerySet:
         """Assignments of directives the lists show (not archived)."""
@@ -411,8 +553,11 @@ class AssignmentQuerySet(models.QuerySet):
 
     def progress(self, key: str, on: datetime.date | None = None) -> AssignmentQuerySet:
         """One of the counted numbers (see PROGRESS) of agencies' shares."""
-        method = getattr(self.counted(), PROGRESS_METHODS[key])
-        return method(on) if key in DATED_PROGRESS else method()
+        return self.counted().filter(share_condition(key, on))
+
+    def progress_counts(self, keys, on: datetime.date | None = None) -> dict[str, int]:
+        """``{key: self.progress(key, on).count()}`` in one query."""
+        return self.counted().aggregate(**{key: models.Count("pk", filter=share_condition(key, on)) for key in keys})
 
     def reported(self) -> AssignmentQuerySet:
         return self.filter(Exists(ProgressReport.objects.filter(assignment=OuterRef("pk"))))
@@ -443,6 +588,19 @@ class AssignmentQuerySet(models.QuerySet):
             overdue=models.Count("pk", filter=models.Q(is_open=True, due_date__lt=on)),
             done=models.Count("pk", filter=models.Q(is_open=False)),
         )
+
+    def counted_by_agency(self, on: datetime.date | None = None) -> list[dict]:
+        """The rows of ``self.counted().counts_by_agency(on)`` in two cheap queries: every
+        share's numbers per agency (read from the covering index assignment_agency_counts,
+        no join to the directives) less those of archived directives' shares (a few, found
+        through directive_archived_idx); agencies left with no counted share are dropped."""
+        keys = ("open", "overdue", "done", "total")
+        rows = {row["agency_id"]: row for row in self.counts_by_agency(on).annotate(total=models.Count("pk"))}
+        archived = Directive.objects.filter(is_archived=True, sort_key__gte="").values("pk")  # see ANY_STATE
+        for row in self.filter(directive_id__in=archived).counts_by_agency(on).annotate(total=models.Count("pk")):
+            for key in keys:
+                rows[row["agency_id"]][key] -= row[key]
+        return [row for row in rows.values() if row["total"]]
 
     def counts_by_agency(self, on: datetime.date | None = None):
         on = on or today()
@@ -560,7 +718,7 @@ class ProgressReport(models.Model):  # รายงานผลการดำ�
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField("ความเห็นฝ่ายเลขานุการ", blank=True)
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords(excluded_fields=["search_text", "source_date", "source_number"])
 
     objects = WithoutSearchText()
 

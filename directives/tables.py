@@ -13,13 +13,13 @@ def LABEL(text: str) -> dict:  # noqa: N802 - reads as a constant in the column 
 
 
 class DirectiveTable(tables.Table):
-    # The meeting or the letter the directive came from (``source_date`` comes from
-    # DirectiveQuerySet.with_source_date(), which the list view applies).
+    # The meeting or the letter the directive came from (sorted by the copies of its
+    # date and ครั้งที่ on the directive, as the list's default order).
     source = tables.Column(
         verbose_name="ที่มา",
         attrs=LABEL("ที่มา"),
         accessor="pk",
-        order_by=("source_date", "meeting__number", "letter_id", "meeting_id", "sort_key"),
+        order_by=("source_date", "source_number", "letter_id", "meeting_id", "sort_key"),
     )
     number = tables.Column(verbose_name="ลำดับ", attrs=LABEL("ลำดับ"), order_by=("sort_key",))
     text = tables.Column(

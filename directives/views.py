@@ -77,20 +77,16 @@ def home(request):
     on = today()
     context = {"today": on}
     if actor.is_agency:
-        mine = Assignment.objects.for_agency(actor.agency)
+        counts = Assignment.objects.for_agency(actor.agency).progress_counts(PROGRESS, on)
         context["cards"] = [
-            _count_link(key, label, "งานของหน่วยงาน", mine.progress(key, on).count(), CARD_STYLE[key])
-            for key, label in PROGRESS.items()
+            _count_link(key, label, "งานของหน่วยงาน", counts[key], CARD_STYLE[key]) for key, label in PROGRESS.items()
         ]
     else:
-        directives = Directive.objects.all()
-        context["cards"] = [
-            _count_link(key, label, "ข้อสั่งการ", directives.progress(key, on).count(), CARD_STYLE[key])
-            for key, label in PROGRESS.items()
-            if key in ("open", "overdue", "done")
-        ]
+        keys = ("open", "overdue", "done")
+        counts = Directive.objects.progress_counts(keys, on)
+        context["cards"] = [_count_link(key, PROGRESS[key], "ข้อสั่งการ", counts[key], CARD_STYLE[key]) for key in keys]
         # Per agency: its shares (งานของหน่วยงาน), each linking to the list narrowed to it.
-        rows = {row["agency_id"]: row for row in Assignment.objects.counted().counts_by_agency(on)}
+        rows = {row["agency_id"]: row for row in Assignment.objects.counted_by_agency(on)}
         context["by_agency"] = [
             {
                 "agency": agency,
@@ -123,6 +119,7 @@ class DirectiveListView(SingleTableMixin, ExportMixin, FilterView):
             .select_related("meeting__series", "letter")
             .prefetch_related("parties__agency", "parties__group")
             .newest_source_first()
+            .paged_by_ids()
         )
 
     def get_filterset_kwargs(self, filterset_class):
@@ -406,7 +403,7 @@ def inbox(request):
             mine.open().filter(Q(due_date__isnull=True) | Q(due_date__gt=soon), acknowledged_at__isnull=False),
             "?overdue=false",
         ),
-        ("done", "เสร็จแล้ว / ปิดประเด็น", mine.filter(is_open=False).order_by("-updated_at"), "?status=done"),
+        ("done", "เสร็จแล้ว / ปิดประเด็น", mine.finished().order_by("-updated_at"), "?status=done"),
     ]
     # A busy agency can hold thousands of items: show the first few of each bucket
     # and link to the full, filterable list for the rest.

@@ -17,9 +17,16 @@ class LampangTrackerConfig(AppConfig):
     verbose_name = "ระบบติดตามข้อสั่งการ"
 
     def ready(self):
-        from lampang_tracker import auth  # noqa: F401  (connects the login signal)
+        from lampang_tracker import (
+            auth,  # noqa: F401  (connects the login signal)
+            fulltext,  # registers the search_contains lookup
+        )
 
         # post_migrate is sent per app with models (this one has none): once, for directives.
+        # The SQLite search index first (its tables and triggers), then the statistics.
+        post_migrate.connect(
+            fulltext.after_migrate, sender=apps.get_app_config("directives"), dispatch_uid="lampang_fulltext"
+        )
         post_migrate.connect(
             analyze_sqlite, sender=apps.get_app_config("directives"), dispatch_uid="lampang_analyze_sqlite"
         )

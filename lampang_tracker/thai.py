@@ -287,7 +287,15 @@ def clean(text: str | None) -> str:
     """:func:`normalise` without the digit and case folding: what a search result shows."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", str(text))
+    return _clean(str(text))
+
+
+# pythainlp's normalize runs dozens of regular expressions over the whole text; search
+# results and highlights clean the same texts again and again (the same hits for the
+# same query), so the answers are kept (per process, bounded).
+@functools.lru_cache(maxsize=4096)
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE_RE.sub("", text)
     return reorder_vowels(normalize(text))
 
@@ -407,7 +415,8 @@ def search_condition(words: list[str], field: str = "search_text") -> Q:
     condition = Q()
     for word in words:
         needle = word if len(word) >= PART_OF_WORD_MIN else f" {word} "
-        condition &= Q(**{f"{field}__contains": needle})
+        # search_contains: contains, read from the FTS5 index on SQLite (lampang_tracker.fulltext).
+        condition &= Q(**{f"{field}__search_contains": needle})
     return condition
 
 

@@ -60,7 +60,33 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(is_archived=False)
 
 
-class Meeting(models.Model):  # การประชุม
+class CopiesSourceColumns:
+    """A meeting or a letter keeps the copy of its date (and ครั้งที่) on its directives
+    (``Directive.source_date``/``source_number``, by which the directive list sorts)
+    in step: a save that changes them updates its directives in one statement."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._source_columns = instance._source_values()
+        return instance
+
+    def _source_values(self) -> dict:
+        raise NotImplementedError
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not set(update_fields) & {"date", "number"}:
+            return
+        current = self._source_values()
+        if not adding and getattr(self, "_source_columns", None) != current:
+            self.directives.update(**current)
+        self._source_columns = current
+
+
+class Meeting(CopiesSourceColumns, models.Model):  # การประชุม
     series = models.ForeignKey(
         MeetingSeries, on_delete=models.PROTECT, related_name="meetings", verbose_name="ชุดการประชุม"
     )
@@ -127,6 +153,9 @@ class Meeting(models.Model):  # การประชุม
             .first()
         )
 
+    def _source_values(self) -> dict:
+        return {"source_date": self.__dict__.get("date"), "source_number": self.__dict__.get("number")}
+
     def clean(self) -> None:
         if self.start_time and self.end_time and self.end_time <= self.start_time:
             raise ValidationError({"end_time": "เวลาเลิกประชุมต้องหลังเวลาเริ่มประชุม"})
@@ -148,7 +177,7 @@ class LetterQuerySet(models.QuerySet):
         return self.filter(number_key=Letter.key_for(number), date=date)
 
 
-class Letter(models.Model):  # หนังสือสั่งการ
+class Letter(CopiesSourceColumns, models.Model):  # หนังสือสั่งการ
     """An official letter (หนังสือราชการ) whose body lists numbered directives.
 
     A letter is a source of directives just as a meeting is (Directive.letter).
@@ -204,6 +233,9 @@ class Letter(models.Model):  # หนังสือสั่งการ
         self.number_key = self.key_for(self.number)
         thai.refresh_search_text(self, self.SEARCH_FIELDS, kwargs)
         super().save(*args, **kwargs)
+
+    def _source_values(self) -> dict:
+        return {"source_date": self.__dict__.get("date")}
 
     @staticmethod
     def key_for(number: str) -> str:

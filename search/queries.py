@@ -104,6 +104,10 @@ def minutes(actor, words: list[str]) -> Group:
     )
     item_rows, more_items = _take(_ranked(items, words))
     section_rows, more_sections = _take(_ranked(sections, words))
+    more = more_items or more_sections or len(section_rows) + len(item_rows) > PER_KIND
+    # Only the hits shown are highlighted (sections first, then items, PER_KIND in all).
+    section_rows = section_rows[:PER_KIND]
+    item_rows = item_rows[: PER_KIND - len(section_rows)]
     hits = []
     for s in section_rows:
         meeting = s.minutes.meeting
@@ -125,7 +129,7 @@ def minutes(actor, words: list[str]) -> Group:
                 snippet=highlight(f"{i.presenter} {i.title} {i.body} {i.resolution}", words),
             )
         )
-    return Group("minutes", "รายงานการประชุม", hits[:PER_KIND], more_items or more_sections or len(hits) > PER_KIND)
+    return Group("minutes", "รายงานการประชุม", hits, more)
 
 
 def letters(actor, words: list[str]) -> Group:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+from unittest import mock
 
 import openpyxl
 
 from directives import services
-from directives.models import Directive, today
+from directives.models import Directive, DirectiveQuerySet, today
 from lampang_tracker import thai
+from meetings.services import letter_create, letter_update, meeting_create, meeting_update
 from tests.base import SpreadMixin, TrackerTestCase
 
 URL = "/directives/"
@@ -67,6 +70,14 @@ class DirectiveListTests(TrackerTestCase):
         self.assertEqual(listed(self.client.get(URL, {"q": "รักลำปาง"})), [self.directive])  # the heading
         self.assertEqual(listed(self.client.get(URL, {"q": "ไม่มีคำนี้"})), [])
 
+    def test_a_searched_page_read_by_ids_first_keeps_an_agency_user_to_their_own(self):
+        self.login(self.user_a)
+        response = self.client.get(URL, {"q": "ขอให้"})  # in both directives' texts
+        self.assertEqual(listed(response), [self.directive])
+        self.assertNotContains(response, self.directive_b.text)
+        self.login(self.secretariat)
+        self.assertEqual(listed(self.client.get(URL, {"q": "ขอให้"})), [self.directive_b, self.directive])
+
     def test_it_filters_by_state(self):
         self.login(self.secretariat)
         self.assertEqual(listed(self.client.get(URL, {"status": "in_progress"})), [self.directive])
@@ -111,6 +122,38 @@ class DirectiveListTests(TrackerTestCase):
         self.login(self.secretariat)
         numbers = [d.number for d in listed(self.client.get(URL, {"sort": "number"}))]
         self.assertEqual(numbers, ["1", "1.1", "2", "2.1", "10"])
+
+    def test_it_lists_the_newest_meeting_or_letter_first_and_follows_a_changed_date(self):
+        older = meeting_create(
+            by=self.secretariat, series=self.series, number=3, year_be=2560, date=datetime.date(2017, 3, 1)
+        )
+        old_item = services.directive_create(meeting=older, number="1", text="ข้อเก่า", by=self.secretariat)
+        letter = letter_create(
+            number="มท 0810.6/ว 1", date=datetime.date(2017, 6, 1), subject="หนังสือ", by=self.secretariat
+        )
+        letter_item = services.directive_create(letter=letter, number="1", text="ข้อจากหนังสือ", by=self.secretariat)
+        self.login(self.secretariat)
+        self.assertEqual(listed(self.client.get(URL)), [self.directive_b, self.directive, letter_item, old_item])
+        # The list sorts by the copy of the source's date on each directive: moving the
+        # meeting or the letter moves its directives.
+        meeting_update(meeting=older, date=datetime.date(2018, 1, 5), by=self.secretariat)
+        letter_update(letter=letter, date=datetime.date(2016, 1, 5), by=self.secretariat)
+        self.assertEqual(listed(self.client.get(URL)), [old_item, self.directive_b, self.directive, letter_item])
+        old_item.refresh_from_db()
+        self.assertEqual((old_item.source_date, old_item.source_number), (datetime.date(2018, 1, 5), 3))
+
+    def test_it_shows_a_deep_page_read_by_ids_first_the_same_as_read_in_one_query(self):
+        for number in range(3, 13):
+            services.directive_create(
+                meeting=self.meeting, number=str(number), text=f"ข้อ {number}", by=self.secretariat
+            )
+        self.login(self.secretariat)
+        shallow = listed(self.client.get(URL, {"page": 2, "per_page": 5}))
+        with mock.patch.object(DirectiveQuerySet, "DEEP_OFFSET", 5):
+            deep = self.client.get(URL, {"page": 2, "per_page": 5})
+        self.assertEqual(listed(deep), shallow)
+        self.assertEqual([d.number for d in shallow], ["6", "7", "8", "9", "10"])
+        self.assertContains(deep, "พบ ๑๒ รายการ")
 
     def test_it_hides_archived_directives(self):
         Directive.objects.filter(pk=self.directive_b.pk).update(is_archived=True)
@@ -242,11 +285,12 @@ class DirectiveListQueryCountTests(SpreadMixin, TrackerTestCase):
     def test_it_does_not_grow_queries_with_rows_on_a_filtered_page(self):
         self.login(self.secretariat)
         query = {"agency": self.many[0].pk, "overdue": "false", "q": "ทดสอบ", "sort": "-due_date"}
-        # One more than unfiltered: the agency choices are read to validate the filter.
-        with self.assertNumQueries(13):
+        # Two more than unfiltered: the agency choices are read to validate the filter,
+        # and a searched page reads its rows' ids first (sorting ids, not whole rows).
+        with self.assertNumQueries(14):
             self.assertEqual(self.client.get(URL, query).status_code, 200)
         self.grow()
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(14):
             self.assertEqual(self.client.get(URL, query).status_code, 200)
 
     def test_it_does_not_grow_queries_with_rows_on_export(self):

@@ -104,7 +104,9 @@ class HomeTests(SpreadMixin, TrackerTestCase):
         self.assertContains(response, "ยังไม่ได้กำหนดบทบาท", status_code=403)
 
     def test_it_does_not_grow_queries_with_rows_for_the_secretariat(self):
-        # One COUNT per number on the page (three cards, the agencies' table, the review queue).
+        # The three cards (every active directive's numbers, less the heading-only
+        # rows'), the agencies' table (every share's numbers, less the archived ones'),
+        # the review queue.
         self.login(self.secretariat)
         with self.assertNumQueries(11):
             self.assertEqual(self.client.get("/").status_code, 200)
@@ -113,10 +115,35 @@ class HomeTests(SpreadMixin, TrackerTestCase):
             self.assertEqual(self.client.get("/").status_code, 200)
 
     def test_it_does_not_grow_queries_with_rows_for_an_agency_user(self):
-        # One COUNT per card (five).
+        # One query counts the five cards.
         self.login(self.user_a)
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(6):
             self.assertEqual(self.client.get("/").status_code, 200)
         self.grow()
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(6):
             self.assertEqual(self.client.get("/").status_code, 200)
+
+
+class CountedByAgencyTests(TrackerTestCase):
+    def test_it_equals_the_counts_over_the_counted_shares_with_an_archived_directive(self):
+        from directives.models import Assignment, Directive
+
+        services.directive_create(
+            meeting=self.meeting,
+            number="3",
+            text="ขอให้รายงานผล",
+            parties=services.parties_from(agencies=[self.agency_a, self.agency_b]),
+            by=self.secretariat,
+        )
+        Directive.objects.filter(pk=self.directive_b.pk).update(is_archived=True)
+
+        def by_agency(rows):
+            return {row["agency_id"]: (row["open"], row["overdue"], row["done"]) for row in rows}
+
+        expected = by_agency(Assignment.objects.counted().counts_by_agency())
+        self.assertEqual(by_agency(Assignment.objects.counted_by_agency()), expected)
+        self.assertEqual(expected[self.agency_b.pk], (1, 0, 0))  # its overdue share is archived
+        # Only directive_b counted: agency A, with no counted share left, is not listed.
+        Directive.objects.update(is_archived=True)
+        Directive.objects.filter(pk=self.directive_b.pk).update(is_archived=False)
+        self.assertEqual(by_agency(Assignment.objects.counted_by_agency()), {self.agency_b.pk: (1, 1, 0)})

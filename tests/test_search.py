@@ -207,3 +207,23 @@ class RebuildTests(SearchTestCase):
         Directive.objects.filter(pk=self.pdf_copy.pk).update(search_text="")
         call_command("rebuild_search_index", stdout=__import__("io").StringIO())
         self.assertIn(" ลำปาง ", Directive.objects.get(pk=self.pdf_copy.pk).search_text)
+
+    def test_migrate_puts_back_the_sqlite_index_a_table_rebuild_dropped(self):
+        from django.db import connection
+
+        from lampang_tracker import fulltext
+
+        if connection.vendor != "sqlite":
+            self.skipTest("PostgreSQL searches through its pg_trgm index, which migrations keep")
+        table = "directives_directive"
+        with connection.cursor() as cursor:
+            # What SQLite's table rebuild (an AlterField migration) leaves: no triggers.
+            for suffix in ("ai", "ad", "au"):
+                cursor.execute(f"DROP TRIGGER {table}_fts_{suffix}")
+        # Written while the triggers are missing: the index does not see it.
+        services.directive_update(directive=self.pdf_copy, text="ให้ปลูกป่าชุมชนทุกอำเภอ", by=self.secretariat)
+        found = Directive.objects.filter(thai.search_condition(["ปลูกป่า"]))
+        self.assertFalse(found.exists())
+        self.assertIn(table, fulltext.ensure())  # what post_migrate runs
+        self.assertEqual(list(found), [self.pdf_copy])
+        self.assertEqual(fulltext.ensure(), [])  # complete now: nothing rebuilt

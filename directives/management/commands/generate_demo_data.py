@@ -625,6 +625,8 @@ class Generator:
             has_children = number in parent_numbers
             directive = Directive(
                 meeting=meeting,
+                source_date=meeting.date,
+                source_number=meeting.number,
                 number=number,
                 sort_key=sort_key_for(number),
                 parent=by_number.get(parent_number) if parent_number else None,
