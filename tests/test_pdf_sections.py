@@ -192,7 +192,9 @@ class SectionChoiceTests(SimpleTestCase):
                 raise ValueError("broken in the child")
             return print_section(share, section)
 
-        with mock.patch.object(pdf._Share, "print", print_or_fail):
-            with self.assertRaisesRegex(RuntimeError, "broken in the child"):
-                pdf.html_to_pdf(document_html(), processes=2)
+        with (
+            mock.patch.object(pdf._Share, "print", print_or_fail),
+            self.assertRaisesRegex(RuntimeError, "broken in the child"),
+        ):
+            pdf.html_to_pdf(document_html(), processes=2)
         self.assertEqual(child_processes(), [])
