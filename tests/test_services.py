@@ -88,7 +88,8 @@ class DirectiveCreateTests(TrackerTestCase):
 
     def test_its_lines_keep_their_paragraph_and_name_who_wrote_them_in_the_history(self):
         directive = self.create(
-            parties=[services.Party(agency=self.agency_a), services.Party(label="หน่วยงานที่เกี่ยวข้อง", paragraph=1)]
+            text="ขอให้ทุกอำเภอเฝ้าระวังหมอกควัน\nและรายงานจุดความร้อน",
+            parties=[services.Party(agency=self.agency_a), services.Party(label="หน่วยงานที่เกี่ยวข้อง", paragraph=1)],
         )
         self.assertEqual(list(directive.parties.values_list("paragraph", flat=True)), [0, 1])
         line = directive.parties.get(agency=self.agency_a)
