@@ -8,19 +8,23 @@ import datetime
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.http import Http404
 from django.test import RequestFactory
 
 from agencies.access import get_agency_for_user, require_known_role, require_secretariat
 from directives import access as directive_access
 from directives import services
-from directives.models import Status, Strategy
+from directives.models import FollowUpIssue, Status, Strategy
 from meetings.access import get_letter_for_user, get_meeting_for_user
 from meetings.models import Meeting, MeetingSeries
 from meetings.services import letter_create
 from minutes import access as minutes_access
 from minutes import services as minutes_services
 from minutes.models import Section
+from notifications.access import get_agency_for_calendar, get_notification_for_user
+from notifications.models import Channel, Event, Notification
+from people.access import get_person_for_user, require_people_reader
 from tests.base import TempMediaMixin, TrackerTestCase, png_upload
 
 SECRETARIAT_ONLY = "เฉพาะฝ่ายเลขานุการเท่านั้น"
@@ -337,3 +341,130 @@ class AccessHelperTests(TempMediaMixin, TrackerTestCase):
                     for name in path.split("."):
                         value = getattr(value, name)
                     self.assertIsNotNone(value)
+
+    def test_it_hides_draft_minutes_from_agencies_until_they_are_circulated(self):
+        meeting = Meeting.objects.create(series=self.series, number=13, year_be=2561, date=datetime.date(2018, 2, 28))
+        draft = minutes_services.minutes_start(meeting=meeting, by=self.secretariat)
+        hidden = ("Http404", "รายงานการประชุมนี้ยังไม่ได้เวียนให้หน่วยงาน")
+        self.assertOutcomes(
+            minutes_access.get_minutes_for_user,
+            (meeting.pk,),
+            {"secretariat": (OK, draft), "executive": (OK, draft), "agency_a": hidden, "agency_b": hidden},
+        )
+
+    def test_it_shows_the_live_follow_up_to_the_secretariat_and_executives_only(self):
+        refused = ("PermissionDenied", "เฉพาะฝ่ายเลขานุการและผู้บริหาร หน่วยงานดูได้จากรายงานติดตามผลที่เผยแพร่แล้ว")
+        self.assertOutcomes(
+            directive_access.require_reads_all,
+            (),
+            {
+                "secretariat": (OK, None),
+                "superuser": (OK, None),
+                "executive": (OK, None),
+                "agency_a": refused,
+                "agency_b": refused,
+                "nobody": ("PermissionDenied", NO_ROLE),
+            },
+        )
+
+    def test_it_gives_an_issued_follow_up_to_every_role(self):
+        issues = [
+            FollowUpIssue.objects.create(
+                meeting=self.meeting,
+                as_of=datetime.date(2017, 12, day),
+                file=ContentFile(b"%PDF-1.7", name=f"followup-{day}.pdf"),
+                filename=f"followup-{day}.pdf",
+                issued_by=self.secretariat,
+            )
+            for day in (1, 15)
+        ]
+        for issue in issues:
+            own = (OK, issue)
+            self.assertOutcomes(
+                directive_access.get_followup_issue_for_user,
+                (issue.pk,),
+                {
+                    "secretariat": own,
+                    "executive": own,
+                    "agency_a": own,
+                    "agency_b": own,
+                    "nobody": ("PermissionDenied", NO_ROLE),
+                },
+            )
+        got = directive_access.get_followup_issue_for_user(self.request(self.user_a), issues[0].pk)
+        with self.assertNumQueries(0):
+            self.assertEqual(got.meeting.series, self.series)
+
+    def test_it_opens_a_users_own_notifications_only(self):
+        def note(user, key):
+            return Notification.objects.create(
+                recipient=f"user:{user.pk}",
+                user=user,
+                event=Event.DUE_SOON,
+                channel=Channel.INAPP,
+                key=key,
+                due_day=datetime.date.today(),
+                subject="ใกล้ครบกำหนด",
+                body="ข้อความ",
+            )
+
+        first, second, others = note(self.user_a, "a:1"), note(self.user_a, "a:2"), note(self.user_b, "b:1")
+        missing = ("Http404", "No Notification matches the given query.")
+        for own in (first, second):
+            self.assertOutcomes(
+                get_notification_for_user,
+                (own.pk,),
+                {
+                    "agency_a": (OK, own),
+                    "agency_b": missing,
+                    "secretariat": missing,
+                    "nobody": ("PermissionDenied", NO_ROLE),
+                },
+            )
+        self.assertOutcomes(get_notification_for_user, (others.pk,), {"agency_b": (OK, others), "agency_a": missing})
+
+    def test_it_lets_the_secretariat_and_the_agencys_own_users_renew_its_calendar(self):
+        refused = ("PermissionDenied", "เฉพาะฝ่ายเลขานุการหรือผู้ใช้ของหน่วยงานนี้")
+        for agency, own_user, other_user in (
+            (self.agency_a, "agency_a", "agency_b"),
+            (self.agency_b, "agency_b", "agency_a"),
+        ):
+            self.assertOutcomes(
+                get_agency_for_calendar,
+                (agency.pk,),
+                {
+                    "secretariat": (OK, agency),
+                    "superuser": (OK, agency),
+                    own_user: (OK, agency),
+                    other_user: ("Http404", "ไม่พบหน่วยงาน"),
+                    "executive": refused,
+                    "nobody": ("PermissionDenied", NO_ROLE),
+                },
+            )
+
+    def test_it_lets_the_secretariat_manage_people_and_executives_read_them(self):
+        readers_only = ("PermissionDenied", "เฉพาะฝ่ายเลขานุการและผู้บริหารเท่านั้น")
+        self.assertOutcomes(
+            require_people_reader,
+            (),
+            {"secretariat": (OK, None), "executive": (OK, None), "agency_a": readers_only, "nobody": readers_only},
+        )
+        person = (OK, self.user_a)
+        self.assertOutcomes(
+            get_person_for_user,
+            (self.user_a.pk,),
+            {"secretariat": person, "executive": person, "agency_a": readers_only},
+        )
+        self.assertOutcomes(
+            get_person_for_user,
+            (self.user_a.pk,),
+            {
+                "secretariat": person,
+                "executive": ("PermissionDenied", "เฉพาะฝ่ายเลขานุการเท่านั้นที่แก้ไขข้อมูลผู้ใช้ได้"),
+                "agency_a": readers_only,
+            },
+            write=True,
+        )
+        got = get_person_for_user(self.request(self.executive), self.user_a.pk)
+        with self.assertNumQueries(0):
+            self.assertEqual(got.profile.agency, self.agency_a)

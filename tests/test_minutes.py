@@ -280,6 +280,28 @@ class LockingTests(MinutesTestCase):
         )
         self.assertIn("เรื่อง ๔.๑", amendment.what)
 
+    def test_attendees_added_to_locked_minutes_need_a_reason_and_are_recorded_as_an_amendment(self):
+        self.circulate(self.earlier)
+        before = self.earlier.attendees.count()
+        lines = "นายสมชาย ใจดี\tนายอำเภองาว\nนางสมหญิง รักงาน\tปลัดจังหวัดลำปาง"
+        with self.after_deadline(self.earlier):
+            with self.assertRaises(services.DomainError) as caught:
+                services.attendees_add_lines(
+                    minutes=self.earlier, text=lines, kind=Attendee.Kind.PRESENT, by=self.secretariat
+                )
+            self.assertEqual(caught.exception.field, "reason")
+            self.assertEqual(self.earlier.attendees.count(), before)
+            added = services.attendees_add_lines(
+                minutes=self.earlier, text=lines, kind=Attendee.Kind.PRESENT, reason=" ตกหล่น ", by=self.secretariat
+            )
+        self.assertEqual([a.name for a in added], ["นายสมชาย ใจดี", "นางสมหญิง รักงาน"])
+        amendment = Amendment.objects.get()
+        self.assertEqual(
+            (amendment.minutes, amendment.what, amendment.after, amendment.reason, amendment.by),
+            (self.earlier, "รายชื่อผู้เข้าประชุม: เพิ่ม", "นายสมชาย ใจดี\nนางสมหญิง รักงาน", "ตกหล่น", self.secretariat),
+        )
+        self.assertEqual({a.history.get().history_user for a in added}, {self.secretariat})
+
     def test_only_a_draft_loses_items(self):
         item = self.item(self.earlier)
         self.circulate(self.earlier)

@@ -566,9 +566,15 @@ class LineTests(NotificationTestCase):
     def test_a_failing_line_server_is_retried_then_failed_and_the_rest_still_goes(self):
         with FakeLine(status=500) as line, self.settings(LINE_API_BASE_URL=line.url):
             now = timezone.now()
-            for _attempt in range(3):
-                notify.deliver(now=now)
+            outcomes = []
+            for attempt in range(3):
+                outcome = notify.deliver(now=now)
+                outcomes.append((outcome.sent, outcome.retrying, outcome.failed))
+                waits = {row.next_attempt_at - now for row in Notification.objects.filter(channel=Channel.LINE)}
+                if attempt < 2:
+                    self.assertEqual(waits, {notify.backoff(attempt + 1)})
                 now += datetime.timedelta(hours=7)
+        self.assertEqual(outcomes, [(1, 2, 0), (0, 2, 0), (0, 0, 2)])
         line_rows = Notification.objects.filter(channel=Channel.LINE)
         self.assertEqual(len(line.requests), 2 * 3)
         self.assertEqual(set(line_rows.values_list("state", "attempts")), {(Notification.State.FAILED, 3)})
@@ -585,6 +591,20 @@ class LineTests(NotificationTestCase):
         row = Notification.objects.filter(channel=Channel.LINE).first()
         self.assertEqual((row.state, row.attempts), (Notification.State.QUEUED, 1))
         self.assertGreater(row.next_attempt_at, now)
+
+    def test_the_wait_doubles_after_each_failure_up_to_six_hours(self):
+        minutes = [notify.backoff(attempts) / datetime.timedelta(minutes=1) for attempts in range(11)]
+        self.assertEqual(minutes, [1, 1, 2, 4, 8, 16, 32, 64, 128, 256, 360])
+
+    def test_a_retry_that_goes_through_clears_the_error(self):
+        now = timezone.now()
+        with FakeLine(status=500) as line, self.settings(LINE_API_BASE_URL=line.url):
+            notify.deliver(now=now)
+        with FakeLine() as line, self.settings(LINE_API_BASE_URL=line.url):
+            outcome = notify.deliver(now=now + datetime.timedelta(hours=1))
+        self.assertEqual((outcome.sent, outcome.retrying, outcome.failed), (2, 0, 0))
+        rows = Notification.objects.filter(channel=Channel.LINE)
+        self.assertEqual(set(rows.values_list("state", "attempts", "last_error")), {(Notification.State.SENT, 2, "")})
 
     def test_an_unreachable_server_is_recorded_as_an_error(self):
         with self.settings(LINE_API_BASE_URL="http://127.0.0.1:9"):

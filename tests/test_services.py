@@ -97,6 +97,20 @@ class DirectiveCreateTests(TrackerTestCase):
         self.assertEqual(line.history.get().history_user, self.secretariat)
         self.assertEqual(assignment.history.earliest("history_date").history_user, self.secretariat)
 
+    def test_it_refuses_a_line_beside_a_paragraph_the_text_does_not_have(self):
+        for number, text, paragraph, message in (
+            ("10", "ย่อหน้าเดียว", 1, "ข้อความมีเพียง ๑ ย่อหน้า จึงพิมพ์หน่วยงานข้างย่อหน้าที่ ๒ ไม่ได้"),
+            ("11", "ย่อหน้าแรก\nย่อหน้าที่สอง", 2, "ข้อความมีเพียง ๒ ย่อหน้า จึงพิมพ์หน่วยงานข้างย่อหน้าที่ ๓ ไม่ได้"),
+        ):
+            with self.subTest(paragraph=paragraph), self.assertRaises(services.DomainError) as caught:
+                self.create(
+                    number=number,
+                    text=text,
+                    parties=[services.Party(agency=self.agency_a), services.Party(label="อื่น ๆ", paragraph=paragraph)],
+                )
+            self.assertEqual((str(caught.exception), caught.exception.field), (message, "parties_paragraph"))
+            self.assertFalse(Directive.objects.filter(meeting=self.meeting, number=number).exists())
+
     def test_it_keeps_the_number_sortable(self):
         for number in ("10", "7.10", "7.2"):
             self.create(number=number)
