@@ -366,8 +366,6 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
             # The lists count active directives on every page: a small index of just
             # those rows lets the count read it instead of the whole table.
             models.Index(fields=["id"], condition=models.Q(is_archived=False), name="directive_active_idx"),
-            # The list's default order (NEWEST_SOURCE_FIRST), active rows only: a page is
-            # read off the index in order, not sorted from every row.
             # The home page's counts (progress_counts): every active row's state and
             # due date from the index, and the few heading-only rows apart.
             models.Index(
@@ -381,6 +379,8 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
                 condition=models.Q(is_archived=False, text=""),
                 name="directive_heading_only_idx",
             ),
+            # The list's default order (NEWEST_SOURCE_FIRST), active rows only: a page is
+            # read off the index in order, not sorted from every row.
             models.Index(
                 # id last: a deep page's ids come from the index alone (paged_by_ids).
                 fields=["-source_date", "-source_number", "-letter", "-meeting", "sort_key", "id"],
