@@ -18,7 +18,16 @@ from lampang_tracker.forms import (
 )
 from lampang_tracker.thai import arabic_digits, thai_digits
 
-from .models import AGENCY_STATUSES, NUMBER_RE, Directive, ResponsibleParty, Status, Strategy, paragraphs_of
+from .models import (
+    AGENCY_STATUSES,
+    NUMBER_RE,
+    PARAGRAPH_FROM_ONE,
+    Directive,
+    ResponsibleParty,
+    Status,
+    Strategy,
+    paragraph_error,
+)
 from .numbering import next_free, next_top_level
 from .services import DomainError, NewDirective, Party, check_upload, parties_from
 
@@ -41,20 +50,6 @@ class PartiesField(forms.MultipleChoiceField):
         for agency in Agency.objects.active().thai_sorted():
             by_kind.setdefault(agency.get_kind_display(), []).append((f"a{agency.pk}", agency.name))
         return [("กลุ่มหน่วยงาน", groups), *by_kind.items()]
-
-
-PARAGRAPH_FROM_ONE = "ย่อหน้าเริ่มนับที่ ๑"
-
-
-def paragraph_error(chosen: int, text: str) -> str | None:
-    """The Thai message when parties are set beside a paragraph the text does not have
-    (``chosen`` is 1-based; a text of no paragraph still has the first line)."""
-    count = max(1, len(paragraphs_of(text)))
-    if chosen < 1:
-        return PARAGRAPH_FROM_ONE
-    if chosen > count:
-        return f"ข้อความมีเพียง {thai_digits(count)} ย่อหน้า จึงพิมพ์หน่วยงานข้างย่อหน้าที่ {thai_digits(chosen)} ไม่ได้"
-    return None
 
 
 def _party_key(party) -> tuple:

@@ -33,6 +33,20 @@ def paragraphs_of(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+PARAGRAPH_FROM_ONE = "ย่อหน้าเริ่มนับที่ ๑"
+
+
+def paragraph_error(chosen: int, text: str) -> str | None:
+    """The Thai message when parties are set beside a paragraph the text does not have
+    (``chosen`` is 1-based; a text of no paragraph still has the first line)."""
+    count = max(1, len(paragraphs_of(text)))
+    if chosen < 1:
+        return PARAGRAPH_FROM_ONE
+    if chosen > count:
+        return f"ข้อความมีเพียง {thai.thai_digits(count)} ย่อหน้า จึงพิมพ์หน่วยงานข้างย่อหน้าที่ {thai.thai_digits(chosen)} ไม่ได้"
+    return None
+
+
 def today() -> datetime.date:
     return timezone.localdate()
 

@@ -35,7 +35,7 @@ from .models import (
     ResponsibleParty,
     Status,
     Strategy,
-    paragraphs_of,
+    paragraph_error,
     sort_key_for,
 )
 
@@ -183,13 +183,9 @@ def _set_parties(*, directive: Directive, parties: Sequence[Party], by) -> None:
     }
     if (count := sum(1 for party in parties if party.label)) > limits.PARTY_LINE_COUNT:
         raise DomainError(limits.too_many_lines(count, limits.PARTY_LINE_COUNT), field="free_parties")
-    paragraphs = max(1, len(paragraphs_of(directive.text)))
-    if beyond := next((party for party in parties if not 0 <= party.paragraph < paragraphs), None):
-        raise DomainError(
-            f"ข้อความมีเพียง {thai.thai_digits(paragraphs)} ย่อหน้า "
-            f"จึงพิมพ์หน่วยงานข้างย่อหน้าที่ {thai.thai_digits(beyond.paragraph + 1)} ไม่ได้",
-            field="parties_paragraph",
-        )
+    for party in parties:
+        if message := paragraph_error(party.paragraph + 1, directive.text):
+            raise DomainError(message, field="parties_paragraph")
     directive.parties.all().delete()
     for position, party in enumerate(parties):
         label = party.label

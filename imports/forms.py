@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from directives.forms import PARAGRAPH_FROM_ONE, paragraph_error
+from directives.models import PARAGRAPH_FROM_ONE, paragraph_error
 from lampang_tracker.forms import ThaiDateField, ThaiIntegerField
 from meetings.models import Meeting, Urgency
 
