@@ -124,19 +124,20 @@ def page_numbers(section, *, restart: bool = False) -> None:
 
 def _page_field(para) -> None:
     """Word's PAGE field, in the section's number format (Thai digits)."""
-    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "๒"), ("end", None)):
-        piece = run(para, "")
-        if kind is not None:
-            node = OxmlElement("w:fldChar")
-            node.set(qn("w:fldCharType"), kind)
-            piece._element.append(node)
-        elif text == " PAGE ":
-            node = OxmlElement("w:instrText")
-            node.set(qn("xml:space"), "preserve")
-            node.text = text
-            piece._element.append(node)
-        else:
-            piece.text = text
+
+    def field_char(kind: str) -> None:
+        node = OxmlElement("w:fldChar")
+        node.set(qn("w:fldCharType"), kind)
+        run(para, "")._element.append(node)
+
+    field_char("begin")
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = " PAGE "
+    run(para, "")._element.append(instruction)
+    field_char("separate")
+    run(para, "๒")  # shown until Word updates the field
+    field_char("end")
 
 
 def new_page_section(document, *, restart_numbers: bool = False):
