@@ -205,18 +205,51 @@ def agency_words(names: Iterable[str]) -> set[str]:
     return words
 
 
-_tries: dict[frozenset[str], object] = {}
+class WordSet:
+    """The dictionary newmm cuts with, in a few MB where pythainlp's ``Trie`` (a
+    Python object per letter of every word) takes some 60 MB of every process that
+    prints. newmm asks it one thing only, ``prefixes``: the words that begin at a
+    place of a text, shortest first — the same answer as the trie's."""
+
+    # Every beginning of a word this long is kept: a text whose next letters begin
+    # no word is given up there instead of tried at every length up to the longest.
+    HEAD_LENGTHS = (2, 3, 4, 5)
+
+    def __init__(self, words: Iterable[str]):
+        self.words = frozenset(word.strip() for word in words if word.strip())
+        self.longest = max(map(len, self.words), default=0)
+        self.heads = frozenset(
+            word[:length] for word in self.words for length in self.HEAD_LENGTHS if len(word) >= length
+        )
+
+    def prefixes(self, text: str, start: int = 0) -> list[str]:
+        found = []
+        for stop in range(start + 1, min(len(text), start + self.longest) + 1):
+            piece = text[start:stop]
+            if stop - start in self.HEAD_LENGTHS and piece not in self.heads:
+                break
+            if piece in self.words:
+                found.append(piece)
+        return found
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.words
+
+    def __len__(self) -> int:
+        return len(self.words)
 
 
-def _word_trie(extra: frozenset[str]):
+_word_sets: dict[frozenset[str], WordSet] = {}
+
+
+def _word_set(extra: frozenset[str]) -> WordSet:
     from pythainlp.corpus import thai_words
-    from pythainlp.util import dict_trie
 
-    if extra not in _tries:
-        _tries.clear()  # only the latest agency list is kept
+    if extra not in _word_sets:
+        _word_sets.clear()  # only the latest agency list is kept
         words = {word for word in thai_words() if len(word) <= LONGEST_UNBROKEN_WORD}
-        _tries[extra] = dict_trie(words | OFFICE_WORDS | extra)
-    return _tries[extra]
+        _word_sets[extra] = WordSet(words | OFFICE_WORDS | extra)
+    return _word_sets[extra]
 
 
 def thai_words_of(text: str, *, extra_words: Iterable[str] = ()) -> list[str]:
@@ -229,8 +262,7 @@ def _words_of(text: str, extra_words: frozenset[str]) -> tuple[str, ...]:
     # Agency names, states and headings repeat on every page of a report.
     from pythainlp.tokenize import word_tokenize
 
-    trie = _word_trie(extra_words)
-    return tuple(word_tokenize(text, custom_dict=trie, engine="newmm", keep_whitespace=True))
+    return tuple(word_tokenize(text, custom_dict=_word_set(extra_words), engine="newmm", keep_whitespace=True))
 
 
 # Bidirectional controls (LRM, RLM, ALM, the embeddings, overrides and isolates): Thai

@@ -26,7 +26,7 @@ from lampang_tracker import pdf, thai
 from meetings.models import Letter, Meeting
 from minutes import documents as minutes_documents
 from minutes.models import Minutes
-from tests.test_load_demo import load_demo
+from tests.test_load_demo import MEETING_SEED, load_demo
 
 HAS_PDFTOTEXT = shutil.which("pdftotext") is not None
 
@@ -274,6 +274,26 @@ class WordBreakMarkupTests(SimpleTestCase):
         self.assertIn('title="หน่วยงานรับผิดชอบ"', body)
         self.assertIn("ทุก\u200bส่วนราชการ/หน่วยงาน &amp; ", body)
         self.assertEqual(marked.replace("\u200b", ""), html)
+
+    def test_its_word_set_finds_the_words_pythainlps_trie_finds(self):
+        # newmm asks the dictionary for the words that begin at a place; the compact
+        # set must answer as pythainlp's Trie of the same words does, at every place
+        # of the seed summary (and so cut it into the same words).
+        from pythainlp.tokenize import word_tokenize
+        from pythainlp.util import Trie
+
+        word_set = thai._word_set(frozenset(thai.agency_words(["สำนักงานโยธาธิการและผังเมืองจังหวัดลำปาง"])))
+        trie = Trie(word_set.words)
+        self.assertIn("โยธาธิการ", word_set)
+        runs = re.findall(r"[\u0e01-\u0e5b]{2,}", MEETING_SEED.read_text(encoding="utf-8"))
+        self.assertGreater(len(runs), 100)
+        for run in runs:
+            for start in range(len(run)):
+                self.assertEqual(word_set.prefixes(run, start), trie.prefixes(run, start), (run, start))
+            self.assertEqual(
+                word_tokenize(run, custom_dict=word_set, engine="newmm"),
+                word_tokenize(run, custom_dict=trie, engine="newmm"),
+            )
 
     def test_it_keeps_long_dictionary_words_breakable(self):
         # No piece is longer than a narrow column can hold.
