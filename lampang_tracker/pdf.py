@@ -173,9 +173,31 @@ _THAI_WORD_BYTES_RE = re.compile("[\u0e01-\u0e5b]{2,}".encode())
 @lru_cache(maxsize=4096)
 def _thai_word_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Byte ranges of the runs of Thai in the first FIRST_LINE_BYTES of ``text``
-    (WeasyPrint sets the same text several times: to lay it out, to measure the
-    line, to draw it)."""
-    return tuple(match.span() for match in _THAI_WORD_BYTES_RE.finditer(text.encode(), 0, FIRST_LINE_BYTES))
+    that Pango would cut (WeasyPrint sets the same text several times: to lay it
+    out, to measure the line, to draw it)."""
+    return tuple(
+        match.span()
+        for match in _THAI_WORD_BYTES_RE.finditer(text.encode(), 0, FIRST_LINE_BYTES)
+        if _pango_breaks_inside(match[0])
+    )
+
+
+_THAI_LANGUAGE = pango.pango_language_from_string(b"th")
+
+
+@lru_cache(maxsize=16384)
+def _pango_breaks_inside(word: bytes) -> bool:
+    """Whether Pango's own breaker (libthai) may end a line inside ``word``, a run
+    of Thai letters (UTF-8). It cuts each run of Thai on its own, whatever stands
+    around it, so a run it leaves whole needs no attribute: most words are so, and
+    each attribute makes every layout of the text slower."""
+    try:
+        count = len(word.decode()) + 1
+    except UnicodeDecodeError:  # cut at FIRST_LINE_BYTES: keep it whole as it is
+        return True
+    log_attrs = ffi.new("PangoLogAttr[]", count)
+    pango.pango_get_log_attrs(word, len(word), -1, _THAI_LANGUAGE, log_attrs, count)
+    return any(log_attrs[index].is_line_break for index in range(1, count - 1))
 
 
 def _keep_thai_words_whole(set_text):
@@ -525,13 +547,15 @@ def render_sections(shares: list[list[str]], html: str) -> bytes:
         for share in shares[1:]:
             children.append(_fork_section(share, html))
         first = _Share(shares[0])
-        pdfs = [first.numbered(html, 0 if per_share else None)]
+        # Each child learns where its pages begin before this process numbers its
+        # own: the numbering is done side by side too.
         offset = first.page_count
         for pid, connection in children:
             count = _receive(connection, pid)
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 connection.send(offset if per_share else None)  # if it has failed, its answer says why
             offset += count
+        pdfs = [first.numbered(html, 0 if per_share else None)]
         pdfs += [_receive(connection, pid) for pid, connection in children]
         done = True
     finally:
