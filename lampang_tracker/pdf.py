@@ -11,9 +11,9 @@ words the office would never cut ("โยธา|ธิการ", "ข้อ|ต
 each run of Thai text is cut into words with pythainlp (``thai.thai_words_of``: its
 dictionary plus office words and the words of our agencies' names) and a
 zero-width space goes between two words; while laying out, Pango is told that no
-line may end inside a run of Thai between those (``_keep_thai_words_whole``).
-Pango draws no glyph for the zero-width space, so the text layer holds the typed
-text and nothing else.
+line may end inside a run of Thai between those (``_keep_thai_words_whole``; only
+the runs its own breaker would cut need telling). Pango draws no glyph for the
+zero-width space, so the text layer holds the typed text and nothing else.
 
 A long document (the yearly follow-up report: some 200 pages) is laid out by as
 many processes as there are CPUs (``render_sections``): it is cut between two row
@@ -164,39 +164,44 @@ ffi.cdef(
     int pango_layout_get_width (PangoLayout *layout);
     """
 )
-# More UTF-8 bytes than the widest line of Thai holds (about 120 characters of 3
-# bytes at 16 pt across 16 cm).
-FIRST_LINE_BYTES = 4096
-_THAI_WORD_BYTES_RE = re.compile("[\u0e01-\u0e5b]{2,}".encode())
+# More characters than the widest line of Thai holds (about 120 at 16 pt across
+# 16 cm).
+FIRST_LINE_CHARS = 1500
+# A run of Thai letters and marks. Matched on the text, not on its UTF-8 bytes: a
+# class of bytes would stop at the last byte of "เ" (E0 B9 80) and leave a line
+# break allowed on either side of it.
+_THAI_RUN_IN_LINE_RE = re.compile("[\u0e01-\u0e5b]{2,}")
 
 
 @lru_cache(maxsize=4096)
 def _thai_word_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """Byte ranges of the runs of Thai in the first FIRST_LINE_BYTES of ``text``
-    that Pango would cut (WeasyPrint sets the same text several times: to lay it
-    out, to measure the line, to draw it)."""
-    return tuple(
-        match.span()
-        for match in _THAI_WORD_BYTES_RE.finditer(text.encode(), 0, FIRST_LINE_BYTES)
-        if _pango_breaks_inside(match[0])
-    )
+    """UTF-8 byte ranges (as Pango counts) of the runs of Thai in the first
+    FIRST_LINE_CHARS of ``text`` that Pango would cut (WeasyPrint sets the same
+    text several times: to lay it out, to measure the line, to draw it)."""
+    spans = []
+    byte, char = 0, 0
+    for match in _THAI_RUN_IN_LINE_RE.finditer(text, 0, FIRST_LINE_CHARS):
+        byte += len(text[char : match.start()].encode())
+        end = byte + len(match[0].encode())
+        if _pango_breaks_inside(match[0]):
+            spans.append((byte, end))
+        byte, char = end, match.end()
+    return tuple(spans)
 
 
 _THAI_LANGUAGE = pango.pango_language_from_string(b"th")
 
 
 @lru_cache(maxsize=16384)
-def _pango_breaks_inside(word: bytes) -> bool:
+def _pango_breaks_inside(word: str) -> bool:
     """Whether Pango's own breaker (libthai) may end a line inside ``word``, a run
-    of Thai letters (UTF-8). It cuts each run of Thai on its own, whatever stands
-    around it, so a run it leaves whole needs no attribute: most words are so, and
-    each attribute makes every layout of the text slower."""
-    try:
-        count = len(word.decode()) + 1
-    except UnicodeDecodeError:  # cut at FIRST_LINE_BYTES: keep it whole as it is
-        return True
+    of Thai letters. It cuts each run of Thai on its own, whatever stands around
+    it, so a run it leaves whole needs no attribute: many words are so, and each
+    attribute makes every layout of the text slower."""
+    data = word.encode()
+    count = len(word) + 1
     log_attrs = ffi.new("PangoLogAttr[]", count)
-    pango.pango_get_log_attrs(word, len(word), -1, _THAI_LANGUAGE, log_attrs, count)
+    pango.pango_get_log_attrs(data, len(data), -1, _THAI_LANGUAGE, log_attrs, count)
     return any(log_attrs[index].is_line_break for index in range(1, count - 1))
 
 

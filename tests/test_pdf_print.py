@@ -295,6 +295,15 @@ class WordBreakMarkupTests(SimpleTestCase):
                 word_tokenize(run, custom_dict=trie, engine="newmm"),
             )
 
+    def test_it_tells_pango_to_keep_whole_every_run_its_breaker_would_cut(self):
+        # The ranges are UTF-8 bytes of the whole run, "เ" (E0 B9 80) included;
+        # libthai cuts "เน้น|ย้ำ", one word of ours.
+        text = "ล่วงหน้า เน้นย้ำ\u200bให้\u200bทุก ABC เน้นย้ำ"
+        start = len("ล่วงหน้า ".encode())
+        word = len("เน้นย้ำ".encode())
+        later = len("ล่วงหน้า เน้นย้ำ\u200bให้\u200bทุก ABC ".encode())
+        self.assertEqual(pdf._thai_word_spans(text), ((start, start + word), (later, later + word)))
+
     def test_it_keeps_long_dictionary_words_breakable(self):
         # No piece is longer than a narrow column can hold.
         text = "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดลำปาง"
