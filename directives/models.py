@@ -822,3 +822,14 @@ class FollowUpIssue(models.Model):  # รายงานผลการดำเ
 
     def __str__(self) -> str:
         return f"{self.meeting} ข้อมูล ณ {thai.date_long(self.as_of)}"
+
+
+class DataVersion(models.Model):
+    """One row whose token changes after every committed write to the tracked data
+    (see datacache): the whole-table numbers are kept until it does."""
+
+    token = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "รุ่นของข้อมูล"
+        verbose_name_plural = "รุ่นของข้อมูล"
