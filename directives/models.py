@@ -833,3 +833,6 @@ class DataVersion(models.Model):
     class Meta:
         verbose_name = "รุ่นของข้อมูล"
         verbose_name_plural = "รุ่นของข้อมูล"
+
+    def __str__(self) -> str:
+        return str(self.token)
