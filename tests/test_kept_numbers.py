@@ -7,6 +7,7 @@ These tests commit (TransactionTestCase): the token moves only when a write comm
 from __future__ import annotations
 
 import datetime
+import io
 from unittest import mock
 
 from django.core.management import call_command
@@ -244,3 +245,14 @@ class KeptNumbersTests(TransactionTestCase):
             self.assertEqual(done, Directive.objects.progress("done").count())
             transaction.set_rollback(True)
         self.assertEqual(self.home_numbers(self.executive)["cards"]["done"], done - 1)
+
+    def test_a_write_outside_the_application_is_seen_after_forget_kept_numbers(self):
+        shown = self.assertPagesRight()
+        # psql or sqlite3 on the side: not through Django's connection, so unseen.
+        cursor = connection.connection.cursor()
+        cursor.execute(f"UPDATE directives_directive SET state = 'done' WHERE id = {self.directive.pk}")
+        cursor.close()
+        self.assertEqual(self.home_numbers(self.executive), shown["executive"])
+        call_command("forget_kept_numbers", stdout=io.StringIO())
+        after = self.assertPagesRight()
+        self.assertEqual(after["executive"]["cards"]["done"], shown["executive"]["cards"]["done"] + 1)
