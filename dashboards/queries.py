@@ -39,6 +39,7 @@ MONTH_ABBR = {
     11: "พ.ย.",
     12: "ธ.ค.",
 }
+_KEYS = ("total", "open", "overdue", "done")
 SOURCE_ROWS = 15  # the per-meeting / per-letter table: the sources with most overdue first
 
 
@@ -127,54 +128,63 @@ def overdue_by_agency(on: datetime.date) -> list[AgencyRow]:
     return result
 
 
-def by_strategy(on: datetime.date) -> list[dict]:
-    """The six provincial strategies (and ไม่ระบุ) with their directives' state."""
-    counts = {
-        row["strategy_id"]: row
-        for row in counted_directives().values("strategy_id").annotate(**state_counts(on)).order_by()
-    }
-    empty = {"total": 0, "open": 0, "overdue": 0, "done": 0}
-    rows = [
+def counts_by_source_and_strategy(on: datetime.date) -> list[dict]:
+    """The counted directives' numbers (state_counts) per meeting or letter and strategy:
+    one pass over the directives, from which by_strategy and by_source both add up."""
+    return list(
+        counted_directives().values("meeting_id", "letter_id", "strategy_id").annotate(**state_counts(on)).order_by()
+    )
+
+
+def _summed(rows, key) -> dict:
+    totals: dict = {}
+    for row in rows:
+        total = totals.setdefault(key(row), dict.fromkeys(_KEYS, 0))
+        for name in _KEYS:
+            total[name] += row[name]
+    return totals
+
+
+def by_strategy(on: datetime.date, rows: list[dict] | None = None) -> list[dict]:
+    """The six provincial strategies (and ไม่ระบุ) with their directives' state
+    (``rows``: counts_by_source_and_strategy(on), when already read)."""
+    rows = counts_by_source_and_strategy(on) if rows is None else rows
+    counts = _summed(rows, lambda row: row["strategy_id"])
+    empty = dict.fromkeys(_KEYS, 0)
+    result = [
         {"label": str(strategy), "number": strategy.number, **empty, **counts.get(strategy.pk, {})}
         for strategy in Strategy.objects.all()
     ]
     if None in counts:
-        rows.append({"label": "ไม่ระบุยุทธศาสตร์", "number": None, **counts[None]})
-    return rows
+        result.append({"label": "ไม่ระบุยุทธศาสตร์", "number": None, **counts[None]})
+    return result
 
 
-def by_source(on: datetime.date) -> dict:
-    """การประชุม vs หนังสือสั่งการ, and the meetings and letters with most overdue items."""
-    directives = counted_directives()
-    kinds = directives.aggregate(**_source_counts(on))
+def by_source(on: datetime.date, rows: list[dict] | None = None) -> dict:
+    """การประชุม vs หนังสือสั่งการ, and the meetings and letters with most overdue items
+    (``rows``: counts_by_source_and_strategy(on), when already read)."""
+    rows = counts_by_source_and_strategy(on) if rows is None else rows
+    kinds = _summed(rows, lambda row: "meeting" if row["meeting_id"] else "letter")
+    empty = dict.fromkeys(_KEYS, 0)
     summary = [
-        {"label": "การประชุม", "kind": "meeting", **{key: kinds[f"meeting_{key}"] for key in _KEYS}},
-        {"label": "หนังสือสั่งการ", "kind": "letter", **{key: kinds[f"letter_{key}"] for key in _KEYS}},
+        {"label": "การประชุม", "kind": "meeting", **empty, **kinds.get("meeting", {})},
+        {"label": "หนังสือสั่งการ", "kind": "letter", **empty, **kinds.get("letter", {})},
     ]
-    sources = list(
-        directives.values("meeting_id", "letter_id")
-        .annotate(**state_counts(on))
-        .order_by("-overdue", "-open", "meeting_id", "letter_id")[:SOURCE_ROWS]
+    per_source = _summed(rows, lambda row: (row["meeting_id"], row["letter_id"]))
+    # Most overdue first, then most open; meetings before letters, then by id.
+    ordered = sorted(
+        per_source.items(),
+        key=lambda item: (-item[1]["overdue"], -item[1]["open"], item[0][0] is None, item[0][0] or 0, item[0][1] or 0),
     )
+    sources = [
+        {"meeting_id": meeting_id, "letter_id": letter_id, **numbers}
+        for (meeting_id, letter_id), numbers in ordered[:SOURCE_ROWS]
+    ]
     meetings = Meeting.objects.select_related("series").in_bulk([r["meeting_id"] for r in sources if r["meeting_id"]])
     letters = Letter.objects.in_bulk([r["letter_id"] for r in sources if r["letter_id"]])
     for row in sources:
         row["source"] = meetings[row["meeting_id"]] if row["meeting_id"] else letters[row["letter_id"]]
     return {"summary": summary, "sources": sources}
-
-
-_KEYS = ("total", "open", "overdue", "done")
-
-
-def _source_counts(on: datetime.date) -> dict:
-    finished = Q(state__in=FINISHED)
-    counts = {}
-    for kind, where in (("meeting", Q(meeting__isnull=False)), ("letter", Q(letter__isnull=False))):
-        counts[f"{kind}_total"] = Count("pk", filter=where)
-        counts[f"{kind}_open"] = Count("pk", filter=where & ~finished)
-        counts[f"{kind}_overdue"] = Count("pk", filter=where & ~finished & Q(open_due_date__lt=on))
-        counts[f"{kind}_done"] = Count("pk", filter=where & finished)
-    return counts
 
 
 def by_month(on: datetime.date, year_be: int) -> list[dict]:

@@ -31,9 +31,7 @@ def dashboard(request):
     form = FiscalYearForm(request.GET or None, first=first, last=last, initial={"fy": year})
     if form.is_bound and form.is_valid() and form.cleaned_data["fy"]:
         year = form.cleaned_data["fy"]
-    agencies, strategies, sources = datacache.cached(
-        "dashboard", (on,), lambda: (queries.overdue_by_agency(on), queries.by_strategy(on), queries.by_source(on))
-    )
+    agencies, strategies, sources = datacache.cached("dashboard", (on,), lambda: _numbers(on))
     worst = max([row.overdue for row in agencies] + [1])
     months = datacache.cached("dashboard_months", (on, year), lambda: queries.by_month(on, year))
     columns, top = charts.month_columns(months)
@@ -60,3 +58,9 @@ def dashboard(request):
         "series": charts.STATE_SERIES,
     }
     return render(request, "dashboards/dashboard.html", context)
+
+
+def _numbers(on) -> tuple:
+    """Overdue by agency, by strategy, by source: the whole-table part of the page."""
+    rows = queries.counts_by_source_and_strategy(on)
+    return queries.overdue_by_agency(on), queries.by_strategy(on, rows), queries.by_source(on, rows)

@@ -711,6 +711,15 @@ class ProgressReportQuerySet(models.QuerySet):
         """รายงานรอตรวจ: the secretariat's queue, of directives still listed."""
         return self.filter(review=ProgressReport.Review.PENDING, assignment__directive__is_archived=False)
 
+    def awaiting_review_count(self) -> int:
+        """``self.awaiting_review().count()`` without joining every pending report to its
+        directive: the pending reports (counted from the index on ``review``) less those
+        of archived directives (a few, found through directive_archived_idx)."""
+        pending = self.filter(review=ProgressReport.Review.PENDING)
+        archived = Directive.objects.filter(is_archived=True, sort_key__gte="").values("pk")  # see ANY_STATE
+        shares = Assignment.objects.filter(directive_id__in=archived).values("pk")
+        return pending.count() - pending.filter(assignment_id__in=shares).count()
+
 
 class ProgressReport(models.Model):  # รายงานผลการดำเนินงาน — append-only
     class Review(models.TextChoices):

@@ -89,7 +89,7 @@ def home(request):
         context["by_agency"] = datacache.cached("home_by_agency", (on,), lambda: _home_by_agency(on))
         if actor.is_secretariat:
             context["pending_reviews"] = datacache.cached(
-                "pending_reviews", (), lambda: ProgressReport.objects.awaiting_review().count()
+                "pending_reviews", (), ProgressReport.objects.awaiting_review_count
             )
     context["counts"] = {card["key"]: card["count"] for card in context["cards"]}
     return render(request, "directives/home.html", context)
