@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.functions import Coalesce, ExtractMonth
 
 from agencies.models import Agency
-from directives.models import Assignment, Directive, ResponsibleParty, Status, Strategy
+from directives.models import ANY_STATE, Assignment, Directive, ResponsibleParty, Status, Strategy, heading_only
 from lampang_tracker import thai
 from meetings.models import Letter, Meeting
 
@@ -68,14 +68,15 @@ def counted_directives():
     return Directive.objects.active().source_active().exclude(Q(text="") & ~has_party)
 
 
-def state_counts(on: datetime.date) -> dict:
-    """total / open / overdue / done (เสร็จหรือปิดประเด็นแล้ว) as filtered counts for .annotate()."""
+def state_counts(on: datetime.date, column: str = "pk") -> dict:
+    """total / open / overdue / done (เสร็จหรือปิดประเด็นแล้ว) as filtered counts for .annotate()
+    (of ``column``, never NULL: a column of an index lets it be counted from the index alone)."""
     finished = Q(state__in=FINISHED)
     return {
-        "total": Count("pk"),
-        "open": Count("pk", filter=~finished),
-        "overdue": Count("pk", filter=~finished & Q(open_due_date__lt=on)),
-        "done": Count("pk", filter=finished),
+        "total": Count(column),
+        "open": Count(column, filter=~finished),
+        "overdue": Count(column, filter=~finished & Q(open_due_date__lt=on)),
+        "done": Count(column, filter=finished),
     }
 
 
@@ -128,12 +129,28 @@ def overdue_by_agency(on: datetime.date) -> list[AgencyRow]:
     return result
 
 
+_GROUP = ("meeting_id", "letter_id", "strategy_id")
+
+
 def counts_by_source_and_strategy(on: datetime.date) -> list[dict]:
-    """The counted directives' numbers (state_counts) per meeting or letter and strategy:
-    one pass over the directives, from which by_strategy and by_source both add up."""
-    return list(
-        counted_directives().values("meeting_id", "letter_id", "strategy_id").annotate(**state_counts(on)).order_by()
+    """``counted_directives()``' numbers (state_counts) per meeting or letter and strategy,
+    from which by_strategy and by_source both add up: every active directive of a live
+    source, counted from the index ``directive_dashboard_idx`` alone (the archived
+    meetings and letters are a short list, not a join), less the heading-only rows
+    among them (a handful, from ``directive_heading_only_idx``)."""
+    counts = state_counts(on, column="state")
+    live = (
+        Directive.objects.active()
+        .filter(ANY_STATE)
+        .exclude(meeting_id__in=Meeting.objects.filter(is_archived=True).values("pk"))
+        .exclude(letter_id__in=Letter.objects.filter(is_archived=True).values("pk"))
     )
+    rows = {tuple(row[name] for name in _GROUP): row for row in live.values(*_GROUP).annotate(**counts).order_by()}
+    for heading in live.filter(heading_only()).values(*_GROUP).annotate(**counts).order_by():
+        row = rows[tuple(heading[name] for name in _GROUP)]
+        for key in _KEYS:
+            row[key] -= heading[key]
+    return [row for row in rows.values() if row["total"]]
 
 
 def _summed(rows, key) -> dict:

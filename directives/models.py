@@ -393,6 +393,13 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
                 condition=models.Q(is_archived=False, text=""),
                 name="directive_heading_only_idx",
             ),
+            # The dashboard's numbers per source and strategy (dashboards.queries), counted
+            # from the index alone.
+            models.Index(
+                fields=["state", "open_due_date", "meeting", "letter", "strategy"],
+                condition=models.Q(is_archived=False),
+                name="directive_dashboard_idx",
+            ),
             # The list's default order (NEWEST_SOURCE_FIRST), active rows only: a page is
             # read off the index in order, not sorted from every row.
             models.Index(
