@@ -394,10 +394,10 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
                 name="directive_heading_only_idx",
             ),
             # The dashboard's numbers per source and strategy (dashboards.queries), counted
-            # from the index alone.
+            # from the index alone. Not partial, led by is_archived: given is_archived IN
+            # (false), SQLite prefers it to directive_counts_idx, which does not cover them.
             models.Index(
-                fields=["state", "open_due_date", "meeting", "letter", "strategy"],
-                condition=models.Q(is_archived=False),
+                fields=["is_archived", "state", "open_due_date", "meeting", "letter", "strategy"],
                 name="directive_dashboard_idx",
             ),
             # The list's default order (NEWEST_SOURCE_FIRST), active rows only: a page is
