@@ -17,8 +17,13 @@ today's date and what it counts, so:
 - a connection that has written in its still open transaction reads no cache (it
   would miss its own writes), nor does one without the version row (a flushed test
   database);
-- a token that was never moved (the process died between commit and token) keeps
-  old numbers at most ``TTL`` seconds.
+- a token that was never moved (the process died between commit and token, or SQLite
+  stayed busy past its timeout: logged) keeps old numbers at most ``TTL`` seconds.
+
+The token moves after the commit, in a statement of its own, not inside the writing
+transaction: there every writer would hold the one row's lock until it commits, which
+serialises all writers and, on PostgreSQL, can deadlock with the row locks they take
+in another order.
 
 The cache is Django's default cache (per process unless a shared one is
 configured); the token lives in the database, so several processes or machines stay
@@ -36,7 +41,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, connections
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +69,12 @@ def _pending(connection) -> bool:
 
 
 def bump(using: str = "default") -> None:
-    """Give the data a new token (after a commit, or after a bulk load)."""
-    connection = connections[using]
+    """Give the data a new token (after a commit, or after rows were changed outside
+    the application: ``manage.py forget_kept_numbers``)."""
+    _bump(connections[using])
+
+
+def _bump(connection) -> None:
     token = secrets.randbits(62)
     try:
         with connection.cursor() as cursor:
@@ -73,9 +82,10 @@ def bump(using: str = "default") -> None:
             if cursor.rowcount == 0:
                 cursor.execute(f'INSERT INTO "{VERSION_TABLE}" ("id", "token") VALUES (1, %s)', [token])
     except DatabaseError:
-        # Before the migration that makes the table (or on a database being restored):
-        # nothing can be cached there either.
-        logger.debug("data version not moved on %s", using, exc_info=True)
+        if VERSION_TABLE not in connection.introspection.table_names():
+            return  # a migration before the one that makes it: nothing is cached there either
+        # SQLite busy past its timeout, say: the numbers may be old for up to TTL seconds.
+        logger.warning("the data token of %s was not moved", connection.alias, exc_info=True)
 
 
 def _watch(execute, sql, params, many, context):
@@ -88,13 +98,13 @@ def _watch(execute, sql, params, many, context):
 def _written(connection) -> None:
     if not connection.in_atomic_block:
         if connection.get_autocommit():
-            bump(connection.alias)  # the statement has committed already
+            _bump(connection)  # the statement has committed already
         return
     if _pending(connection):
         return  # this transaction already moves the token when it commits
     if getattr(connection, "_datacache_bump", None) is None:
-        connection._datacache_bump = functools.partial(bump, connection.alias)
-    transaction.on_commit(connection._datacache_bump, using=connection.alias)
+        connection._datacache_bump = functools.partial(_bump, connection)
+    connection.on_commit(connection._datacache_bump)
 
 
 def install(sender=None, connection=None, **kwargs) -> None:
