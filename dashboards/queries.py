@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.functions import Coalesce, ExtractMonth
 
 from agencies.models import Agency
-from directives.models import Assignment, Directive, ResponsibleParty, Status, Strategy
+from directives.models import ANY_STATE, Assignment, Directive, ResponsibleParty, Status, Strategy, heading_only
 from lampang_tracker import thai
 from meetings.models import Letter, Meeting
 
@@ -39,6 +39,7 @@ MONTH_ABBR = {
     11: "พ.ย.",
     12: "ธ.ค.",
 }
+_KEYS = ("total", "open", "overdue", "done")
 SOURCE_ROWS = 15  # the per-meeting / per-letter table: the sources with most overdue first
 
 
@@ -67,14 +68,15 @@ def counted_directives():
     return Directive.objects.active().source_active().exclude(Q(text="") & ~has_party)
 
 
-def state_counts(on: datetime.date) -> dict:
-    """total / open / overdue / done (เสร็จหรือปิดประเด็นแล้ว) as filtered counts for .annotate()."""
+def state_counts(on: datetime.date, column: str = "pk") -> dict:
+    """total / open / overdue / done (เสร็จหรือปิดประเด็นแล้ว) as filtered counts for .annotate()
+    (of ``column``, never NULL: a column of an index lets it be counted from the index alone)."""
     finished = Q(state__in=FINISHED)
     return {
-        "total": Count("pk"),
-        "open": Count("pk", filter=~finished),
-        "overdue": Count("pk", filter=~finished & Q(open_due_date__lt=on)),
-        "done": Count("pk", filter=finished),
+        "total": Count(column),
+        "open": Count(column, filter=~finished),
+        "overdue": Count(column, filter=~finished & Q(open_due_date__lt=on)),
+        "done": Count(column, filter=finished),
     }
 
 
@@ -127,54 +129,82 @@ def overdue_by_agency(on: datetime.date) -> list[AgencyRow]:
     return result
 
 
-def by_strategy(on: datetime.date) -> list[dict]:
-    """The six provincial strategies (and ไม่ระบุ) with their directives' state."""
-    counts = {
-        row["strategy_id"]: row
-        for row in counted_directives().values("strategy_id").annotate(**state_counts(on)).order_by()
-    }
-    empty = {"total": 0, "open": 0, "overdue": 0, "done": 0}
-    rows = [
+_GROUP = ("meeting_id", "letter_id", "strategy_id")
+
+
+def counts_by_source_and_strategy(on: datetime.date) -> list[dict]:
+    """``counted_directives()``' numbers (state_counts) per meeting or letter and strategy,
+    from which by_strategy and by_source both add up: every active directive of a live
+    source, counted from the index ``directive_dashboard_idx`` alone (the archived
+    meetings and letters are a short list, not a join), less the heading-only rows
+    among them (a handful, from ``directive_heading_only_idx``)."""
+    counts = state_counts(on, column="state")
+    live = (
+        Directive.objects.active()
+        .filter(ANY_STATE)
+        .exclude(meeting_id__in=Meeting.objects.filter(is_archived=True).values("pk"))
+        .exclude(letter_id__in=Letter.objects.filter(is_archived=True).values("pk"))
+    )
+    # is_archived IN (false): the same rows as active(), but an equality on the first
+    # column of directive_dashboard_idx, which SQLite then reads (see the index).
+    every = live.filter(is_archived__in=[False]).values(*_GROUP).annotate(**counts).order_by()
+    rows = {tuple(row[name] for name in _GROUP): row for row in every}
+    for heading in live.filter(heading_only()).values(*_GROUP).annotate(**counts).order_by():
+        row = rows[tuple(heading[name] for name in _GROUP)]
+        for key in _KEYS:
+            row[key] -= heading[key]
+    return [row for row in rows.values() if row["total"]]
+
+
+def _summed(rows, key) -> dict:
+    totals: dict = {}
+    for row in rows:
+        total = totals.setdefault(key(row), dict.fromkeys(_KEYS, 0))
+        for name in _KEYS:
+            total[name] += row[name]
+    return totals
+
+
+def by_strategy(on: datetime.date, rows: list[dict] | None = None) -> list[dict]:
+    """The six provincial strategies (and ไม่ระบุ) with their directives' state
+    (``rows``: counts_by_source_and_strategy(on), when already read)."""
+    rows = counts_by_source_and_strategy(on) if rows is None else rows
+    counts = _summed(rows, lambda row: row["strategy_id"])
+    empty = dict.fromkeys(_KEYS, 0)
+    result = [
         {"label": str(strategy), "number": strategy.number, **empty, **counts.get(strategy.pk, {})}
         for strategy in Strategy.objects.all()
     ]
     if None in counts:
-        rows.append({"label": "ไม่ระบุยุทธศาสตร์", "number": None, **counts[None]})
-    return rows
+        result.append({"label": "ไม่ระบุยุทธศาสตร์", "number": None, **counts[None]})
+    return result
 
 
-def by_source(on: datetime.date) -> dict:
-    """การประชุม vs หนังสือสั่งการ, and the meetings and letters with most overdue items."""
-    directives = counted_directives()
-    kinds = directives.aggregate(**_source_counts(on))
+def by_source(on: datetime.date, rows: list[dict] | None = None) -> dict:
+    """การประชุม vs หนังสือสั่งการ, and the meetings and letters with most overdue items
+    (``rows``: counts_by_source_and_strategy(on), when already read)."""
+    rows = counts_by_source_and_strategy(on) if rows is None else rows
+    kinds = _summed(rows, lambda row: "meeting" if row["meeting_id"] else "letter")
+    empty = dict.fromkeys(_KEYS, 0)
     summary = [
-        {"label": "การประชุม", "kind": "meeting", **{key: kinds[f"meeting_{key}"] for key in _KEYS}},
-        {"label": "หนังสือสั่งการ", "kind": "letter", **{key: kinds[f"letter_{key}"] for key in _KEYS}},
+        {"label": "การประชุม", "kind": "meeting", **empty, **kinds.get("meeting", {})},
+        {"label": "หนังสือสั่งการ", "kind": "letter", **empty, **kinds.get("letter", {})},
     ]
-    sources = list(
-        directives.values("meeting_id", "letter_id")
-        .annotate(**state_counts(on))
-        .order_by("-overdue", "-open", "meeting_id", "letter_id")[:SOURCE_ROWS]
+    per_source = _summed(rows, lambda row: (row["meeting_id"], row["letter_id"]))
+    # Most overdue first, then most open; meetings before letters, then by id.
+    ordered = sorted(
+        per_source.items(),
+        key=lambda item: (-item[1]["overdue"], -item[1]["open"], item[0][0] is None, item[0][0] or 0, item[0][1] or 0),
     )
+    sources = [
+        {"meeting_id": meeting_id, "letter_id": letter_id, **numbers}
+        for (meeting_id, letter_id), numbers in ordered[:SOURCE_ROWS]
+    ]
     meetings = Meeting.objects.select_related("series").in_bulk([r["meeting_id"] for r in sources if r["meeting_id"]])
     letters = Letter.objects.in_bulk([r["letter_id"] for r in sources if r["letter_id"]])
     for row in sources:
         row["source"] = meetings[row["meeting_id"]] if row["meeting_id"] else letters[row["letter_id"]]
     return {"summary": summary, "sources": sources}
-
-
-_KEYS = ("total", "open", "overdue", "done")
-
-
-def _source_counts(on: datetime.date) -> dict:
-    finished = Q(state__in=FINISHED)
-    counts = {}
-    for kind, where in (("meeting", Q(meeting__isnull=False)), ("letter", Q(letter__isnull=False))):
-        counts[f"{kind}_total"] = Count("pk", filter=where)
-        counts[f"{kind}_open"] = Count("pk", filter=where & ~finished)
-        counts[f"{kind}_overdue"] = Count("pk", filter=where & ~finished & Q(open_due_date__lt=on))
-        counts[f"{kind}_done"] = Count("pk", filter=where & finished)
-    return counts
 
 
 def by_month(on: datetime.date, year_be: int) -> list[dict]:

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from agencies.roles import actor_for
+from directives import datacache
 from directives.models import today
 from lampang_tracker import thai
 
@@ -22,18 +23,17 @@ def require_reader_of_all(request) -> None:
 def dashboard(request):
     require_reader_of_all(request)
     on = today()
-    first, last = queries.fiscal_year_range(on)
+    # Whole-table numbers: counted once, then kept until the data changes (datacache).
+    first, last = datacache.cached("dashboard_years", (on,), lambda: queries.fiscal_year_range(on))
     year = queries.fiscal_year_of(on)
     # An unreadable or out-of-range year is named next to the selector; the page
     # then shows the current fiscal year.
     form = FiscalYearForm(request.GET or None, first=first, last=last, initial={"fy": year})
     if form.is_bound and form.is_valid() and form.cleaned_data["fy"]:
         year = form.cleaned_data["fy"]
-    agencies = queries.overdue_by_agency(on)
+    agencies, strategies, sources = datacache.cached("dashboard", (on,), lambda: _numbers(on))
     worst = max([row.overdue for row in agencies] + [1])
-    strategies = queries.by_strategy(on)
-    sources = queries.by_source(on)
-    months = queries.by_month(on, year)
+    months = datacache.cached("dashboard_months", (on, year), lambda: queries.by_month(on, year))
     columns, top = charts.month_columns(months)
     fy_first, fy_last = queries.fiscal_year_bounds(year)
     scale = max([row["total"] for row in strategies + sources["summary"]] + [1])
@@ -58,3 +58,9 @@ def dashboard(request):
         "series": charts.STATE_SERIES,
     }
     return render(request, "dashboards/dashboard.html", context)
+
+
+def _numbers(on) -> tuple:
+    """Overdue by agency, by strategy, by source: the whole-table part of the page."""
+    rows = queries.counts_by_source_and_strategy(on)
+    return queries.overdue_by_agency(on), queries.by_strategy(on, rows), queries.by_source(on, rows)

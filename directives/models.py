@@ -393,6 +393,13 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
                 condition=models.Q(is_archived=False, text=""),
                 name="directive_heading_only_idx",
             ),
+            # The dashboard's numbers per source and strategy (dashboards.queries), counted
+            # from the index alone. Not partial, led by is_archived: given is_archived IN
+            # (false), SQLite prefers it to directive_counts_idx, which does not cover them.
+            models.Index(
+                fields=["is_archived", "state", "open_due_date", "meeting", "letter", "strategy"],
+                name="directive_dashboard_idx",
+            ),
             # The list's default order (NEWEST_SOURCE_FIRST), active rows only: a page is
             # read off the index in order, not sorted from every row.
             models.Index(
@@ -711,6 +718,15 @@ class ProgressReportQuerySet(models.QuerySet):
         """รายงานรอตรวจ: the secretariat's queue, of directives still listed."""
         return self.filter(review=ProgressReport.Review.PENDING, assignment__directive__is_archived=False)
 
+    def awaiting_review_count(self) -> int:
+        """``self.awaiting_review().count()`` without joining every pending report to its
+        directive: the pending reports (counted from the index on ``review``) less those
+        of archived directives (a few, found through directive_archived_idx)."""
+        pending = self.filter(review=ProgressReport.Review.PENDING)
+        archived = Directive.objects.filter(is_archived=True, sort_key__gte="").values("pk")  # see ANY_STATE
+        shares = Assignment.objects.filter(directive_id__in=archived).values("pk")
+        return pending.count() - pending.filter(assignment_id__in=shares).count()
+
 
 class ProgressReport(models.Model):  # รายงานผลการดำเนินงาน — append-only
     class Review(models.TextChoices):
@@ -822,3 +838,17 @@ class FollowUpIssue(models.Model):  # รายงานผลการดำเ
 
     def __str__(self) -> str:
         return f"{self.meeting} ข้อมูล ณ {thai.date_long(self.as_of)}"
+
+
+class DataVersion(models.Model):
+    """One row whose token changes after every committed write to the tracked data
+    (see datacache): the whole-table numbers are kept until it does."""
+
+    token = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "รุ่นของข้อมูล"
+        verbose_name_plural = "รุ่นของข้อมูล"
+
+    def __str__(self) -> str:
+        return str(self.token)

@@ -26,7 +26,7 @@ from lampang_tracker.forms import errors_to_form
 from lampang_tracker.query import BoundedPaginator, parse_id
 from meetings.access import get_letter_for_user, get_meeting_for_user
 
-from . import services, suggest
+from . import datacache, services, suggest
 from .access import (
     directives_for_user,
     get_assignment_for_user,
@@ -83,22 +83,29 @@ def home(request):
         ]
     else:
         keys = ("open", "overdue", "done")
-        counts = Directive.objects.progress_counts(keys, on)
+        # Whole-table numbers: counted once, then kept until the data changes (datacache).
+        counts = datacache.cached("home_counts", (on,), lambda: Directive.objects.progress_counts(keys, on))
         context["cards"] = [_count_link(key, PROGRESS[key], "ข้อสั่งการ", counts[key], CARD_STYLE[key]) for key in keys]
-        # Per agency: its shares (งานของหน่วยงาน), each linking to the list narrowed to it.
-        rows = {row["agency_id"]: row for row in Assignment.objects.counted_by_agency(on)}
-        context["by_agency"] = [
-            {
-                "agency": agency,
-                "overdue": rows[agency.pk]["overdue"],
-                "cells": [(key, rows[agency.pk][key]) for key in ("open", "overdue", "done")],
-            }
-            for agency in Agency.objects.filter(pk__in=rows).thai_sorted()
-        ]
+        context["by_agency"] = datacache.cached("home_by_agency", (on,), lambda: _home_by_agency(on))
         if actor.is_secretariat:
-            context["pending_reviews"] = ProgressReport.objects.awaiting_review().count()
+            context["pending_reviews"] = datacache.cached(
+                "pending_reviews", (), ProgressReport.objects.awaiting_review_count
+            )
     context["counts"] = {card["key"]: card["count"] for card in context["cards"]}
     return render(request, "directives/home.html", context)
+
+
+def _home_by_agency(on: datetime.date) -> list[dict]:
+    """Per agency: its shares (งานของหน่วยงาน), each linking to the list narrowed to it."""
+    rows = {row["agency_id"]: row for row in Assignment.objects.counted_by_agency(on)}
+    return [
+        {
+            "agency": agency,
+            "overdue": rows[agency.pk]["overdue"],
+            "cells": [(key, rows[agency.pk][key]) for key in ("open", "overdue", "done")],
+        }
+        for agency in Agency.objects.filter(pk__in=rows).thai_sorted()
+    ]
 
 
 class DirectiveListView(SingleTableMixin, ExportMixin, FilterView):

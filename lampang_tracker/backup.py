@@ -41,7 +41,9 @@ MANIFEST = "manifest.json"
 UPLOADS = "uploads"
 DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 # Filled by `migrate` itself, so a freshly migrated database still counts as empty.
-FILLED_BY_MIGRATE = {"contenttypes.contenttype", "auth.permission"}
+# directives.dataversion: the token of the kept numbers (directives.datacache), one row
+# written by its migration and replaced with the backup's.
+FILLED_BY_MIGRATE = {"contenttypes.contenttype", "auth.permission", "directives.dataversion"}
 
 
 class BackupError(Exception):

@@ -174,7 +174,7 @@ class DashboardQueryCountTests(SpreadMixin, TrackerTestCase):
         agencies = self.spread_agencies(6)
         self.spread_rows(agencies=agencies, directives=3, by=self.secretariat)
         self.client.get(URL)  # warm the caches (session, content types)
-        with self.assertNumQueries(14) as few:
+        with self.assertNumQueries(13) as few:
             self.client.get(URL)
         more = self.spread_agencies(10, prefix="หน่วยงานเพิ่ม")
         self.spread_rows(agencies=more, directives=25, by=self.secretariat, group=self.group)
