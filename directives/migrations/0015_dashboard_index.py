@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directives', '0014_dash13_data_version'),
+        ('directives', '0014_data_version'),
         ('meetings', '0005_search_text'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
