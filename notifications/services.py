@@ -59,7 +59,7 @@ class Message:
 def render_message(
     event: str, *, key: str, url: str, due_day: datetime.date, context: dict, subject: str, **extra
 ) -> Message:
-    body = render_to_string(f"notifications/events/{event}.txt", {**context, "url": absolute(url)}).strip()
+    body = render_to_string(f"notifications/events/{event}.txt", context).strip()
     return Message(event=event, key=key, subject=subject[:300], body=body, url=url, due_day=due_day, **extra)
 
 
@@ -85,9 +85,8 @@ class Outbox:
         for agency_id in wanted:
             self._agency_users[agency_id] = []
             self._settings[agency_id] = None
-        profiles = Profile.objects.filter(
-            role=Profile.Role.AGENCY, agency_id__in=wanted, user__is_active=True
-        ).select_related("user")
+        # Only agency users have an agency (a constraint on Profile), so no role test.
+        profiles = Profile.objects.filter(agency_id__in=wanted, user__is_active=True).select_related("user")
         for profile in profiles:
             self._agency_users[profile.agency_id].append(profile.user)
         for setting in AgencySetting.objects.filter(agency_id__in=wanted).select_related("head"):

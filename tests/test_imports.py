@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import re
@@ -10,15 +11,16 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
 
 from agencies.models import Agency, Profile
 from directives.models import Directive
 from directives.services import DomainError
-from imports.matching import Matcher
+from imports.matching import Match, Matcher
 from imports.models import ImportBatch
-from imports.services import ReviewedItem, ReviewedParty, content_sha256, import_commit
+from imports.parsers import ParsedItem
+from imports.services import ReviewedItem, ReviewedParty, content_sha256, import_commit, reviewed_as_parsed
 from meetings.models import Letter
 from meetings.services import meeting_create
 from tests.base import TrackerTestCase, make_user
@@ -254,6 +256,58 @@ class ImportPartyLabelTests(ImportTestCase):
                 (None, self.group.pk, ""),
                 (None, self.group.pk, "ทุกอำเภอ (ที่มีพื้นที่ป่า)"),
             ],
+        )
+
+    def test_every_kind_of_party_keeps_the_paragraph_it_is_printed_beside(self):
+        parties = [
+            ReviewedParty(self.agency_a.name, agency_id=self.agency_a.pk, paragraph=1),
+            ReviewedParty(self.group.name, group_id=self.group.pk, paragraph=1),
+            ReviewedParty("ส่วนราชการ/หน่วยงานที่เกี่ยวข้อง", paragraph=1),
+        ]
+        items = [ReviewedItem(number="1", text="ขอให้ประชาสัมพันธ์\nขอให้รายงานผล", parties=parties)]
+        import_commit(kind="summary", items=items, sha256="p" * 64, meeting=self.target, by=self.secretariat)
+        lines = Directive.objects.get(meeting=self.target).parties.order_by("position")
+        self.assertEqual([p.paragraph for p in lines], [1, 1, 1])
+
+
+class ReviewedAsParsedTests(SimpleTestCase):
+    """What the command imports without a preview: each item as read, its parties as matched."""
+
+    def test_it_takes_the_item_as_read_and_puts_parties_read_without_a_paragraph_beside_the_first(self):
+        item = ParsedItem(
+            number="7.1",
+            heading="ไฟป่า",
+            text="ขอให้เฝ้าระวังไฟป่า\nขอให้รายงานผลทุกเดือน",
+            party_labels=["วธ.ลป.", "ทุกอำเภอ", "หน่วยงานที่เกี่ยวข้อง"],
+            party_paragraphs=[1],  # only the first party was read beside a paragraph
+            due_date=datetime.date(2024, 3, 31),
+            report_day=25,
+            report_until=datetime.date(2024, 9, 30),
+            parties_bulleted=True,
+            heading_apart=True,
+        )
+        matches = [
+            Match("วธ.ลป.", agency_id=11, score=100, name="สำนักงานวัฒนธรรมจังหวัดลำปาง"),
+            Match("ทุกอำเภอ", group_id=22, score=100, name="ทุกอำเภอ"),
+            Match("หน่วยงานที่เกี่ยวข้อง"),
+        ]
+        self.assertEqual(
+            reviewed_as_parsed(item, matches),
+            ReviewedItem(
+                number="7.1",
+                heading="ไฟป่า",
+                text="ขอให้เฝ้าระวังไฟป่า\nขอให้รายงานผลทุกเดือน",
+                parties=[
+                    ReviewedParty("วธ.ลป.", agency_id=11, paragraph=1),
+                    ReviewedParty("ทุกอำเภอ", group_id=22, paragraph=0),
+                    ReviewedParty("หน่วยงานที่เกี่ยวข้อง", paragraph=0),
+                ],
+                due_date=datetime.date(2024, 3, 31),
+                report_day=25,
+                report_until=datetime.date(2024, 9, 30),
+                parties_bulleted=True,
+                heading_apart=True,
+            ),
         )
 
 

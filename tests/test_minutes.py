@@ -197,6 +197,83 @@ class FollowUpTests(MinutesTestCase, SpreadMixin):
         self.assertEqual(row["agencies"], [])
         self.assertEqual(len(row["silent"][0]["names"]), 4)
 
+    def test_section_three_as_of_a_given_day_names_each_agency_or_gathers_three_silent_ones(self):
+        heading = directive_services.directive_create(
+            meeting=self.meeting, number="7", heading="ประเด็นอื่น ๆ", by=self.secretariat
+        )
+        silent = self.spread_agencies(services.SILENT_GATHER_MIN)
+        sub_item = directive_services.directive_create(
+            meeting=self.meeting,
+            number="7.1",
+            parent=heading,
+            heading="ไฟป่า",
+            text="ขอให้เฝ้าระวังไฟป่า",
+            due_date=today() + 5 * DAY,
+            parties=directive_services.parties_from(agencies=silent),
+            by=self.secretariat,
+        )
+        minutes = services.minutes_start(meeting=self.next_meeting, by=self.secretariat)
+        as_of = today() + 10 * DAY  # not today: every overdue count is taken on this day
+        not_started, in_progress = Status.NOT_STARTED.label, Status.IN_PROGRESS.label
+        self.assertEqual(
+            services.follow_up_live(minutes, as_of),
+            [
+                {
+                    "directive_id": self.directive_b.pk,
+                    "number": "๑",
+                    "is_sub_item": False,
+                    "heading": "",
+                    "paragraphs": ["ขอให้ปรับบทบาทและภารกิจให้เป็นหน่วยอำนวยการ"],
+                    # One agency with nothing reported is named on its own line.
+                    "agencies": [
+                        {
+                            "name": self.agency_b.name,
+                            "status": not_started,
+                            "overdue_days": 13,
+                            "report_date": None,
+                            "report": [],
+                        }
+                    ],
+                    "silent": [],
+                },
+                {
+                    "directive_id": self.directive.pk,
+                    "number": "๒",
+                    "is_sub_item": False,
+                    "heading": "วาระรักลำปาง",
+                    "paragraphs": ["ขอให้รณรงค์แต่งกายชุดพื้นเมืองในทุกวันศุกร์"],
+                    "agencies": [
+                        {
+                            "name": self.agency_a.name,
+                            "status": in_progress,
+                            "overdue_days": 0,
+                            "report_date": timezone.localdate(self.report_a.created_at).isoformat(),
+                            "report": ["จัดประชุมชี้แจงแล้ว"],
+                        }
+                    ],
+                    "silent": [],
+                },
+                {
+                    "directive_id": heading.pk,
+                    "number": "๗",
+                    "is_sub_item": False,
+                    "heading": "ประเด็นอื่น ๆ",
+                    "paragraphs": [],
+                    "agencies": [],
+                    "silent": [],
+                },
+                {
+                    "directive_id": sub_item.pk,
+                    "number": "๗.๑",
+                    "is_sub_item": True,
+                    "heading": "ไฟป่า",
+                    "paragraphs": ["ขอให้เฝ้าระวังไฟป่า"],
+                    "agencies": [],
+                    "silent": [{"status": not_started, "overdue_days": 5, "names": [a.name for a in silent]}],
+                },
+            ],
+        )
+
 
 class CirculationTests(MinutesTestCase):
     def test_a_draft_is_not_locked_and_takes_no_correction_requests(self):
@@ -269,7 +346,10 @@ class LockingTests(MinutesTestCase):
         with self.after_deadline(self.earlier):
             with self.assertRaises(services.DomainError) as caught:
                 services.item_update(item=item, resolution="รับทราบ และมอบหมาย", by=self.secretariat)
-            self.assertEqual(caught.exception.field, "reason")
+            self.assertEqual(
+                (str(caught.exception), caught.exception.field),
+                ("รายงานการประชุมรับรองแล้ว การแก้ไขต้องระบุเหตุผล (บันทึกเป็นการแก้ไขหลังรับรอง)", "reason"),
+            )
             item.refresh_from_db()
             self.assertEqual(item.resolution, "รับทราบ")
             services.item_update(item=item, resolution="รับทราบ และมอบหมาย", reason="พิมพ์มติตกหล่น", by=self.secretariat)

@@ -112,6 +112,21 @@ class NotificationTestCase(TrackerTestCase):
     def user_key(self, user) -> str:
         return f"user:{user.pk}"
 
+    def waiting(self, user, subject: str, *, event=Event.DUE_SOON, **fields):
+        """An e-mail row queued for ``user`` (for the digest unless ``digest=False``)."""
+        fields.setdefault("digest", True)
+        return Notification.objects.create(
+            recipient=self.user_key(user),
+            user=user,
+            event=event,
+            channel=Channel.EMAIL,
+            key=f"test:{subject}",
+            due_day=today(),
+            subject=subject,
+            body=f"เนื้อความ {subject}",
+            **fields,
+        )
+
 
 class EventTests(NotificationTestCase):
     def test_it_queues_a_new_assignment_for_the_agency_its_group_members_and_its_line_group(self):
@@ -454,22 +469,101 @@ class RecipientTests(NotificationTestCase):
         self.assertIsNone(notify.Outbox().agency_head(self.agency_b))
 
 
+class OutboxTests(NotificationTestCase):
+    """The Outbox on its own: which rows one message makes, for whom, stamped how."""
+
+    def message(self, key: str = "test:1", **fields) -> notify.Message:
+        fields.setdefault("users", [])
+        return notify.Message(
+            event=Event.ASSIGNED, key=key, subject="หัวเรื่อง", body="ข้อความ", url="/", due_day=today(), **fields
+        )
+
+    def test_each_user_named_is_queued_once_and_every_row_carries_the_outboxs_time(self):
+        now = timezone.now() - datetime.timedelta(hours=1)
+        outbox = notify.Outbox(now=now)
+        outbox.add(self.message(users=[self.user_a, self.user_a, self.user_b]))
+        self.assertEqual(outbox.flush(), 4)
+        queued, sent = Notification.State.QUEUED, Notification.State.SENT
+        self.assertEqual(
+            set(
+                Notification.objects.values_list(
+                    "recipient", "channel", "user", "state", "sent_at", "created_at", "next_attempt_at"
+                )
+            ),
+            {
+                # In-app: delivered by being there, so sent at once.
+                (self.user_key(self.user_a), Channel.INAPP, self.user_a.pk, sent, now, now, now),
+                (self.user_key(self.user_a), Channel.EMAIL, self.user_a.pk, queued, None, now, now),
+                (self.user_key(self.user_b), Channel.INAPP, self.user_b.pk, sent, now, now, now),
+                (self.user_key(self.user_b), Channel.EMAIL, self.user_b.pk, queued, None, now, now),
+            },
+        )
+
+    def test_queueing_the_same_message_again_adds_nothing_and_fails_nothing(self):
+        first = notify.Outbox()
+        first.add(self.message(users=[self.user_a]))
+        self.assertEqual(first.flush(), 2)
+        again = notify.Outbox(now=timezone.now() + datetime.timedelta(minutes=5))
+        again.add(self.message(users=[self.user_a, self.user_b]))
+        self.assertEqual(again.flush(), 2)  # user B's two rows only
+        self.assertEqual(Notification.objects.count(), 4)
+
+    def test_a_digest_reader_waits_for_the_digest_on_every_channel_and_a_digest_message_in_the_group_too(self):
+        Preference.objects.create(user=self.user_a, mode=Mode.DIGEST, line_user_id="U" + "a" * 32)
+        AgencySetting.objects.create(agency=self.agency_a, line_group_id="C" + "b" * 32)
+        outbox = notify.Outbox()
+        outbox.add(self.message("test:each", users=[self.user_a], line_group_of=self.agency_a))
+        outbox.add(self.message("test:digest", line_group_of=self.agency_a, digest=True))
+        outbox.flush()
+        group = f"line-group:{self.agency_a.pk}"
+        self.assertEqual(
+            set(
+                Notification.objects.exclude(channel=Channel.INAPP).values_list("recipient", "channel", "key", "digest")
+            ),
+            {
+                (self.user_key(self.user_a), Channel.EMAIL, "test:each", True),
+                (self.user_key(self.user_a), Channel.LINE, "test:each", True),
+                (group, Channel.LINE, "test:each", False),
+                (group, Channel.LINE, "test:digest", True),
+            },
+        )
+
+    def test_a_users_own_choices_win_over_the_defaults_and_a_blank_one_follows_them(self):
+        Defaults.objects.update_or_create(pk=1, defaults={"email_on": True, "line_on": True, "mode": Mode.DIGEST})
+        Preference.objects.create(user=self.user_a, email_on=False, mode="", line_user_id="U" + "a" * 32)
+        Preference.objects.create(user=self.user_b, line_on=False, mode=Mode.EACH, line_user_id="U" + "c" * 32)
+        outbox = notify.Outbox()
+        # (e-mail, LINE, digest)
+        self.assertEqual(outbox.choices_for(self.user_a), (False, True, True))
+        self.assertEqual(outbox.choices_for(self.user_b), (True, False, False))
+
+    def test_an_agency_user_who_left_hears_nothing_of_its_new_work(self):
+        self.user_a.is_active = False
+        self.user_a.save()
+        with self.captureOnCommitCallbacks(execute=True):
+            services.directive_create(
+                meeting=self.meeting,
+                number="5",
+                text="ขอให้จัดงานสืบสานประเพณี",
+                parties=services.parties_from(agencies=[self.agency_a]),
+                by=self.secretariat,
+            )
+        self.assertFalse(Notification.objects.filter(user=self.user_a).exists())
+        self.assertIsNone(notify.Outbox().agency_setting(self.agency_a))  # and it has no settings either
+
+    @override_settings(SITE_URL="https://tracker.example/")
+    def test_a_link_is_the_site_address_and_the_path_with_one_slash_between(self):
+        self.assertEqual(notify.absolute("/assignments/7/"), "https://tracker.example/assignments/7/")
+
+    def test_a_subject_is_cut_to_what_the_outbox_keeps(self):
+        message = notify.render_message(
+            Event.CORRECTION_DECIDED, key="k", url="/", due_day=today(), context={}, subject="ก" * 400
+        )
+        self.assertEqual(message.subject, "ก" * 300)
+
+
 class DigestDeliveryTests(NotificationTestCase):
     """deliver_digests on its own: which rows a digest takes, its date, its order, and failures."""
-
-    def waiting(self, user, subject: str, *, event=Event.DUE_SOON, **fields):
-        fields.setdefault("digest", True)
-        return Notification.objects.create(
-            recipient=self.user_key(user),
-            user=user,
-            event=event,
-            channel=Channel.EMAIL,
-            key=f"test:{subject}",
-            due_day=today(),
-            subject=subject,
-            body=f"เนื้อความ {subject}",
-            **fields,
-        )
 
     def test_it_sends_each_recipient_the_queued_digest_rows_due_by_then_dated_that_day(self):
         now = timezone.now() + datetime.timedelta(days=3)
@@ -535,6 +629,72 @@ class DigestDeliveryTests(NotificationTestCase):
         with mock.patch.object(notify, "_claim", claim_all_but_the_first):
             outcome = notify.deliver_digests()
         self.assertEqual((len(calls), outcome.sent, len(mail.outbox)), (2, 1, 1))
+
+
+class DeliveryTests(NotificationTestCase):
+    """deliver on its own: how many rows a run takes, in which order, and the claim
+    that keeps two runs from sending one row twice."""
+
+    def due_now(self, user, subject: str, **fields):
+        return self.waiting(user, subject, digest=False, **fields)
+
+    def test_a_run_takes_at_most_500_rows(self):
+        Notification.objects.bulk_create(
+            Notification(
+                recipient=self.user_key(self.user_a),
+                user=self.user_a,
+                event=Event.DUE_SOON,
+                channel=Channel.EMAIL,
+                key=f"test:{n}",
+                due_day=today(),
+                subject=f"ข้อ {n}",
+                body="เนื้อความ",
+            )
+            for n in range(501)
+        )
+        self.assertEqual(len(notify.deliver(dry_run=True).lines), 500)
+
+    def test_a_run_takes_the_rows_whose_time_came_first(self):
+        now = timezone.now()
+        self.due_now(self.user_a, "ถึงเวลาทีหลัง", next_attempt_at=now - datetime.timedelta(minutes=1))
+        self.due_now(self.user_a, "ถึงเวลาก่อน", next_attempt_at=now - datetime.timedelta(minutes=30))
+        [line] = notify.deliver(now=now, limit=1, dry_run=True).lines
+        self.assertTrue(line.endswith(": ถึงเวลาก่อน"), line)
+
+    def test_a_row_being_sent_is_left_to_its_run_for_ten_minutes(self):
+        row = self.due_now(self.user_a, "ข้อ ก")
+        now = timezone.now()
+        self.assertEqual(notify._claim([row], now), [row])  # a run took it, then stopped
+        self.assertEqual(notify.deliver(now=now + datetime.timedelta(minutes=9)).sent, 0)
+        self.assertEqual(notify.deliver(now=now + datetime.timedelta(minutes=10)).sent, 1)
+        self.assertEqual(len(mail.outbox), 1)
+
+    def test_a_row_is_claimed_by_one_run_only(self):
+        self.due_now(self.user_a, "ข้อ ก")
+        now = timezone.now()
+        first, second = list(Notification.objects.due(now)), list(Notification.objects.due(now))
+        claimed = notify._claim(first, now)
+        self.assertEqual(len(claimed), 1)
+        self.assertEqual(notify._claim(second, now), [])
+        # The first run outlives its lease: a third run reads the row again, then the
+        # first one sends it before the third claims it.
+        late = now + datetime.timedelta(minutes=11)
+        third = list(Notification.objects.due(late))
+        self.assertEqual(len(third), 1)
+        notify._record(claimed, None, now, notify.Outcome())
+        self.assertEqual(notify._claim(third, late), [])
+
+    def test_an_error_is_kept_to_2000_characters_and_the_last_one_stays(self):
+        retrying = self.due_now(self.user_a, "ข้อ ก", last_error="ข้อผิดพลาดเดิม")
+        failing = self.due_now(self.user_b, "ข้อ ข", attempts=2, last_error="ข้อผิดพลาดเดิม")
+        now, outcome = timezone.now(), notify.Outcome()
+        notify._record([retrying], "ก" * 2500, now, outcome)
+        notify._record([failing], "ข" * 2500, now, outcome)
+        self.assertEqual((outcome.retrying, outcome.failed), (1, 1))
+        retrying.refresh_from_db()
+        failing.refresh_from_db()
+        self.assertEqual((retrying.state, retrying.last_error), (Notification.State.QUEUED, "ก" * 2000))
+        self.assertEqual((failing.state, failing.last_error), (Notification.State.FAILED, "ข" * 2000))
 
 
 class LineTests(NotificationTestCase):

@@ -424,6 +424,15 @@ class PartiesUpdateTests(TrackerTestCase):
         with self.assertRaisesMessage(services.DomainError, "ข้อนี้ปิดประเด็นแล้ว"):
             services.directive_update(directive=self.directive, text="แก้", by=self.secretariat)
 
+    def test_the_history_names_who_removed_an_agency(self):
+        removed = self.assignment_b.pk
+        services.directive_update(
+            directive=self.directive_b, parties=services.parties_from(agencies=[self.agency_a]), by=self.secretariat
+        )
+        self.assertFalse(Assignment.objects.filter(pk=removed).exists())
+        deletion = Assignment.history.get(id=removed, history_type="-")
+        self.assertEqual(deletion.history_user, self.secretariat)
+
 
 class CloseTests(TrackerTestCase):
     def test_it_needs_a_note_to_close(self):
@@ -476,3 +485,28 @@ class HeadingRowStateTests(TrackerTestCase):
         parent.refresh_from_db()
         self.assertEqual(parent.state, Status.DONE)
         self.assertIsNone(parent.open_due_date)
+
+    def test_a_closed_sub_item_counts_as_finished_for_its_heading_row(self):
+        parent = services.directive_create(meeting=self.meeting, number="7", heading="ประเด็นอื่น ๆ", by=self.secretariat)
+        done, closed = [
+            services.directive_create(
+                meeting=self.meeting,
+                number=f"7.{n}",
+                parent=parent,
+                text=f"ข้อย่อยที่ {n}",
+                parties=services.parties_from(agencies=[agency]),
+                by=self.secretariat,
+            )
+            for n, agency in ((1, self.agency_a), (2, self.agency_b))
+        ]
+        services.progress_report(assignment=done.assignments.get(), text="เสร็จแล้ว", status=Status.DONE, by=self.user_a)
+        services.directive_close(directive=closed, note="ยุติตามมติที่ประชุม", by=self.secretariat)
+        parent.refresh_from_db()
+        self.assertEqual(parent.state, Status.DONE)
+
+    def test_an_item_with_agencies_of_its_own_goes_by_them_not_by_its_sub_items(self):
+        finished = Assignment(status=Status.DONE, is_open=False, due_date=days(5))
+        not_started = Directive(state=Status.NOT_STARTED)
+        self.assertEqual(
+            services.derive_state(closed=False, assignments=[finished], children=[not_started]), (Status.DONE, None)
+        )
