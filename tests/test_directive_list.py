@@ -8,9 +8,11 @@ import io
 from unittest import mock
 
 import openpyxl
+from django_tables2.export import ExportMixin
 
 from directives import services
 from directives.models import Directive, DirectiveQuerySet, today
+from directives.views import DirectiveListView
 from lampang_tracker import thai
 from meetings.services import letter_create, letter_update, meeting_create, meeting_update
 from tests.base import SpreadMixin, TrackerTestCase
@@ -244,6 +246,71 @@ class DirectiveExportTests(TrackerTestCase):
         response = self.client.get(URL, {"_export": "exe"})
         self.assertEqual(response.status_code, 200)
         self.assertTemplateUsed(response, "directives/directive_list.html")
+
+
+class ExportRowsTests(SpreadMixin, TrackerTestCase):
+    """The export writes its cells from DirectiveTable.export_row, not through
+    django-tables2's per-cell export (as_values): the same file either way."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        many = cls.spread_agencies(5)
+        cls.spread_rows(agencies=many, directives=12, by=cls.secretariat, group=cls.group, always=cls.agency_a)
+        letter = letter_create(
+            number="มท 0810.6/ว 1", date=datetime.date(2017, 6, 1), subject="=หนังสือ", by=cls.secretariat
+        )
+        services.directive_create(
+            letter=letter,
+            number="1",
+            heading="หัวข้อ",
+            text="-ข้อจากหนังสือ",
+            parties=services.parties_from(agencies=[cls.agency_a], free_text=["@ผู้เกี่ยวข้อง"]),
+            by=cls.secretariat,
+        )
+
+    QUERIES = [
+        {},
+        {"sort": "-due_date"},
+        {"sort": "number"},
+        {"agency": "A"},
+        {"agency": "A", "overdue": "true"},
+        {"q": "ทดสอบ", "status": "in_progress"},
+        {"source": "letter"},
+    ]
+
+    def exports(self, query: dict, fmt: str) -> tuple:
+        query = {**query, "_export": fmt}
+        if query.get("agency") == "A":
+            query["agency"] = self.agency_a.pk
+        fast = self.client.get(URL, query)
+        with mock.patch.object(DirectiveListView, "create_export", ExportMixin.create_export):
+            generic = self.client.get(URL, query)
+        self.assertEqual(fast.status_code, 200)
+        self.assertEqual(generic.status_code, 200)
+        return fast, generic
+
+    def test_it_writes_the_same_csv_as_the_generic_export(self):
+        for user in (self.secretariat, self.user_a):
+            self.login(user)
+            for query in self.QUERIES:
+                with self.subTest(user=user.username, query=query):
+                    fast, generic = self.exports(query, "csv")
+                    self.assertGreater(len(csv_rows(fast)), 1)
+                    self.assertEqual(fast.content, generic.content)
+                    self.assertEqual(fast["Content-Type"], generic["Content-Type"])
+                    self.assertEqual(fast["Content-Disposition"], generic["Content-Disposition"])
+
+    def test_it_writes_the_same_xlsx_cells_as_the_generic_export(self):
+        self.login(self.secretariat)
+        for query in self.QUERIES:
+            with self.subTest(query=query):
+                fast, generic = self.exports(query, "xlsx")
+                sheets = [openpyxl.load_workbook(io.BytesIO(r.content)).active for r in (fast, generic)]
+                self.assertEqual(sheets[0].title, sheets[1].title)
+                cells = [[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in sheets]
+                self.assertGreater(len(cells[0]), 1)
+                self.assertEqual(cells[0], cells[1])
 
 
 class DirectiveListQueryCountTests(SpreadMixin, TrackerTestCase):
