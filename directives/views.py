@@ -7,7 +7,7 @@ from csp.decorators import csp
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -54,9 +54,18 @@ from .tables import DirectiveTable
 
 INBOX_BUCKET_SIZE = 30
 
-REPORTS_WITH_FILES = Prefetch(
+# The directive page shows each agency's latest reports; its whole history is on the
+# agency's own page (assignment_detail), linked under them as "ดูรายงานทั้งหมด". A
+# directive given to every agency can gather thousands of reports over the years: the
+# page reads at most this many per agency (one query, a window per agency).
+LATEST_REPORTS = 3
+
+LATEST_REPORTS_WITH_FILES = Prefetch(
     "reports",
-    queryset=ProgressReport.objects.select_related("created_by", "reviewed_by").prefetch_related("attachments"),
+    queryset=ProgressReport.objects.defer("search_text")
+    .select_related("created_by", "reviewed_by")
+    .prefetch_related("attachments")[:LATEST_REPORTS],
+    to_attr="latest_reports",
 )
 
 
@@ -172,7 +181,11 @@ def _directive_page(
     status: int = 200,
 ):
     actor = actor_for(request.user)
-    assignments = directive.assignments.select_related("agency", "acknowledged_by").prefetch_related(REPORTS_WITH_FILES)
+    assignments = (
+        directive.assignments.select_related("agency", "acknowledged_by")
+        .annotate(report_count=Count("reports"))
+        .prefetch_related(LATEST_REPORTS_WITH_FILES)
+    )
     parties = directive.parties.select_related("agency", "group")
     if actor.is_secretariat:
         parties = parties.prefetch_related("chosen")  # for the narrowing forms
