@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from agencies.access import require_known_role, require_secretariat
@@ -148,17 +148,30 @@ class DirectiveListView(SingleTableMixin, ExportMixin, FilterView):
                 record.rollup = rollups.get(record.pk)
         return table
 
+    def exporting(self) -> str | None:
+        """The format asked for by ?_export= when it is one this list writes itself."""
+        export_format = self.request.GET.get(self.export_trigger_param)
+        return export_format if export_format in self.export_formats else None
+
+    def get_context_data(self, **kwargs):
+        # An export is written from the filtered rows alone (create_export): no page
+        # of the table, so no page count.
+        if self.exporting():
+            return kwargs
+        return super().get_context_data(**kwargs)
+
     def create_export(self, export_format):
-        """CSV and XLSX from DirectiveTable.export_row, the same cells as the generic
-        export (django-tables2's as_values) without its per-cell machinery; the rows,
-        their order (the table's sort) and the file are those of the generic export."""
-        if export_format not in self.export_formats:
+        """CSV and XLSX from DirectiveTable.export_rows: the rows, their order (the
+        table's sort) and the cells of django-tables2's generic export, made from plain
+        values; any other format the generic way."""
+        if export_format != self.exporting():
             return super().create_export(export_format)
-        table = self.get_table(**self.get_table_kwargs())
+        table = self.get_table_class()(data=self.get_table_data(), **self.get_table_kwargs())
+        RequestConfig(self.request, paginate=False).configure(table)
         exporter = self.export_class.from_rows(
             export_format,
             table.export_headers(),
-            (table.export_row(record) for record in table.data),
+            table.export_rows(),
             title=str(Directive._meta.verbose_name_plural).title(),
         )
         return exporter.response(filename=self.get_export_filename(export_format))
