@@ -638,6 +638,20 @@ class Rollup:
     overdue: int
     finished: int
 
+    @classmethod
+    def of(cls, assignments, on: datetime.date | None = None) -> Rollup | None:
+        """What ``rollups()`` gives for one directive, from its assignments already read,
+        each with ``report_count`` (its number of reports): no query. None without any."""
+        if not assignments:
+            return None
+        on = on or today()
+        return cls(
+            total=len(assignments),
+            reported=sum(1 for a in assignments if a.report_count),
+            overdue=sum(1 for a in assignments if a.is_open and a.due_date is not None and a.due_date < on),
+            finished=sum(1 for a in assignments if not a.is_open),
+        )
+
     @property
     def label(self) -> str:
         text = f"รายงานแล้ว {thai.thai_digits(self.reported)}/{thai.thai_digits(self.total)} หน่วยงาน"
@@ -710,6 +724,33 @@ class ProgressReportQuerySet(models.QuerySet):
     def awaiting_review(self) -> ProgressReportQuerySet:
         """รายงานรอตรวจ: the secretariat's queue, of directives still listed."""
         return self.filter(review=ProgressReport.Review.PENDING, assignment__directive__is_archived=False)
+
+
+def with_latest_reports(assignments: list[Assignment], count: int) -> list[Assignment]:
+    """Give each of ``assignments`` its number of reports (``report_count``) and its
+    ``count`` newest (``latest_reports``, newest first, with author and files), in at
+    most three queries: the ids of all their reports (from the index on assignment and
+    date), then the rows of the few shown and their files."""
+    counts: dict[int, int] = {}
+    latest: dict[int, list[int]] = {}
+    ids = (
+        ProgressReport.objects.filter(assignment__in=[a.pk for a in assignments])
+        .order_by("assignment_id", "-created_at", "-id")
+        .values_list("assignment_id", "id")
+    )
+    for assignment_id, report_id in ids:
+        counts[assignment_id] = counts.get(assignment_id, 0) + 1
+        if counts[assignment_id] <= count:
+            latest.setdefault(assignment_id, []).append(report_id)
+    shown = [report_id for report_ids in latest.values() for report_id in report_ids]
+    reports = {}
+    if shown:
+        rows = ProgressReport.objects.defer("search_text").select_related("created_by").prefetch_related("attachments")
+        reports = {report.pk: report for report in rows.filter(pk__in=shown)}
+    for assignment in assignments:
+        assignment.report_count = counts.get(assignment.pk, 0)
+        assignment.latest_reports = [reports[pk] for pk in latest.get(assignment.pk, ())]
+    return assignments
 
 
 class ProgressReport(models.Model):  # รายงานผลการดำเนินงาน — append-only

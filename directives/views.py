@@ -7,7 +7,7 @@ from csp.decorators import csp
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Q
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,7 +48,7 @@ from .forms import (
     bulk_proposals,
     bulk_with_more_rows,
 )
-from .models import PROGRESS, Assignment, Directive, ProgressReport, today
+from .models import PROGRESS, Assignment, Directive, ProgressReport, Rollup, today, with_latest_reports
 from .numbering import next_free, next_top_level
 from .tables import DirectiveTable
 
@@ -57,16 +57,8 @@ INBOX_BUCKET_SIZE = 30
 # The directive page shows each agency's latest reports; its whole history is on the
 # agency's own page (assignment_detail), linked under them as "ดูรายงานทั้งหมด". A
 # directive given to every agency can gather thousands of reports over the years: the
-# page reads at most this many per agency (one query, a window per agency).
+# page reads the rows of at most this many per agency (models.with_latest_reports).
 LATEST_REPORTS = 3
-
-LATEST_REPORTS_WITH_FILES = Prefetch(
-    "reports",
-    queryset=ProgressReport.objects.defer("search_text")
-    .select_related("created_by", "reviewed_by")
-    .prefetch_related("attachments")[:LATEST_REPORTS],
-    to_attr="latest_reports",
-)
 
 
 def _count_link(key: str, label: str, unit: str, count: int, css: str = "") -> dict:
@@ -194,21 +186,17 @@ def _directive_page(
     status: int = 200,
 ):
     actor = actor_for(request.user)
-    assignments = (
-        directive.assignments.select_related("agency", "acknowledged_by")
-        .annotate(report_count=Count("reports"))
-        .prefetch_related(LATEST_REPORTS_WITH_FILES)
-    )
+    assignments = directive.assignments.select_related("agency")
     parties = directive.parties.select_related("agency", "group")
     if actor.is_secretariat:
         parties = parties.prefetch_related("chosen")  # for the narrowing forms
     parties = list(parties)
     is_group = any(p.group_id for p in parties)
-    rollup = None
     if actor.is_agency:
         assignments = assignments.filter(agency=actor.agency)
-    elif is_group:
-        rollup = Assignment.objects.filter(directive=directive).rollups().get(directive.pk)
+    assignments = with_latest_reports(list(assignments), LATEST_REPORTS)
+    # A group item's roll-up, from its members' shares (all on the page).
+    rollup = Rollup.of(assignments) if is_group and not actor.is_agency else None
     narrow_forms = []
     if actor.is_secretariat and not directive.is_closed:
         narrow_forms = [
@@ -221,7 +209,7 @@ def _directive_page(
         # Agencies named on their own keep their full card; a group's members read as
         # one table under the roll-up.
         named = {p.agency_id for p in parties if p.agency_id}
-        everyone = list(assignments)
+        everyone = assignments
         assignments = [a for a in everyone if a.agency_id in named]
         members = [a for a in everyone if a.agency_id not in named]
     return render(
