@@ -174,7 +174,8 @@ directive_list = DirectiveListView.as_view()
 
 @require_GET
 def directive_detail(request, pk: int):
-    return _directive_page(request, get_directive_for_user(request, pk))
+    # The minutes item it came from (the page links to it) in the same query.
+    return _directive_page(request, get_directive_for_user(request, pk, related=("origin__item",)))
 
 
 def _directive_page(

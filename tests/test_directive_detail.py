@@ -189,21 +189,21 @@ class DirectiveDetailQueryCountTests(SpreadMixin, TrackerTestCase):
 
     def test_it_does_not_grow_queries_with_rows_for_the_secretariat(self):
         self.login(self.secretariat)
-        # one of them asks which minutes item the directive came from; two are the
-        # group's narrowing form (chosen members, all members); the reports are three:
-        # the ids of all (models.with_latest_reports), the rows of the latest, their files
-        with self.assertNumQueries(14):
+        # two are the group's narrowing form (chosen members, all members); the reports
+        # are three: the ids of all (models.with_latest_reports), the rows of the
+        # latest, their files
+        with self.assertNumQueries(13):
             self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
         self.grow()
-        with self.assertNumQueries(14):
+        with self.assertNumQueries(13):
             self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
 
     def test_it_does_not_grow_queries_with_rows_for_an_agency_user(self):
         self.login(self.user_a)
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(12):
             self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
         self.grow()
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(12):
             self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
 
 
