@@ -17,10 +17,9 @@ def directives_for_user(request):
     """The directives a user may see: all of them, or an agency's own."""
     actor = actor_for(request.user)
     require_known_role(request)
-    qs = Directive.objects.active()
     if actor.is_agency:
-        qs = qs.filter(assignments__agency=actor.agency)
-    return qs
+        return Directive.objects.active_for_agency(actor.agency)
+    return Directive.objects.active()
 
 
 def get_directive_for_user(request, pk: int, *, write: bool = False, related: tuple[str, ...] = ()) -> Directive:
