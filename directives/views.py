@@ -7,7 +7,7 @@ from csp.decorators import csp
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -188,11 +188,11 @@ def _directive_page(
 ):
     actor = actor_for(request.user)
     assignments = directive.assignments.select_related("agency")
-    parties = directive.parties.select_related("agency", "group")
-    if actor.is_secretariat:
-        parties = parties.prefetch_related("chosen")  # for the narrowing forms
-    parties = list(parties)
+    parties = list(directive.parties.select_related("agency", "group"))
     is_group = any(p.group_id for p in parties)
+    if actor.is_secretariat and is_group and not directive.is_closed:
+        # The narrowing forms' chosen members (below), for the group lines only.
+        prefetch_related_objects([p for p in parties if p.group_id], "chosen")
     if actor.is_agency:
         assignments = assignments.filter(agency=actor.agency)
     assignments = with_latest_reports(list(assignments), LATEST_REPORTS)

@@ -198,6 +198,16 @@ class DirectiveDetailQueryCountTests(SpreadMixin, TrackerTestCase):
         with self.assertNumQueries(13):
             self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
 
+    def test_it_reads_no_narrowing_choices_for_a_directive_without_a_group(self):
+        self.login(self.secretariat)
+        # The page of test_it_does_not_grow_queries_with_rows_for_the_secretariat less
+        # the group's two (chosen members, all members).
+        with self.assertNumQueries(11):
+            self.assertEqual(self.client.get(f"/directives/{self.directive.pk}/").status_code, 200)
+        self.report_on(self.directive, by=self.user_a)
+        with self.assertNumQueries(11):
+            self.assertEqual(self.client.get(f"/directives/{self.directive.pk}/").status_code, 200)
+
     def test_it_does_not_grow_queries_with_rows_for_an_agency_user(self):
         self.login(self.user_a)
         with self.assertNumQueries(12):
