@@ -132,12 +132,23 @@ class DirectiveQuerySet(models.QuerySet):
         ).count()
         return shares - archived
 
+    def _matching_ids(self) -> list[int]:
+        """A searched list's ids in order, read once for its count and its page: the
+        search (FTS5 or pg_trgm) then runs once a request, not once for each."""
+        if getattr(self, "_ids", None) is None:
+            plain = self._chain()
+            plain._paged_by_ids = False
+            self._ids = list(plain.values_list("pk", flat=True))
+        return self._ids
+
     def count(self) -> int:
         counted = self._count_of_shares()
         if counted is not None:
             return counted
         if not getattr(self, "_paged_by_ids", False) or self._result_cache is not None:
             return super().count()
+        if self._paged_by_ids == "always" and not self.query.is_sliced:
+            return len(self._matching_ids())
         clone = self.filter(ANY_STATE)
         clone._paged_by_ids = False
         return clone.count()
@@ -159,7 +170,10 @@ class DirectiveQuerySet(models.QuerySet):
         ):
             plain = self._chain()
             plain._paged_by_ids = False
-            ids = list(plain.values_list("pk", flat=True)[key])
+            if getattr(self, "_ids", None) is not None:  # counted already (count())
+                ids = self._ids[key]
+            else:
+                ids = list(plain.values_list("pk", flat=True)[key])
             return self._rows_by_ids(plain, ids)
         return super().__getitem__(key)
 
