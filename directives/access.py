@@ -17,17 +17,17 @@ def directives_for_user(request):
     """The directives a user may see: all of them, or an agency's own."""
     actor = actor_for(request.user)
     require_known_role(request)
-    qs = Directive.objects.active()
     if actor.is_agency:
-        qs = qs.filter(assignments__agency=actor.agency)
-    return qs
+        return Directive.objects.active_for_agency(actor.agency)
+    return Directive.objects.active()
 
 
-def get_directive_for_user(request, pk: int, *, write: bool = False) -> Directive:
+def get_directive_for_user(request, pk: int, *, write: bool = False, related: tuple[str, ...] = ()) -> Directive:
+    """``related``: more relations to read in the same query (select_related)."""
     actor = actor_for(request.user)
     require_known_role(request)
     directive = get_object_or_404(
-        Directive.objects.select_related("meeting__series", "letter", "parent", "strategy"), pk=pk
+        Directive.objects.select_related("meeting__series", "letter", "parent", "strategy", *related), pk=pk
     )
     if actor.is_agency and not directive.assignments.filter(agency=actor.agency).exists():
         raise Http404("ไม่พบข้อสั่งการ")

@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from agencies.models import Agency
 from lampang_tracker import limits, thai
@@ -95,7 +95,9 @@ class DirectiveFilter(django_filters.FilterSet):
         qs = super().qs
         agency = self.scope_agency
         if agency is not None and not hasattr(self, "_annotated"):
-            share = Assignment.objects.filter(directive=OuterRef("pk"), agency_id=agency)
+            # One share per directive and agency: no order needed (Assignment's default
+            # order would join the directive, its source and the agency in each subquery).
+            share = Assignment.objects.filter(directive=OuterRef("pk"), agency_id=agency).order_by()
             qs = qs.annotate(
                 agency_status=Subquery(share.values("status")[:1]),
                 agency_due_date=Subquery(share.values("due_date")[:1]),
@@ -105,7 +107,10 @@ class DirectiveFilter(django_filters.FilterSet):
         return qs
 
     def filter_agency(self, queryset, name, value):
-        return queryset.filter(pk__in=self._mine().values("directive_id"))
+        # EXISTS, not IN (the agency's every share): a page is then read off the list's
+        # index, and with a narrower filter on the shares (overdue, status) only its few
+        # rows are looked up.
+        return queryset.filter(Exists(self._mine().filter(directive=OuterRef("pk"))))
 
     def filter_progress(self, queryset, name, value):
         if self.scope_agency is not None:

@@ -100,9 +100,55 @@ class DirectiveQuerySet(models.QuerySet):
         clone._paged_by_ids = "always" if always else True
         return clone
 
+    def active_for_agency(self, agency: Agency) -> DirectiveQuerySet:
+        """The active directives given to ``agency`` (an agency user's list).
+
+        An EXISTS on the agency's share rather than a join: the database then reads the
+        list's index (``directive_newest_idx``) in order and looks each row's share up,
+        stopping at the end of the page, instead of joining all the agency's shares
+        (thousands) and sorting them. Counted, with no other condition added, as the
+        agency's shares less those of archived directives (two small index reads
+        instead of a lookup per share)."""
+        if self.query.where:
+            raise ValueError("active_for_agency() starts from every directive")
+        clone = self.active().filter(Exists(Assignment.objects.filter(directive=OuterRef("pk"), agency=agency)))
+        clone._count_by_shares = (agency, clone.query.where.clone())
+        return clone
+
+    def _count_of_shares(self) -> int | None:
+        """count() of an unchanged active_for_agency() (None for any other query)."""
+        marked = getattr(self, "_count_by_shares", None)
+        if marked is None or self._result_cache is not None or self.query.where != marked[1]:
+            return None
+        if self.query.distinct or self.query.combinator or self.query.is_sliced:
+            return None
+        agency, _ = marked
+        shares = Assignment.objects.filter(agency=agency).count()
+        # The archived few, from directive_archived_idx (its column needs a range for SQLite).
+        archived = Directive.objects.filter(
+            Exists(Assignment.objects.filter(directive=OuterRef("pk"), agency=agency)),
+            is_archived=True,
+            sort_key__gte="",
+        ).count()
+        return shares - archived
+
+    def _matching_ids(self) -> list[int]:
+        """A searched list's ids in order, read once for its count and its page: the
+        search (FTS5 or pg_trgm) then runs once a request, not once for each."""
+        if getattr(self, "_ids", None) is None:
+            plain = self._chain()
+            plain._paged_by_ids = False
+            self._ids = list(plain.values_list("pk", flat=True))
+        return self._ids
+
     def count(self) -> int:
+        counted = self._count_of_shares()
+        if counted is not None:
+            return counted
         if not getattr(self, "_paged_by_ids", False) or self._result_cache is not None:
             return super().count()
+        if self._paged_by_ids == "always" and not self.query.is_sliced:
+            return len(self._matching_ids())
         clone = self.filter(ANY_STATE)
         clone._paged_by_ids = False
         return clone.count()
@@ -110,6 +156,7 @@ class DirectiveQuerySet(models.QuerySet):
     def _clone(self):
         clone = super()._clone()
         clone._paged_by_ids = getattr(self, "_paged_by_ids", False)
+        clone._count_by_shares = getattr(self, "_count_by_shares", None)
         return clone
 
     def __getitem__(self, key):
@@ -123,7 +170,10 @@ class DirectiveQuerySet(models.QuerySet):
         ):
             plain = self._chain()
             plain._paged_by_ids = False
-            ids = list(plain.values_list("pk", flat=True)[key])
+            if getattr(self, "_ids", None) is not None:  # counted already (count())
+                ids = self._ids[key]
+            else:
+                ids = list(plain.values_list("pk", flat=True)[key])
             return self._rows_by_ids(plain, ids)
         return super().__getitem__(key)
 
@@ -645,6 +695,20 @@ class Rollup:
     overdue: int
     finished: int
 
+    @classmethod
+    def of(cls, assignments, on: datetime.date | None = None) -> Rollup | None:
+        """What ``rollups()`` gives for one directive, from its assignments already read,
+        each with ``report_count`` (its number of reports): no query. None without any."""
+        if not assignments:
+            return None
+        on = on or today()
+        return cls(
+            total=len(assignments),
+            reported=sum(1 for a in assignments if a.report_count),
+            overdue=sum(1 for a in assignments if a.is_open and a.due_date is not None and a.due_date < on),
+            finished=sum(1 for a in assignments if not a.is_open),
+        )
+
     @property
     def label(self) -> str:
         text = f"รายงานแล้ว {thai.thai_digits(self.reported)}/{thai.thai_digits(self.total)} หน่วยงาน"
@@ -726,6 +790,33 @@ class ProgressReportQuerySet(models.QuerySet):
         archived = Directive.objects.filter(is_archived=True, sort_key__gte="").values("pk")  # see ANY_STATE
         shares = Assignment.objects.filter(directive_id__in=archived).values("pk")
         return pending.count() - pending.filter(assignment_id__in=shares).count()
+
+
+def with_latest_reports(assignments: list[Assignment], count: int) -> list[Assignment]:
+    """Give each of ``assignments`` its number of reports (``report_count``) and its
+    ``count`` newest (``latest_reports``, newest first, with author and files), in at
+    most three queries: the ids of all their reports (from the index on assignment and
+    date), then the rows of the few shown and their files."""
+    counts: dict[int, int] = {}
+    latest: dict[int, list[int]] = {}
+    ids = (
+        ProgressReport.objects.filter(assignment__in=[a.pk for a in assignments])
+        .order_by("assignment_id", "-created_at", "-id")
+        .values_list("assignment_id", "id")
+    )
+    for assignment_id, report_id in ids:
+        counts[assignment_id] = counts.get(assignment_id, 0) + 1
+        if counts[assignment_id] <= count:
+            latest.setdefault(assignment_id, []).append(report_id)
+    shown = [report_id for report_ids in latest.values() for report_id in report_ids]
+    reports = {}
+    if shown:
+        rows = ProgressReport.objects.defer("search_text").select_related("created_by").prefetch_related("attachments")
+        reports = {report.pk: report for report in rows.filter(pk__in=shown)}
+    for assignment in assignments:
+        assignment.report_count = counts.get(assignment.pk, 0)
+        assignment.latest_reports = [reports[pk] for pk in latest.get(assignment.pk, ())]
+    return assignments
 
 
 class ProgressReport(models.Model):  # รายงานผลการดำเนินงาน — append-only

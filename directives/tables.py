@@ -4,12 +4,32 @@ from django.utils.html import format_html, format_html_join
 
 from lampang_tracker import thai
 
-from .models import Directive, Status, today
+from .models import Directive, ResponsibleParty, Status, today
 
 
 def LABEL(text: str) -> dict:  # noqa: N802 - reads as a constant in the column declarations
     """A cell's label on a phone, where each row is a card (static/css/app.css, .table.cards)."""
     return {"td": {"data-label": text}}
+
+
+# The export's cells (DirectiveTable.value_* and DirectiveTable.export_rows alike).
+def letter_source_value(number: str, date, subject: str) -> str:
+    return f"หนังสือ ที่ {number} ลงวันที่ {thai.date_numeric(date)} เรื่อง {subject}"
+
+
+def meeting_source_value(series: str, number: int, year_be: int) -> str:
+    return f"{series} ครั้งที่ {number}/{year_be}"
+
+
+def text_value(heading: str, text: str) -> str:
+    return f"{heading} {text}".strip()
+
+
+def party_text(label: str, agency_id: int | None, agency_name: str | None, group_name: str | None) -> str:
+    """ResponsibleParty.text from its columns."""
+    if label:
+        return label
+    return agency_name if agency_id is not None else group_name
 
 
 class DirectiveTable(tables.Table):
@@ -37,6 +57,64 @@ class DirectiveTable(tables.Table):
         attrs = {"class": "table directives cards"}
         empty_text = "ไม่พบข้อสั่งการตามเงื่อนไขที่เลือก"
 
+    # An export writes every row the filters keep (thousands): its cells are made here
+    # from plain values (one query for the rows, one for their parties) rather than
+    # through django-tables2's export, which builds a model instance, its relations and
+    # a bound cell per value. Each cell is the value_* method's; tests/test_directive_list.py
+    # checks that both give the same file.
+    EXPORT_VALUES = (
+        "pk",
+        "number",
+        "heading",
+        "text",
+        "state",
+        "due_date",
+        "open_due_date",
+        "letter_id",
+        "letter__number",
+        "letter__date",
+        "letter__subject",
+        "meeting__series__name",
+        "meeting__number",
+        "meeting__year_be",
+    )
+    SHARE_VALUES = ("agency_status", "agency_due_date", "agency_is_open")
+
+    def export_headers(self) -> list[str]:
+        return [str(self.base_columns[name].verbose_name) for name in self.Meta.fields]
+
+    def export_rows(self):
+        """The cells of every row of the table's data, in its order (the sort applied)."""
+        queryset = self.data.data.prefetch_related(None)
+        shares = self.SHARE_VALUES if self.SHARE_VALUES[0] in queryset.query.annotations else ()
+        rows = list(queryset.values_list(*self.EXPORT_VALUES, *shares))
+        parties: dict[int, list[str]] = {}
+        lines = (
+            ResponsibleParty.objects.filter(directive_id__in=[row[0] for row in rows])
+            .order_by("position", "id")
+            .values_list("directive_id", "label", "agency_id", "agency__name", "group__name")
+        )
+        for directive_id, label, agency_id, agency_name, group_name in lines:
+            parties.setdefault(directive_id, []).append(party_text(label, agency_id, agency_name, group_name))
+        on = today()
+        for row in rows:
+            pk, number, heading, text, state, due, open_due, letter_id, *source, series, meeting_number, year = row[:14]
+            if shares:
+                agency_status, due, agency_is_open = row[14:]
+                state = Status.CLOSED if state == Status.CLOSED else agency_status or state
+                overdue = bool(agency_is_open) and due is not None and due < on
+            else:
+                overdue = open_due is not None and open_due < on
+            label = Status(state).label
+            yield [
+                letter_source_value(*source) if letter_id else meeting_source_value(series, meeting_number, year),
+                thai.thai_digits(number) if number not in (None, "") else None,
+                text_value(heading, text),
+                "\n".join(parties.get(pk, ())),
+                thai.date_numeric(due),
+                f"{label} (เกินกำหนด)" if overdue else label,
+            ]
+
     def render_source(self, record):
         if record.letter_id:
             letter = record.letter
@@ -52,9 +130,9 @@ class DirectiveTable(tables.Table):
     def value_source(self, record):
         if record.letter_id:
             letter = record.letter
-            return f"หนังสือ ที่ {letter.number} ลงวันที่ {thai.date_numeric(letter.date)} เรื่อง {letter.subject}"
+            return letter_source_value(letter.number, letter.date, letter.subject)
         meeting = record.meeting
-        return f"{meeting.series.name} ครั้งที่ {meeting.number}/{meeting.year_be}"
+        return meeting_source_value(meeting.series.name, meeting.number, meeting.year_be)
 
     def render_number(self, value):
         return thai.thai_digits(value)
@@ -66,7 +144,7 @@ class DirectiveTable(tables.Table):
         return format_html('<a href="{}">{}{}</a>', url, heading, snippet)
 
     def value_text(self, record):
-        return f"{record.heading} {record.text}".strip()
+        return text_value(record.heading, record.text)
 
     def render_parties(self, record):
         lines = format_html_join("", "<div>{}</div>", ((p.text,) for p in record.parties.all()))

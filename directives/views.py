@@ -7,14 +7,14 @@ from csp.decorators import csp
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from agencies.access import require_known_role, require_secretariat
@@ -48,16 +48,17 @@ from .forms import (
     bulk_proposals,
     bulk_with_more_rows,
 )
-from .models import PROGRESS, Assignment, Directive, ProgressReport, today
+from .models import PROGRESS, Assignment, Directive, ProgressReport, Rollup, today, with_latest_reports
 from .numbering import next_free, next_top_level
 from .tables import DirectiveTable
 
 INBOX_BUCKET_SIZE = 30
 
-REPORTS_WITH_FILES = Prefetch(
-    "reports",
-    queryset=ProgressReport.objects.select_related("created_by", "reviewed_by").prefetch_related("attachments"),
-)
+# The directive page shows each agency's latest reports; its whole history is on the
+# agency's own page (assignment_detail), linked under them as "ดูรายงานทั้งหมด". A
+# directive given to every agency can gather thousands of reports over the years: the
+# page reads the rows of at most this many per agency (models.with_latest_reports).
+LATEST_REPORTS = 3
 
 
 def _count_link(key: str, label: str, unit: str, count: int, css: str = "") -> dict:
@@ -146,13 +147,42 @@ class DirectiveListView(SingleTableMixin, ExportMixin, FilterView):
                 record.rollup = rollups.get(record.pk)
         return table
 
+    def exporting(self) -> str | None:
+        """The format asked for by ?_export= when it is one this list writes itself."""
+        export_format = self.request.GET.get(self.export_trigger_param)
+        return export_format if export_format in self.export_formats else None
+
+    def get_context_data(self, **kwargs):
+        # An export is written from the filtered rows alone (create_export): no page
+        # of the table, so no page count.
+        if self.exporting():
+            return kwargs
+        return super().get_context_data(**kwargs)
+
+    def create_export(self, export_format):
+        """CSV and XLSX from DirectiveTable.export_rows: the rows, their order (the
+        table's sort) and the cells of django-tables2's generic export, made from plain
+        values; any other format the generic way."""
+        if export_format != self.exporting():
+            return super().create_export(export_format)
+        table = self.get_table_class()(data=self.get_table_data(), **self.get_table_kwargs())
+        RequestConfig(self.request, paginate=False).configure(table)
+        exporter = self.export_class.from_rows(
+            export_format,
+            table.export_headers(),
+            table.export_rows(),
+            title=str(Directive._meta.verbose_name_plural).title(),
+        )
+        return exporter.response(filename=self.get_export_filename(export_format))
+
 
 directive_list = DirectiveListView.as_view()
 
 
 @require_GET
 def directive_detail(request, pk: int):
-    return _directive_page(request, get_directive_for_user(request, pk))
+    # The minutes item it came from (the page links to it) in the same query.
+    return _directive_page(request, get_directive_for_user(request, pk, related=("origin__item",)))
 
 
 def _directive_page(
@@ -164,17 +194,17 @@ def _directive_page(
     status: int = 200,
 ):
     actor = actor_for(request.user)
-    assignments = directive.assignments.select_related("agency", "acknowledged_by").prefetch_related(REPORTS_WITH_FILES)
-    parties = directive.parties.select_related("agency", "group")
-    if actor.is_secretariat:
-        parties = parties.prefetch_related("chosen")  # for the narrowing forms
-    parties = list(parties)
+    assignments = directive.assignments.select_related("agency")
+    parties = list(directive.parties.select_related("agency", "group"))
     is_group = any(p.group_id for p in parties)
-    rollup = None
+    if actor.is_secretariat and is_group and not directive.is_closed:
+        # The narrowing forms' chosen members (below), for the group lines only.
+        prefetch_related_objects([p for p in parties if p.group_id], "chosen")
     if actor.is_agency:
         assignments = assignments.filter(agency=actor.agency)
-    elif is_group:
-        rollup = Assignment.objects.filter(directive=directive).rollups().get(directive.pk)
+    assignments = with_latest_reports(list(assignments), LATEST_REPORTS)
+    # A group item's roll-up, from its members' shares (all on the page).
+    rollup = Rollup.of(assignments) if is_group and not actor.is_agency else None
     narrow_forms = []
     if actor.is_secretariat and not directive.is_closed:
         narrow_forms = [
@@ -187,7 +217,7 @@ def _directive_page(
         # Agencies named on their own keep their full card; a group's members read as
         # one table under the roll-up.
         named = {p.agency_id for p in parties if p.agency_id}
-        everyone = list(assignments)
+        everyone = assignments
         assignments = [a for a in everyone if a.agency_id in named]
         members = [a for a in everyone if a.agency_id not in named]
     return render(

@@ -11,6 +11,7 @@ string (openpyxl stores a value as a formula only when it starts with ``=``).
 from __future__ import annotations
 
 from django_tables2.export import TableExport
+from tablib import Dataset
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -28,18 +29,35 @@ def neutralise_cell(value: object) -> object:
     return value
 
 
+def safe_dataset(headers, rows, *, title: str) -> Dataset:
+    """A tablib Dataset of ``rows`` under ``headers``, every cell neutralised."""
+    safe = Dataset(title=title)
+    if headers:
+        safe.headers = [neutralise_cell(header) for header in headers]
+    for row in rows:
+        safe.append([neutralise_cell(cell) for cell in row])
+    return safe
+
+
 class SafeTableExport(TableExport):
     """django-tables2's export with every cell neutralised, and a byte-order mark
-    on CSV so that Excel opens the Thai text as UTF-8."""
+    on CSV so that Excel opens the Thai text as UTF-8.
+
+    ``SafeTableExport.from_rows`` makes the same file from rows a view has built
+    itself (a header row and lists of cells), without the table's per-cell machinery."""
 
     def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
         dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
-        safe = dataset.__class__(title=dataset.title)
-        if dataset.headers:
-            safe.headers = [neutralise_cell(header) for header in dataset.headers]
-        for row in dataset:
-            safe.append([neutralise_cell(cell) for cell in row])
-        return safe
+        return safe_dataset(dataset.headers, dataset, title=dataset.title)
+
+    @classmethod
+    def from_rows(cls, export_format: str, headers: list, rows, *, title: str) -> SafeTableExport:
+        if not cls.is_valid_format(export_format):
+            raise TypeError(f'Export format "{export_format}" is not supported.')
+        export = cls.__new__(cls)
+        export.format = export_format
+        export.dataset = safe_dataset(headers, rows, title=title)
+        return export
 
     def export(self):
         data = super().export()

@@ -6,6 +6,8 @@ import datetime
 
 from directives import services
 from directives.models import Directive, ProgressReport, Status, today
+from directives.views import LATEST_REPORTS
+from lampang_tracker import thai
 from tests.base import SpreadMixin, TrackerTestCase
 
 
@@ -56,6 +58,41 @@ class DirectiveDetailTests(TrackerTestCase):
         self.assertNotContains(response, "รายงานของศึกษาธิการ")
         self.assertContains(response, "งานของหน่วยงานคุณ")
         self.assertNotContains(response, "/close/")
+
+    def test_it_shows_each_agencys_latest_reports_and_links_to_the_rest(self):
+        texts = [f"รายงานฉบับที่ {n}" for n in range(1, LATEST_REPORTS + 3)]
+        for text in texts:
+            services.progress_report(assignment=self.assignment_a, text=text, status=Status.IN_PROGRESS, by=self.user_a)
+        everything = ProgressReport.objects.filter(assignment=self.assignment_a)
+        newest = list(everything.order_by("-created_at", "-id")[:LATEST_REPORTS])
+        for user in (self.secretariat, self.user_a):
+            with self.subTest(user=user.username):
+                self.login(user)
+                response = self.client.get(self.url())
+                (card,) = response.context["assignments"]
+                self.assertEqual(card.latest_reports, newest)
+                self.assertEqual(card.report_count, everything.count())
+                for report in everything:
+                    if report in newest:
+                        self.assertContains(response, report.text)
+                    else:
+                        self.assertNotContains(response, report.text)
+                self.assertContains(
+                    response,
+                    f'<a href="/assignments/{self.assignment_a.pk}/">ดูรายงานทั้งหมด ({thai.thai_digits(everything.count())} รายการ)</a>',
+                    html=True,
+                )
+                # The agency's own page keeps the whole history.
+                history = self.client.get(f"/assignments/{self.assignment_a.pk}/")
+                for report in everything:
+                    self.assertContains(history, report.text)
+
+    def test_it_does_not_link_to_more_reports_when_all_are_shown(self):
+        self.login(self.secretariat)
+        response = self.client.get(self.url())
+        (card,) = response.context["assignments"]
+        self.assertEqual(card.latest_reports, list(ProgressReport.objects.filter(assignment=self.assignment_a)))
+        self.assertNotContains(response, "ดูรายงานทั้งหมด")
 
     def test_it_answers_404_to_an_agency_the_directive_is_not_assigned_to(self):
         self.login(self.user_b)
@@ -152,13 +189,24 @@ class DirectiveDetailQueryCountTests(SpreadMixin, TrackerTestCase):
 
     def test_it_does_not_grow_queries_with_rows_for_the_secretariat(self):
         self.login(self.secretariat)
-        # one of them asks which minutes item the directive came from; three are the
-        # group's: its members' roll-up, and the narrowing form (chosen members, all members)
-        with self.assertNumQueries(14):
+        # two are the group's narrowing form (chosen members, all members); the reports
+        # are three: the ids of all (models.with_latest_reports), the rows of the
+        # latest, their files
+        with self.assertNumQueries(13):
             self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
         self.grow()
-        with self.assertNumQueries(14):
+        with self.assertNumQueries(13):
             self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
+
+    def test_it_reads_no_narrowing_choices_for_a_directive_without_a_group(self):
+        self.login(self.secretariat)
+        # The page of test_it_does_not_grow_queries_with_rows_for_the_secretariat less
+        # the group's two (chosen members, all members).
+        with self.assertNumQueries(11):
+            self.assertEqual(self.client.get(f"/directives/{self.directive.pk}/").status_code, 200)
+        self.report_on(self.directive, by=self.user_a)
+        with self.assertNumQueries(11):
+            self.assertEqual(self.client.get(f"/directives/{self.directive.pk}/").status_code, 200)
 
     def test_it_does_not_grow_queries_with_rows_for_an_agency_user(self):
         self.login(self.user_a)

@@ -7,11 +7,12 @@ import io
 
 import pypdf
 from django.core.management import call_command
+from django.db.models import Count
 from django.test import TestCase, override_settings
 
 from agencies.models import Agency, AgencyGroup, Profile
 from directives import documents, services
-from directives.models import Assignment, Status, today
+from directives.models import Assignment, Rollup, Status, today
 from meetings.models import Meeting
 from tests.base import FAST_HASHER, TempMediaMixin, TrackerTestCase, make_user
 from tests.test_pdf_documents import captured
@@ -60,6 +61,18 @@ class GroupRollupTests(TrackerTestCase):
         self.assertContains(response, "รายงานแล้ว ๒/๖ หน่วยงาน · เกินกำหนด ๔")
         self.assertContains(response, 'class="table members"')
         self.assertContains(response, "ยังไม่รายงาน", count=4)
+
+    def test_the_directive_pages_roll_up_is_the_lists(self):
+        # The list counts in SQL (rollups()); the directive page from the shares it shows.
+        Assignment.objects.filter(directive=self.item, agency=self.districts[4]).update(due_date=None)
+        Assignment.objects.filter(directive=self.item, agency=self.districts[3]).update(is_open=False)
+        for on in (today(), today() - datetime.timedelta(days=5)):
+            with self.subTest(on=on):
+                shares = list(self.item.assignments.annotate(report_count=Count("reports")))
+                expected = Assignment.objects.filter(directive=self.item).rollups(on)[self.item.pk]
+                self.assertEqual(Rollup.of(shares, on), expected)
+        self.assertEqual(expected, Rollup(total=6, reported=2, overdue=0, finished=3))
+        self.assertIsNone(Rollup.of([]))
 
     def test_it_shows_an_agency_user_its_own_share_only(self):
         self.login(self.district_user)

@@ -469,6 +469,11 @@ class ItemTests(MinutesTestCase):
             set(directive.assignments.values_list("agency__name", flat=True)),
             {"สำนักงานวัฒนธรรมจังหวัดลำปาง", "อำเภอเกาะคา"},
         )
+        # The directive's page links back to the item of the minutes.
+        self.login(self.secretariat)
+        page = self.client.get(f"/directives/{directive.pk}/")
+        self.assertContains(page, f'href="/meetings/{self.meeting.pk}/minutes/#item-{item.pk}"')
+        self.assertContains(page, f"เรื่อง {item.number_label}</a>")
 
 
 class MinutesPageTests(MinutesTestCase):
