@@ -21,7 +21,7 @@ from meetings.models import Meeting, MeetingSeries
 from meetings.services import letter_create
 from minutes import access as minutes_access
 from minutes import services as minutes_services
-from minutes.models import Section
+from minutes.models import DirectiveOrigin, Section
 from notifications.access import get_agency_for_calendar, get_notification_for_user
 from notifications.models import Channel, Event, Notification
 from people.access import get_person_for_user, require_people_reader
@@ -341,6 +341,15 @@ class AccessHelperTests(TempMediaMixin, TrackerTestCase):
                     for name in path.split("."):
                         value = getattr(value, name)
                     self.assertIsNotNone(value)
+
+    def test_it_loads_what_a_page_asks_for_besides(self):
+        """The directive page asks for the minutes item it came from in the same query."""
+        DirectiveOrigin.objects.create(directive=self.directive, item=self.item)
+        directive = directive_access.get_directive_for_user(
+            self.request(self.secretariat), self.directive.pk, related=("origin__item",)
+        )
+        with self.assertNumQueries(0):
+            self.assertEqual(directive.origin.item, self.item)
 
     def test_it_hides_draft_minutes_from_agencies_until_they_are_circulated(self):
         meeting = Meeting.objects.create(series=self.series, number=13, year_be=2561, date=datetime.date(2018, 2, 28))
