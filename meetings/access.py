@@ -30,4 +30,5 @@ def openable_directive_ids(actor, directives) -> set[int] | None:
     those assigned to their agency. None for the roles that read everything."""
     if actor.reads_all:
         return None
-    return set(directives.filter(assignments__agency=actor.agency).values_list("pk", flat=True))
+    rows = directives.filter(assignments__agency=actor.agency).values_list("pk")
+    return {pk for (pk,) in rows}
