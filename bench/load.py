@@ -190,12 +190,39 @@ class Server:
 # --- CPU used by the server (independent of what else runs on the machine) -----------
 
 
-def cpu_seconds(pid: int) -> float | None:
+def _stat(pid: int) -> list[str] | None:
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def cpu_seconds(pid: int, *, ended_children: bool = False) -> float | None:
+    """utime + stime of ``pid``; or, with ``ended_children``, of its children that have
+    ended and been waited for (cutime + cstime)."""
+    fields = _stat(pid)
+    if fields is None:
+        return None
+    first = 13 if ended_children else 11
+    return (int(fields[first]) + int(fields[first + 1])) / os.sysconf("SC_CLK_TCK")
+
+
+def parent_pid(pid: int) -> int | None:
+    fields = _stat(pid)
+    return int(fields[1]) if fields else None
+
+
+def server_cpu(master: int | None, pids: list[int]) -> dict[int, float]:
+    """CPU of the running ``pids`` and, under the key ``-master``, of the master's ended
+    children: gunicorn recycles a worker after ``max_requests`` and PostgreSQL's backend
+    of a closed connection ends, and their CPU would be lost from a snapshot of the
+    running processes alone. (For PostgreSQL the postmaster's ended children include
+    other databases' backends and autovacuum workers: on a machine running only this
+    bench, few.)"""
+    snapshot = cpu_snapshot(pids)
+    if master is not None and (ended := cpu_seconds(master, ended_children=True)) is not None:
+        snapshot[-master] = ended
+    return snapshot
 
 
 def worker_pids(master: int) -> list[int]:
@@ -217,13 +244,23 @@ def postgres_backend_pids(url: str) -> list[int]:
     return [row[0] for row in rows]
 
 
+def postgres_postmaster_pid(url: str) -> int | None:
+    """The parent of every backend (ours included), which waits for them as they end."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        (own,) = conn.execute("SELECT pg_backend_pid()").fetchone()
+        return parent_pid(own)
+
+
 def cpu_snapshot(pids: list[int]) -> dict[int, float]:
     return {pid: used for pid in pids if (used := cpu_seconds(pid)) is not None}
 
 
 def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
-    """CPU seconds between two snapshots (a process that appeared counts in full)."""
-    return sum(used - before.get(pid, 0.0) for pid, used in after.items())
+    """CPU seconds between two snapshots of ``server_cpu``: a process that started in
+    between counts in full, one that ended is in its parent's ended-children count."""
+    return sum(after.values()) - sum(before.values())
 
 
 # --- the clients ------------------------------------------------------------------
@@ -403,8 +440,10 @@ def run(db: str, args: argparse.Namespace) -> dict:
         print(f"== {db}: {args.seconds:.0f}s of load", flush=True)
         load_before = os.getloadavg()[0]
         postgres = (lambda: postgres_backend_pids(args.postgres_url)) if db == "postgres" else list
-        app_before = cpu_snapshot(worker_pids(server.process.pid))
-        db_before = cpu_snapshot(postgres())
+        master = server.process.pid
+        postmaster = postgres_postmaster_pid(args.postgres_url) if db == "postgres" else None
+        app_before = server_cpu(master, worker_pids(master))
+        db_before = server_cpu(postmaster, postgres())
         client_cpu_before = time.process_time()
         started = time.monotonic()
         stop = started + args.seconds
@@ -426,8 +465,8 @@ def run(db: str, args: argparse.Namespace) -> dict:
         elapsed = time.monotonic() - started
         client_cpu = time.process_time() - client_cpu_before
         load_after = os.getloadavg()[0]
-        app_cpu = cpu_spent(app_before, cpu_snapshot(worker_pids(server.process.pid)))
-        db_cpu = cpu_spent(db_before, cpu_snapshot(postgres()))
+        app_cpu = cpu_spent(app_before, server_cpu(master, worker_pids(master)))
+        db_cpu = cpu_spent(db_before, server_cpu(postmaster, postgres()))
     finally:
         server.stop()
 
