@@ -24,6 +24,12 @@ class MeetingSeries(models.Model):  # ชุดการประชุม เ�
     default_venue = models.CharField("สถานที่ประชุมประจำ", max_length=250, blank=True)
     # The words offices vary in their รายงานการประชุม; the defaults are แบบที่ ๑๑ of
     # ระเบียบงานสารบรรณ.
+    present_label = models.CharField(
+        "หัวข้อรายชื่อผู้มาประชุม",
+        max_length=100,
+        default="ผู้มาประชุม",
+        help_text="เช่น ผู้มาประชุม, ผู้เข้าร่วมประชุม (ผู้เข้าร่วมประชุมที่ไม่ใช่กรรมการพิมพ์แยกไว้ต่างหาก)",
+    )
     started_label = models.CharField(
         "คำก่อนเวลาเริ่มประชุม", max_length=100, default="เริ่มประชุมเวลา", help_text="เช่น เริ่มประชุมเวลา, เปิดประชุม เวลา"
     )

@@ -628,7 +628,7 @@ def render_minutes_docx(minutes: Minutes, *, with_letter: bool = False) -> tuple
         for line in thai.head_lines(f"ณ {meeting.venue}"):
             word.paragraph(document, line, align="center")
     present = context["present"]
-    _docx_attendees(document, f"ผู้มาประชุม จำนวน {thai.thai_digits(len(present))} คน", present)
+    _docx_attendees(document, f"{series.present_label} จำนวน {thai.thai_digits(len(present))} คน", present)
     _docx_attendees(document, "ผู้ไม่มาประชุม", context["absent"], with_reason=True)
     _docx_attendees(document, "ผู้เข้าร่วมประชุม", context["guests"])
     word.paragraph(document, f"{series.started_label} {context['started_at'] or '………… น.'}", space_before=word.Pt(8))

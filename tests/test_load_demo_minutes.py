@@ -83,6 +83,7 @@ class LoadDemoMinutesTest(TestCase):
         return AgendaItem.objects.get(section__minutes=self.minutes, number=number)
 
     def test_it_gives_the_series_the_seeds_own_wording(self):
+        self.assertEqual(self.series.present_label, "ผู้เข้าร่วมประชุม")
         self.assertEqual(self.series.ended_label, "ปิดประชุม เวลา")
         self.assertEqual(self.series.recorder_label, "ผู้บันทึกรายงานการประชุม")
         self.assertEqual(self.series.checker_label, "ผู้ตรวจรายงานการประชุม")

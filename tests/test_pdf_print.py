@@ -146,6 +146,8 @@ class SeedDocumentLineBreakTests(TestCase):
             self.skipTest("pdftotext (poppler-utils) is not installed")
         text = "\n".join(pdftotext_pages(self.pdfs["minutes"]))
         self.assertIn("ปิดประชุม เวลา ๑๒.๓๐ น.", text)
+        self.assertIn("ผู้เข้าร่วมประชุม จำนวน ๓๖ คน", text)
+        self.assertNotIn("ผู้มาประชุม", text)
         self.assertIn("ผู้บันทึกรายงานการประชุม", text)
         self.assertNotIn("ผู้จดรายงานการประชุม", text)
         self.assertNotIn("เลิกประชุมเวลา", text)

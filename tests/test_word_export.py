@@ -141,7 +141,7 @@ class WordExportTests(TestCase):
         document = read(self.download("minutes_docx", self.minutes.meeting.pk))
         texts = [paragraph.text for paragraph in document.paragraphs]
         self.assertEqual(texts[1], "ครั้งที่ ๔/๒๕๖๓")
-        self.assertIn("ผู้มาประชุม จำนวน ๓๖ คน", texts)
+        self.assertIn("ผู้เข้าร่วมประชุม จำนวน ๓๖ คน", texts)  # the seed series' own heading
         self.assertIn("ปิดประชุม เวลา ๑๒.๓๐ น.", texts)
         self.assertIn("ลงชื่อ ...................................... ผู้บันทึกรายงานการประชุม", texts)
         # เรื่องก่อนเข้าวาระ numbered as entered, as on the page and in the PDF
