@@ -25,6 +25,19 @@ def text_value(heading: str, text: str) -> str:
     return f"{heading} {text}".strip()
 
 
+def share_of(state: str, agency_status: str | None, agency_due, agency_is_open: bool | None, on) -> tuple:
+    """(state, due date, overdue) of one agency's share of a directive, as the list
+    narrowed to that agency shows it: its own status and due date; a closed directive
+    stays closed."""
+    state = Status.CLOSED if state == Status.CLOSED else agency_status or state
+    return state, agency_due, bool(agency_is_open) and agency_due is not None and agency_due < on
+
+
+def state_value(state: str, overdue: bool) -> str:
+    label = Status(state).label
+    return f"{label} (เกินกำหนด)" if overdue else label
+
+
 def party_text(label: str, agency_id: int | None, agency_name: str | None, group_name: str | None) -> str:
     """ResponsibleParty.text from its columns."""
     if label:
@@ -100,19 +113,16 @@ class DirectiveTable(tables.Table):
         for row in rows:
             pk, number, heading, text, state, due, open_due, letter_id, *source, series, meeting_number, year = row[:14]
             if shares:
-                agency_status, due, agency_is_open = row[14:]
-                state = Status.CLOSED if state == Status.CLOSED else agency_status or state
-                overdue = bool(agency_is_open) and due is not None and due < on
+                state, due, overdue = share_of(state, *row[14:], on)
             else:
                 overdue = open_due is not None and open_due < on
-            label = Status(state).label
             yield [
                 letter_source_value(*source) if letter_id else meeting_source_value(series, meeting_number, year),
                 thai.thai_digits(number) if number not in (None, "") else None,
                 text_value(heading, text),
                 "\n".join(parties.get(pk, ())),
                 thai.date_numeric(due),
-                f"{label} (เกินกำหนด)" if overdue else label,
+                state_value(state, overdue),
             ]
 
     def render_source(self, record):
@@ -162,10 +172,7 @@ class DirectiveTable(tables.Table):
     @staticmethod
     def _share(record) -> tuple[str, object, bool]:
         if hasattr(record, "agency_status"):
-            state = Status.CLOSED if record.state == Status.CLOSED else record.agency_status or record.state
-            due = record.agency_due_date
-            overdue = bool(record.agency_is_open) and due is not None and due < today()
-            return state, due, overdue
+            return share_of(record.state, record.agency_status, record.agency_due_date, record.agency_is_open, today())
         return record.state, record.due_date, record.is_overdue()
 
     def render_due_date(self, record, value):
@@ -182,8 +189,7 @@ class DirectiveTable(tables.Table):
 
     def value_state(self, record):
         state, _, overdue = self._share(record)
-        label = Status(state).label
-        return f"{label} (เกินกำหนด)" if overdue else label
+        return state_value(state, overdue)
 
 
 class LetterTable(tables.Table):
