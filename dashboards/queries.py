@@ -6,9 +6,10 @@ Read-only; sits above ``directives`` and is never imported by it.
 from __future__ import annotations
 
 import datetime
+import heapq
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, ExtractMonth
 
 from agencies.models import Agency
@@ -92,12 +93,18 @@ class AgencyRow:
 
 def overdue_by_agency(on: datetime.date) -> list[AgencyRow]:
     """Every agency with overdue work, worst first: the most days late, then the most items."""
+    # The shares of archived directives left out as a short list (directive_archived_idx;
+    # see ANY_STATE), not a join: the overdue shares alone are read, from the index
+    # assignment_overdue_idx.
+    archived = Directive.objects.filter(is_archived=True, sort_key__gte="").values("pk")
     rows = (
-        Assignment.objects.filter(directive__is_archived=False)
-        .overdue(on)
+        Assignment.objects.overdue(on)
+        .exclude(directive_id__in=archived)
         .values("agency_id")
+        # COUNT(agency_id), never NULL: a column of the index (PostgreSQL then counts
+        # from it alone; an id would send it to the table).
         .annotate(
-            overdue=Count("pk"),
+            overdue=Count("agency"),
             oldest=Min("due_date"),
             **{
                 key: Count(
@@ -129,76 +136,136 @@ def overdue_by_agency(on: datetime.date) -> list[AgencyRow]:
     return result
 
 
-_GROUP = ("meeting_id", "letter_id", "strategy_id")
-
-
-def counts_by_source_and_strategy(on: datetime.date) -> list[dict]:
-    """``counted_directives()``' numbers (state_counts) per meeting or letter and strategy,
-    from which by_strategy and by_source both add up: every active directive of a live
-    source, counted from the index ``directive_dashboard_idx`` alone (the archived
-    meetings and letters are a short list, not a join), less the heading-only rows
-    among them (a handful, from ``directive_heading_only_idx``)."""
-    counts = state_counts(on, column="state")
-    live = (
+def _live():
+    """Active directives of a live source, heading-only rows included (the archived
+    meetings and letters are a short list, not a join): counted_directives() and the
+    heading-only rows among them (see _less_headings)."""
+    return (
         Directive.objects.active()
-        .filter(ANY_STATE)
         .exclude(meeting_id__in=Meeting.objects.filter(is_archived=True).values("pk"))
         .exclude(letter_id__in=Letter.objects.filter(is_archived=True).values("pk"))
     )
+
+
+def _less_headings(rows: dict, headings, group: tuple, keys=_KEYS) -> dict:
+    """``rows`` (group -> counts) less ``headings``, the same counts of the heading-only
+    rows (a few thousand at most, from ``directive_heading_only_idx``): counted_directives()
+    is _live() less heading_only()."""
+    for heading in headings:
+        row = rows.get(tuple(heading[name] for name in group))
+        if row is not None:
+            for key in keys:
+                row[key] -= heading[key]
+    return rows
+
+
+def _counts(on: datetime.date, group: tuple, archived: tuple[set, set]) -> dict:
+    """``counted_directives()``' numbers (as state_counts) per ``group`` (columns of
+    ``directive_strategy_idx`` or ``directive_source_idx``), as {values: numbers}.
+
+    Every active directive is counted from the index alone, in its order (grouped
+    without a sort, no condition weighed per row but two counts'); then the rows of
+    archived meetings and letters (``archived``: their ids, usually none) and the
+    heading-only rows of live sources are counted apart and subtracted."""
+    finished = Q(state__in=FINISHED)
+    counts = {
+        "total": Count("state"),
+        "done": Count("state", filter=finished),
+        "overdue": Count("state", filter=Q(open_due_date__lt=on) & ~finished),
+    }
+
+    def grouped(queryset):
+        return queryset.values(*group).annotate(**counts).values_list(*group, *counts).order_by()
+
     # is_archived IN (false): the same rows as active(), but an equality on the first
-    # column of directive_dashboard_idx, which SQLite then reads (see the index).
-    every = live.filter(is_archived__in=[False]).values(*_GROUP).annotate(**counts).order_by()
-    rows = {tuple(row[name] for name in _GROUP): row for row in every}
-    for heading in live.filter(heading_only()).values(*_GROUP).annotate(**counts).order_by():
-        row = rows[tuple(heading[name] for name in _GROUP)]
-        for key in _KEYS:
-            row[key] -= heading[key]
-    return [row for row in rows.values() if row["total"]]
+    # column of the index, which SQLite then reads (see the indexes).
+    every = Directive.objects.filter(is_archived__in=[False])
+    parts = [(grouped(every), 1)]
+    meetings, letters = archived
+    if meetings or letters:
+        parts.append((grouped(every.filter(Q(meeting_id__in=meetings) | Q(letter_id__in=letters))), -1))
+    parts.append((grouped(_live().filter(ANY_STATE).filter(heading_only())), -1))
+    sums: dict[tuple, list[int]] = {}
+    for queryset, sign in parts:
+        for *key, total, done, overdue in queryset:
+            numbers = sums.setdefault(tuple(key), [0, 0, 0])
+            numbers[0] += sign * total
+            numbers[1] += sign * done
+            numbers[2] += sign * overdue
+    return {
+        key: {"total": total, "open": total - done, "overdue": overdue, "done": done}
+        for key, (total, done, overdue) in sums.items()
+        if total
+    }
 
 
-def _summed(rows, key) -> dict:
-    totals: dict = {}
-    for row in rows:
-        total = totals.setdefault(key(row), dict.fromkeys(_KEYS, 0))
-        for name in _KEYS:
-            total[name] += row[name]
-    return totals
+def archived_sources() -> tuple[set, set]:
+    """The ids of the archived meetings and of the archived letters (a short list), in
+    one query."""
+    rows = (
+        Meeting.objects.filter(is_archived=True)
+        .values_list("pk", Value(True))
+        .union(Letter.objects.filter(is_archived=True).values_list("pk", Value(False)), all=True)
+    )
+    meetings, letters = set(), set()
+    for pk, is_meeting in rows:
+        (meetings if is_meeting else letters).add(pk)
+    return meetings, letters
 
 
-def by_strategy(on: datetime.date, rows: list[dict] | None = None) -> list[dict]:
-    """The six provincial strategies (and ไม่ระบุ) with their directives' state
-    (``rows``: counts_by_source_and_strategy(on), when already read)."""
-    rows = counts_by_source_and_strategy(on) if rows is None else rows
-    counts = _summed(rows, lambda row: row["strategy_id"])
+def counts_by_strategy(on: datetime.date, archived: tuple[set, set] | None = None) -> dict:
+    """strategy id (None: ไม่ระบุ) -> counted_directives()' numbers (state_counts)."""
+    archived = archived_sources() if archived is None else archived
+    return {key[0]: row for key, row in _counts(on, ("strategy_id",), archived).items()}
+
+
+_SOURCE = ("meeting_id", "letter_id")
+
+
+def counts_by_source(on: datetime.date, archived: tuple[set, set] | None = None) -> dict:
+    """(meeting id, letter id) -> counted_directives()' numbers (state_counts), for every
+    live source with a counted directive (a few thousand rows: the kinds add up from them)."""
+    archived = archived_sources() if archived is None else archived
+    return _counts(on, _SOURCE, archived)
+
+
+def by_strategy(on: datetime.date, archived: tuple[set, set] | None = None) -> list[dict]:
+    """The six provincial strategies (and ไม่ระบุ) with their directives' state."""
+    numbers = counts_by_strategy(on, archived)
     empty = dict.fromkeys(_KEYS, 0)
     result = [
-        {"label": str(strategy), "number": strategy.number, **empty, **counts.get(strategy.pk, {})}
+        {"label": str(strategy), "number": strategy.number, **empty, **numbers.get(strategy.pk, {})}
         for strategy in Strategy.objects.all()
     ]
-    if None in counts:
-        result.append({"label": "ไม่ระบุยุทธศาสตร์", "number": None, **counts[None]})
+    if None in numbers:
+        result.append({"label": "ไม่ระบุยุทธศาสตร์", "number": None, **numbers[None]})
     return result
 
 
-def by_source(on: datetime.date, rows: list[dict] | None = None) -> dict:
-    """การประชุม vs หนังสือสั่งการ, and the meetings and letters with most overdue items
-    (``rows``: counts_by_source_and_strategy(on), when already read)."""
-    rows = counts_by_source_and_strategy(on) if rows is None else rows
-    kinds = _summed(rows, lambda row: "meeting" if row["meeting_id"] else "letter")
-    empty = dict.fromkeys(_KEYS, 0)
-    summary = [
-        {"label": "การประชุม", "kind": "meeting", **empty, **kinds.get("meeting", {})},
-        {"label": "หนังสือสั่งการ", "kind": "letter", **empty, **kinds.get("letter", {})},
-    ]
-    per_source = _summed(rows, lambda row: (row["meeting_id"], row["letter_id"]))
+def _source_order(row: dict) -> tuple:
     # Most overdue first, then most open; meetings before letters, then by id.
-    ordered = sorted(
-        per_source.items(),
-        key=lambda item: (-item[1]["overdue"], -item[1]["open"], item[0][0] is None, item[0][0] or 0, item[0][1] or 0),
-    )
-    sources = [
+    return (-row["overdue"], -row["open"], row["meeting_id"] is None, row["meeting_id"] or 0, row["letter_id"] or 0)
+
+
+def by_source(on: datetime.date, archived: tuple[set, set] | None = None) -> dict:
+    """การประชุม vs หนังสือสั่งการ, and the meetings and letters with most overdue items."""
+    rows = [
         {"meeting_id": meeting_id, "letter_id": letter_id, **numbers}
-        for (meeting_id, letter_id), numbers in ordered[:SOURCE_ROWS]
+        for (meeting_id, letter_id), numbers in counts_by_source(on, archived).items()
+    ]
+    empty = dict.fromkeys(_KEYS, 0)
+    kinds = {"meeting": dict(empty), "letter": dict(empty)}
+    for row in rows:
+        kind = kinds["meeting" if row["meeting_id"] else "letter"]
+        for key in _KEYS:
+            kind[key] += row[key]
+    summary = [
+        {"label": "การประชุม", "kind": "meeting", **kinds["meeting"]},
+        {"label": "หนังสือสั่งการ", "kind": "letter", **kinds["letter"]},
+    ]
+    sources = [
+        {name: row[name] for name in (*_SOURCE, *_KEYS)}
+        for row in heapq.nsmallest(SOURCE_ROWS, rows, key=_source_order)
     ]
     meetings = Meeting.objects.select_related("series").in_bulk([r["meeting_id"] for r in sources if r["meeting_id"]])
     letters = Letter.objects.in_bulk([r["letter_id"] for r in sources if r["letter_id"]])
@@ -207,36 +274,41 @@ def by_source(on: datetime.date, rows: list[dict] | None = None) -> dict:
     return {"summary": summary, "sources": sources}
 
 
+_MONTH_KEYS = ("total", "done", "overdue", "waiting")
+
+
 def by_month(on: datetime.date, year_be: int) -> list[dict]:
     """The fiscal year month by month: directives due in each month, split into done,
-    overdue and not yet due (together: all due that month)."""
+    overdue and not yet due (together: all due that month). Read from the index
+    ``directive_due_idx`` (on the day each is due: its own date, else its open
+    shares') over the year's range alone, less the heading-only rows."""
     first, last = fiscal_year_bounds(year_be)
     finished = Q(state__in=FINISHED)
-    counts = {
-        row["month"]: row
-        for row in counted_directives()
+    numbers = {
+        "total": Count("state"),
+        "done": Count("state", filter=finished),
+        "overdue": Count("state", filter=~finished & Q(open_due_date__lt=on)),
+        "waiting": Count("state", filter=~finished & (Q(open_due_date__isnull=True) | Q(open_due_date__gte=on))),
+    }
+    live = (
+        _live()
         .annotate(due=Coalesce("due_date", "open_due_date"))
         .filter(due__gte=first, due__lte=last)
         .annotate(month=ExtractMonth("due"))
-        .values("month")
-        .annotate(
-            total=Count("pk"),
-            done=Count("pk", filter=finished),
-            overdue=Count("pk", filter=~finished & Q(open_due_date__lt=on)),
-            waiting=Count("pk", filter=~finished & (Q(open_due_date__isnull=True) | Q(open_due_date__gte=on))),
-        )
-        .order_by()
-    }
+    )
+    counts = {(row["month"],): row for row in live.values("month").annotate(**numbers).order_by()}
+    headings = live.filter(ANY_STATE).filter(heading_only()).values("month").annotate(**numbers).order_by()
+    counts = _less_headings(counts, headings, ("month",), _MONTH_KEYS)
     rows = []
     for month in FISCAL_MONTHS:
         year_ce = first.year if month >= 10 else last.year
-        row = counts.get(month, {})
+        row = counts.get((month,), {})
         rows.append(
             {
                 "month": month,
                 "label": MONTH_ABBR[month],
                 "year_label": thai.thai_digits(year_ce + 543),
-                **{key: row.get(key, 0) for key in ("total", "done", "overdue", "waiting")},
+                **{key: row.get(key, 0) for key in _MONTH_KEYS},
             }
         )
     return rows

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -438,17 +439,36 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
             # The few archived rows, for the counts that leave them out (counted_by_agency);
             # on sort_key, as SQLite uses a partial index only given a range on its column.
             models.Index(fields=["sort_key"], condition=models.Q(is_archived=True), name="directive_archived_idx"),
+            # The rows with no text (the heading-only ones among them, to subtract from
+            # the counts above), with every column the home page and the dashboard count.
             models.Index(
-                fields=["state", "open_due_date"],
+                fields=["state", "open_due_date", "meeting", "letter", "strategy", "due_date"],
                 condition=models.Q(is_archived=False, text=""),
                 name="directive_heading_only_idx",
             ),
-            # The dashboard's numbers per source and strategy (dashboards.queries), counted
-            # from the index alone. Not partial, led by is_archived: given is_archived IN
-            # (false), SQLite prefers it to directive_counts_idx, which does not cover them.
+            # The dashboard's numbers (dashboards.queries), each counted from an index alone,
+            # grouped in its order (no sort of every row): per strategy, per meeting or
+            # letter, and per month due. The first two are not partial but led by
+            # is_archived: given is_archived IN (false), SQLite reads them.
             models.Index(
-                fields=["is_archived", "state", "open_due_date", "meeting", "letter", "strategy"],
-                name="directive_dashboard_idx",
+                fields=["is_archived", "strategy", "state", "open_due_date", "meeting", "letter"],
+                name="directive_strategy_idx",
+            ),
+            models.Index(
+                fields=["is_archived", "meeting", "letter", "state", "open_due_date"], name="directive_source_idx"
+            ),
+            # The day each is due (its own date, else its open shares'; by_month) first:
+            # one fiscal year is a range of it. due_date is there too, as PostgreSQL
+            # reads an expression index alone only when the columns it uses are in it.
+            models.Index(
+                Coalesce("due_date", "open_due_date"),
+                "due_date",
+                "state",
+                "open_due_date",
+                "meeting",
+                "letter",
+                condition=models.Q(is_archived=False),
+                name="directive_due_idx",
             ),
             # The list's default order (NEWEST_SOURCE_FIRST), active rows only: a page is
             # read off the index in order, not sorted from every row.
@@ -661,12 +681,23 @@ class AssignmentQuerySet(models.QuerySet):
         )
 
     def counted_by_agency(self, on: datetime.date | None = None) -> list[dict]:
-        """The rows of ``self.counted().counts_by_agency(on)`` in two cheap queries: every
-        share's numbers per agency (read from the covering index assignment_agency_counts,
-        no join to the directives) less those of archived directives' shares (a few, found
-        through directive_archived_idx); agencies left with no counted share are dropped."""
+        """The rows of ``self.counted().counts_by_agency(on)`` in three cheap queries: every
+        share per agency, open or not (counted in the order of the covering index
+        assignment_agency_counts: no condition weighed per row, no sort), the overdue
+        ones per agency (a range of assignment_overdue_idx), less the numbers of archived
+        directives' shares (a few, found through directive_archived_idx); agencies left
+        with no counted share are dropped."""
+        on = on or today()
         keys = ("open", "overdue", "done", "total")
-        rows = {row["agency_id"]: row for row in self.counts_by_agency(on).annotate(total=models.Count("pk"))}
+        rows: dict[int, dict] = {}
+        # COUNT(agency_id), never NULL: a column of the index, which PostgreSQL can then
+        # count from alone (an id would send it to the table).
+        for row in self.values("agency_id", "is_open").annotate(shares=models.Count("agency")).order_by():
+            counts = rows.setdefault(row["agency_id"], {"agency_id": row["agency_id"], **dict.fromkeys(keys, 0)})
+            counts["open" if row["is_open"] else "done"] += row["shares"]
+            counts["total"] += row["shares"]
+        for row in self.overdue(on).values("agency_id").annotate(shares=models.Count("agency")).order_by():
+            rows[row["agency_id"]]["overdue"] = row["shares"]
         archived = Directive.objects.filter(is_archived=True, sort_key__gte="").values("pk")  # see ANY_STATE
         for row in self.filter(directive_id__in=archived).counts_by_agency(on).annotate(total=models.Count("pk")):
             for key in keys:
@@ -766,7 +797,9 @@ class Assignment(models.Model):
         indexes = [
             # Covers the per-agency counts of the home pages (no table lookups).
             models.Index(fields=["agency", "is_open", "due_date", "status"], name="assignment_agency_counts"),
-            models.Index(fields=["is_open", "due_date"]),
+            # The overdue shares, a range, with their agency and directive (the dashboard's
+            # overdue_by_agency reads nothing else).
+            models.Index(fields=["is_open", "due_date", "agency", "directive"], name="assignment_overdue_idx"),
             models.Index(fields=["agency", "is_open", "updated_at"], name="assignment_agency_recent"),
         ]
 

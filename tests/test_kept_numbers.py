@@ -12,6 +12,8 @@ from unittest import mock
 
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce, ExtractMonth
 from django.test import SimpleTestCase, TransactionTestCase
 from django.test.utils import CaptureQueriesContext
 
@@ -50,22 +52,33 @@ def counts_tracked_rows(sql: str) -> bool:
     return any(word in sql.upper() for word in ("COUNT(", "MIN(")) and '"directives_' in sql
 
 
-def rows_of(rows: list[dict]) -> list[tuple]:
-    return sorted((tuple(row[key] for key in GROUP_AND_COUNTS) for row in rows), key=repr)
+def plain_counts(on: datetime.date, group: tuple) -> dict:
+    """What counts_by_strategy and counts_by_source count from their indexes, the plain
+    way: the counted directives (joined to their sources, heading-only rows left out)
+    grouped."""
+    rows = queries.counted_directives().values(*group).annotate(**queries.state_counts(on)).order_by()
+    return {tuple(row.pop(name) for name in group): row for row in rows}
 
 
-GROUP_AND_COUNTS = ("meeting_id", "letter_id", "strategy_id", "total", "open", "overdue", "done")
-
-
-def plain_counts_by_source_and_strategy(on: datetime.date) -> list[tuple]:
-    """What counts_by_source_and_strategy counts from its indexes, the plain way: the
-    counted directives (joined to their sources, heading-only rows left out) grouped."""
-    return rows_of(
+def plain_months(on: datetime.date, year: int) -> dict:
+    """What by_month counts from its index, the plain way: month -> numbers."""
+    first, last = queries.fiscal_year_bounds(year)
+    finished = Q(state__in=queries.FINISHED)
+    rows = (
         queries.counted_directives()
-        .values("meeting_id", "letter_id", "strategy_id")
-        .annotate(**queries.state_counts(on))
+        .annotate(due=Coalesce("due_date", "open_due_date"))
+        .filter(due__gte=first, due__lte=last)
+        .annotate(month=ExtractMonth("due"))
+        .values("month")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=finished),
+            overdue=Count("pk", filter=~finished & Q(open_due_date__lt=on)),
+            waiting=Count("pk", filter=~finished & (Q(open_due_date__isnull=True) | Q(open_due_date__gte=on))),
+        )
         .order_by()
     )
+    return {row.pop("month"): row for row in rows}
 
 
 def token() -> int:
@@ -149,7 +162,16 @@ class KeptNumbersTests(TransactionTestCase):
         self.assertEqual(shown["secretariat"], self.home_recount(on, secretariat=True))
         self.assertEqual(shown["executive"], self.home_recount(on, secretariat=False))
         self.assertEqual(shown["dashboard"], self.dashboard_recount(on, shown["dashboard"]["year"]))
-        self.assertEqual(rows_of(queries.counts_by_source_and_strategy(on)), plain_counts_by_source_and_strategy(on))
+        self.assertEqual(
+            {(key,): row for key, row in queries.counts_by_strategy(on).items()}, plain_counts(on, ("strategy_id",))
+        )
+        self.assertEqual(queries.counts_by_source(on), plain_counts(on, ("meeting_id", "letter_id")))
+        year = shown["dashboard"]["year"]
+        months = {
+            row["month"]: {key: row[key] for key in ("total", "done", "overdue", "waiting")}
+            for row in shown["dashboard"]["months"]
+        }
+        self.assertEqual({month: row for month, row in months.items() if row["total"]}, plain_months(on, year))
         with CaptureQueriesContext(connection) as queries_run:
             again = self.pages()
         self.assertEqual(again, shown)
