@@ -204,8 +204,9 @@ def archived_sources() -> tuple[set, set]:
     one query."""
     rows = (
         Meeting.objects.filter(is_archived=True)
+        .order_by()
         .values_list("pk", Value(True))
-        .union(Letter.objects.filter(is_archived=True).values_list("pk", Value(False)), all=True)
+        .union(Letter.objects.filter(is_archived=True).order_by().values_list("pk", Value(False)), all=True)
     )
     meetings, letters = set(), set()
     for pk, is_meeting in rows:

@@ -440,9 +440,12 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
             # on sort_key, as SQLite uses a partial index only given a range on its column.
             models.Index(fields=["sort_key"], condition=models.Q(is_archived=True), name="directive_archived_idx"),
             # The rows with no text (the heading-only ones among them, to subtract from
-            # the counts above), with every column the home page and the dashboard count.
+            # the counts above), with every column the home page and the dashboard count,
+            # and the two their condition reads: text (always '' here, so nearly free) for
+            # SQLite, id (to look for a responsible party) for PostgreSQL; both then read
+            # the index alone.
             models.Index(
-                fields=["state", "open_due_date", "meeting", "letter", "strategy", "due_date"],
+                fields=["state", "open_due_date", "meeting", "letter", "strategy", "due_date", "text", "id"],
                 condition=models.Q(is_archived=False, text=""),
                 name="directive_heading_only_idx",
             ),
