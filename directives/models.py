@@ -441,11 +441,15 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
             models.Index(fields=["sort_key"], condition=models.Q(is_archived=True), name="directive_archived_idx"),
             # The rows with no text (the heading-only ones among them, to subtract from
             # the counts above), with every column the home page and the dashboard count,
-            # and the two their condition reads: text (always '' here, so nearly free) for
-            # SQLite, id (to look for a responsible party) for PostgreSQL; both then read
-            # the index alone.
+            # and those their conditions read: text and is_archived (always '' and false
+            # here, so nearly free; SQLite reads them even so), id (to look for a
+            # responsible party; PostgreSQL's index has no row id): both databases then
+            # read the index alone.
             models.Index(
-                fields=["state", "open_due_date", "meeting", "letter", "strategy", "due_date", "text", "id"],
+                fields=[
+                    *("state", "open_due_date", "meeting", "letter", "strategy", "due_date"),
+                    *("text", "is_archived", "id"),
+                ],
                 condition=models.Q(is_archived=False, text=""),
                 name="directive_heading_only_idx",
             ),

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='directive',
-            index=models.Index(condition=models.Q(('is_archived', False), ('text', '')), fields=['state', 'open_due_date', 'meeting', 'letter', 'strategy', 'due_date', 'text', 'id'], name='directive_heading_only_idx'),
+            index=models.Index(condition=models.Q(('is_archived', False), ('text', '')), fields=['state', 'open_due_date', 'meeting', 'letter', 'strategy', 'due_date', 'text', 'is_archived', 'id'], name='directive_heading_only_idx'),
         ),
         migrations.AddIndex(
             model_name='directive',
