@@ -160,41 +160,63 @@ def _less_headings(rows: dict, headings, group: tuple, keys=_KEYS) -> dict:
     return rows
 
 
-def _counts(on: datetime.date, group: tuple, archived: tuple[set, set]) -> dict:
-    """``counted_directives()``' numbers (as state_counts) per ``group`` (columns of
-    ``directive_strategy_idx`` or ``directive_source_idx``), as {values: numbers}.
-
-    Every active directive is counted from the index alone, in its order (grouped
-    without a sort, no condition weighed per row but two counts'); then the rows of
-    archived meetings and letters (``archived``: their ids, usually none) and the
-    heading-only rows of live sources are counted apart and subtracted."""
+def _grouped(on: datetime.date, queryset, group: tuple) -> list[tuple]:
+    """(*group values, total, done, overdue) of ``queryset`` per ``group``: thousands of
+    rows of plain integers, read as the driver gives them, without the per-value
+    conversions of a QuerySet (most of the cost of iterating one here)."""
     finished = Q(state__in=FINISHED)
     counts = {
         "total": Count("state"),
         "done": Count("state", filter=finished),
         "overdue": Count("state", filter=Q(open_due_date__lt=on) & ~finished),
     }
+    queryset = queryset.values(*group).annotate(**counts).values_list(*group, *counts).order_by()
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
-    def grouped(queryset) -> list[tuple]:
-        # Thousands of rows of plain integers, as the driver gives them: read without the
-        # per-value conversions of a QuerySet (most of the cost of iterating one here).
-        queryset = queryset.values(*group).annotate(**counts).values_list(*group, *counts).order_by()
-        sql, params = queryset.query.sql_with_params()
-        with connections[queryset.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
 
+_HEADING_GROUP = ("meeting_id", "letter_id", "strategy_id")
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """What the grouped counts subtract, read once for all of them: the ids of the
+    archived meetings and letters (usually none) and the heading-only rows of live
+    sources counted per meeting, letter and strategy (_grouped rows)."""
+
+    meetings: set
+    letters: set
+    headings: list[tuple]
+
+
+def left_out(on: datetime.date) -> LeftOut:
+    meetings, letters = archived_sources()
+    headings = _grouped(on, _live().filter(ANY_STATE).filter(heading_only()), _HEADING_GROUP)
+    return LeftOut(meetings, letters, headings)
+
+
+def _counts(on: datetime.date, group: tuple, less: LeftOut) -> dict:
+    """``counted_directives()``' numbers (as state_counts) per ``group`` (columns of
+    ``directive_strategy_idx`` or ``directive_source_idx``), as {values: numbers}.
+
+    Every active directive is counted from the index alone, in its order (grouped
+    without a sort, no condition weighed per row but two counts'); then the rows of
+    archived meetings and letters and the heading-only rows of live sources (``less``)
+    are subtracted."""
     # is_archived IN (false): the same rows as active(), but an equality on the first
     # column of the index, which SQLite then reads (see the indexes).
     every = Directive.objects.filter(is_archived__in=[False])
-    parts = [(every, 1)]
-    meetings, letters = archived
-    if meetings or letters:
-        parts.append((every.filter(Q(meeting_id__in=meetings) | Q(letter_id__in=letters)), -1))
-    parts.append((_live().filter(ANY_STATE).filter(heading_only()), -1))
+    parts = [(_grouped(on, every, group), 1)]
+    if less.meetings or less.letters:
+        gone = every.filter(Q(meeting_id__in=less.meetings) | Q(letter_id__in=less.letters))
+        parts.append((_grouped(on, gone, group), -1))
+    columns = [_HEADING_GROUP.index(name) for name in group]
+    parts.append(([(*(row[i] for i in columns), *row[-3:]) for row in less.headings], -1))
     sums: dict[tuple, list[int]] = {}
-    for queryset, sign in parts:
-        for *key, total, done, overdue in grouped(queryset):
+    for rows, sign in parts:
+        for *key, total, done, overdue in rows:
             numbers = sums.setdefault(tuple(key), [0, 0, 0])
             numbers[0] += sign * total
             numbers[1] += sign * done
@@ -221,25 +243,24 @@ def archived_sources() -> tuple[set, set]:
     return meetings, letters
 
 
-def counts_by_strategy(on: datetime.date, archived: tuple[set, set] | None = None) -> dict:
+def counts_by_strategy(on: datetime.date, less: LeftOut | None = None) -> dict:
     """strategy id (None: ไม่ระบุ) -> counted_directives()' numbers (state_counts)."""
-    archived = archived_sources() if archived is None else archived
-    return {key[0]: row for key, row in _counts(on, ("strategy_id",), archived).items()}
+    return {key[0]: row for key, row in _counts(on, ("strategy_id",), less or left_out(on)).items()}
 
 
 _SOURCE = ("meeting_id", "letter_id")
 
 
-def counts_by_source(on: datetime.date, archived: tuple[set, set] | None = None) -> dict:
+def counts_by_source(on: datetime.date, less: LeftOut | None = None) -> dict:
     """(meeting id, letter id) -> counted_directives()' numbers (state_counts), for every
     live source with a counted directive (a few thousand rows: the kinds add up from them)."""
-    archived = archived_sources() if archived is None else archived
-    return _counts(on, _SOURCE, archived)
+    return _counts(on, _SOURCE, less or left_out(on))
 
 
-def by_strategy(on: datetime.date, archived: tuple[set, set] | None = None) -> list[dict]:
-    """The six provincial strategies (and ไม่ระบุ) with their directives' state."""
-    numbers = counts_by_strategy(on, archived)
+def by_strategy(on: datetime.date, less: LeftOut | None = None) -> list[dict]:
+    """The six provincial strategies (and ไม่ระบุ) with their directives' state
+    (``less``: left_out(on), when already read)."""
+    numbers = counts_by_strategy(on, less)
     empty = dict.fromkeys(_KEYS, 0)
     result = [
         {"label": str(strategy), "number": strategy.number, **empty, **numbers.get(strategy.pk, {})}
@@ -255,11 +276,12 @@ def _source_order(row: dict) -> tuple:
     return (-row["overdue"], -row["open"], row["meeting_id"] is None, row["meeting_id"] or 0, row["letter_id"] or 0)
 
 
-def by_source(on: datetime.date, archived: tuple[set, set] | None = None) -> dict:
-    """การประชุม vs หนังสือสั่งการ, and the meetings and letters with most overdue items."""
+def by_source(on: datetime.date, less: LeftOut | None = None) -> dict:
+    """การประชุม vs หนังสือสั่งการ, and the meetings and letters with most overdue items
+    (``less``: left_out(on), when already read)."""
     rows = [
         {"meeting_id": meeting_id, "letter_id": letter_id, **numbers}
-        for (meeting_id, letter_id), numbers in counts_by_source(on, archived).items()
+        for (meeting_id, letter_id), numbers in counts_by_source(on, less).items()
     ]
     empty = dict.fromkeys(_KEYS, 0)
     kinds = {"meeting": dict(empty), "letter": dict(empty)}

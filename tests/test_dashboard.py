@@ -10,9 +10,11 @@ from django.test import SimpleTestCase
 
 from dashboards import queries
 from directives import services
-from directives.models import Strategy, today
+from directives.models import Directive, Strategy, today
+from meetings.models import Letter, Meeting
 from meetings.services import letter_create
 from tests.base import SpreadMixin, TrackerTestCase
+from tests.test_kept_numbers import plain_counts, plain_months
 
 URL = "/dashboard/"
 
@@ -33,7 +35,7 @@ class FiscalYearTests(SimpleTestCase):
         )
 
 
-class DashboardTests(SpreadMixin, TrackerTestCase):
+class DashboardData(SpreadMixin, TrackerTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -83,6 +85,8 @@ class DashboardTests(SpreadMixin, TrackerTestCase):
             by=cls.secretariat,
         )
 
+
+class DashboardTests(DashboardData):
     def get(self, query: str = "", user=None):
         self.login(user or self.executive)
         return self.client.get(URL + query)
@@ -168,13 +172,73 @@ class DashboardTests(SpreadMixin, TrackerTestCase):
         self.assertNotIn("<style", html)
 
 
+class DashboardRecountTests(DashboardData):
+    """The numbers read from the indexes (counted per strategy and per source, less the
+    archived sources' and the heading-only rows') equal a plain recount."""
+
+    def assertRecounted(self):
+        on = today()
+        less = queries.left_out(on)
+        self.assertEqual(
+            {(key,): row for key, row in queries.counts_by_strategy(on, less).items()},
+            plain_counts(on, ("strategy_id",)),
+        )
+        self.assertEqual(queries.counts_by_source(on, less), plain_counts(on, ("meeting_id", "letter_id")))
+        for year in range(queries.fiscal_year_of(on) - 2, queries.fiscal_year_of(on) + 2):
+            months = {row["month"]: row for row in queries.by_month(on, year) if row["total"]}
+            self.assertEqual(
+                {
+                    month: {key: row[key] for key in ("total", "done", "overdue", "waiting")}
+                    for month, row in months.items()
+                },
+                plain_months(on, year),
+            )
+
+    def test_it_counts_as_a_plain_recount_with_archived_sources_headings_and_letters(self):
+        self.assertRecounted()
+        # A heading-only row in a letter, one with text (counted), an archived directive.
+        heading = services.directive_create(letter=self.letter, number="2", heading="เรื่องอื่น ๆ", by=self.secretariat)
+        services.directive_create(
+            letter=self.letter,
+            number="2.1",
+            parent=heading,
+            text="ขอให้รายงานผล",
+            due_date=days(-2),
+            strategy=self.strategies[2],
+            parties=services.parties_from(agencies=[self.agency_b]),
+            by=self.secretariat,
+        )
+        Directive.objects.filter(pk=self.severe.pk).update(is_archived=True)
+        self.assertRecounted()
+        # An archived letter and an archived meeting with their directives (and headings).
+        archived = letter_create(
+            number="มท ๐๘๑๐/ว ๑", date=datetime.date(2025, 1, 7), subject="เก่า", by=self.secretariat
+        )
+        services.directive_create(
+            letter=archived,
+            number="1",
+            text="ขอให้ดำเนินการ",
+            due_date=days(-30),
+            strategy=self.strategies[1],
+            parties=services.parties_from(agencies=[self.agency_a]),
+            by=self.secretariat,
+        )
+        services.directive_create(letter=archived, number="2", heading="อื่น ๆ", by=self.secretariat)
+        Letter.objects.filter(pk=archived.pk).update(is_archived=True)
+        self.assertRecounted()
+        Meeting.objects.filter(pk=self.meeting.pk).update(is_archived=True)
+        self.assertRecounted()
+        self.assertEqual(queries.counts_by_source(today()), plain_counts(today(), ("meeting_id", "letter_id")))
+        self.assertEqual(list(queries.counts_by_source(today())), [(None, self.letter.pk)])
+
+
 class DashboardQueryCountTests(SpreadMixin, TrackerTestCase):
     def test_it_makes_the_same_number_of_queries_for_few_and_many_rows(self):
         self.login(self.executive)
         agencies = self.spread_agencies(6)
         self.spread_rows(agencies=agencies, directives=3, by=self.secretariat)
         self.client.get(URL)  # warm the caches (session, content types)
-        with self.assertNumQueries(13) as few:
+        with self.assertNumQueries(16) as few:
             self.client.get(URL)
         more = self.spread_agencies(10, prefix="หน่วยงานเพิ่ม")
         self.spread_rows(agencies=more, directives=25, by=self.secretariat, group=self.group)
