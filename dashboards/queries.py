@@ -6,7 +6,6 @@ Read-only; sits above ``directives`` and is never imported by it.
 from __future__ import annotations
 
 import datetime
-import heapq
 from dataclasses import dataclass, field
 
 from django.db import connections
@@ -160,107 +159,122 @@ def _less_headings(rows: dict, headings, group: tuple, keys=_KEYS) -> dict:
     return rows
 
 
-def _grouped(on: datetime.date, queryset, group: tuple) -> list[tuple]:
-    """(*group values, total, done, overdue) of ``queryset`` per ``group``: thousands of
-    rows of plain integers, read as the driver gives them, without the per-value
-    conversions of a QuerySet (most of the cost of iterating one here)."""
-    finished = Q(state__in=FINISHED)
-    counts = {
-        "total": Count("state"),
-        "done": Count("state", filter=finished),
-        "overdue": Count("state", filter=Q(open_due_date__lt=on) & ~finished),
-    }
-    queryset = queryset.values(*group).annotate(**counts).values_list(*group, *counts).order_by()
-    sql, params = queryset.query.sql_with_params()
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-_HEADING_GROUP = ("meeting_id", "letter_id", "strategy_id")
-
-
-@dataclass(frozen=True)
-class LeftOut:
-    """What the grouped counts subtract, read once for all of them: the ids of the
-    archived meetings and letters (usually none) and the heading-only rows of live
-    sources counted per meeting, letter and strategy (_grouped rows)."""
-
-    meetings: set
-    letters: set
-    headings: list[tuple]
-
-
-def left_out(on: datetime.date) -> LeftOut:
-    meetings, letters = archived_sources()
-    headings = _grouped(on, _live().filter(ANY_STATE).filter(heading_only()), _HEADING_GROUP)
-    return LeftOut(meetings, letters, headings)
-
-
-def _counts(on: datetime.date, group: tuple, less: LeftOut) -> dict:
-    """``counted_directives()``' numbers (as state_counts) per ``group`` (columns of
-    ``directive_strategy_idx`` or ``directive_source_idx``), as {values: numbers}.
-
-    Every active directive is counted from the index alone, in its order (grouped
-    without a sort, no condition weighed per row but two counts'); then the rows of
-    archived meetings and letters and the heading-only rows of live sources (``less``)
-    are subtracted."""
-    # is_archived IN (false): the same rows as active(), but an equality on the first
-    # column of the index, which SQLite then reads (see the indexes).
-    every = Directive.objects.filter(is_archived__in=[False])
-    parts = [(_grouped(on, every, group), 1)]
-    if less.meetings or less.letters:
-        gone = every.filter(Q(meeting_id__in=less.meetings) | Q(letter_id__in=less.letters))
-        parts.append((_grouped(on, gone, group), -1))
-    columns = [_HEADING_GROUP.index(name) for name in group]
-    parts.append(([(*(row[i] for i in columns), *row[-3:]) for row in less.headings], -1))
-    sums: dict[tuple, list[int]] = {}
-    for rows, sign in parts:
-        for *key, total, done, overdue in rows:
-            numbers = sums.setdefault(tuple(key), [0, 0, 0])
-            numbers[0] += sign * total
-            numbers[1] += sign * done
-            numbers[2] += sign * overdue
-    return {
-        key: {"total": total, "open": total - done, "overdue": overdue, "done": done}
-        for key, (total, done, overdue) in sums.items()
-        if total
-    }
-
-
-def archived_sources() -> tuple[set, set]:
-    """The ids of the archived meetings and of the archived letters (a short list), in
-    one query."""
+def archived_sources() -> tuple[list, list]:
+    """The ids of the archived meetings and of the archived letters (a short list, usually
+    empty), in one query."""
     rows = (
         Meeting.objects.filter(is_archived=True)
         .order_by()
         .values_list("pk", Value(True))
         .union(Letter.objects.filter(is_archived=True).order_by().values_list("pk", Value(False)), all=True)
     )
-    meetings, letters = set(), set()
+    meetings, letters = [], []
     for pk, is_meeting in rows:
-        (meetings if is_meeting else letters).add(pk)
+        (meetings if is_meeting else letters).append(pk)
     return meetings, letters
 
 
-def counts_by_strategy(on: datetime.date, less: LeftOut | None = None) -> dict:
-    """strategy id (None: ไม่ระบุ) -> counted_directives()' numbers (state_counts)."""
-    return {key[0]: row for key, row in _counts(on, ("strategy_id",), less or left_out(on)).items()}
+def _parts(archived: tuple[list, list] | None = None) -> list[tuple]:
+    """counted_directives() as (rows, sign): every active directive, less those of the
+    archived meetings and letters (``archived``: archived_sources(); none, usually) and
+    less the heading-only rows of live sources.
+
+    Counted apart, each part is read from an index alone: every active row from
+    ``directive_strategy_idx`` or ``directive_source_idx`` in its order (grouped without
+    a sort, no condition weighed per row but the counts'), the few others from
+    ``directive_source_idx`` and ``directive_heading_only_idx``."""
+    # is_archived IN (false): the same rows as active(), but an equality on the first
+    # column of the indexes, which SQLite then reads (see the indexes).
+    every = Directive.objects.filter(is_archived__in=[False])
+    parts = [(every, 1)]
+    meetings, letters = archived_sources() if archived is None else archived
+    if meetings or letters:
+        parts.append((every.filter(Q(meeting_id__in=meetings) | Q(letter_id__in=letters)), -1))
+    parts.append((_live().filter(ANY_STATE).filter(heading_only()), -1))
+    return parts
+
+
+def _counted(on: datetime.date, sign: int = 1, only: Q | None = None) -> dict:
+    """total / done / overdue of the state column for .annotate(), times ``sign``, of the
+    rows matching ``only`` (open = total - done)."""
+    finished = Q(state__in=FINISHED)
+    late = Q(open_due_date__lt=on) & ~finished
+    conditions = {"total": None, "done": finished, "overdue": late}
+    counts = {}
+    for key, condition in conditions.items():
+        if only is not None:
+            condition = only if condition is None else only & condition
+        count = Count("state", filter=condition)
+        counts[key] = count if sign == 1 else count * Value(sign)
+    return counts
+
+
+def _numbers(total: int, done: int, overdue: int) -> dict:
+    return {"total": total, "open": total - done, "overdue": overdue, "done": done}
+
+
+def counts_by_strategy_and_kind(on: datetime.date, archived: tuple[list, list] | None = None) -> dict:
+    """(strategy id (None: ไม่ระบุ), "meeting" or "letter") -> counted_directives()'
+    numbers (as state_counts), for the groups with any: one pass over
+    ``directive_strategy_idx`` counting every directive and, apart, those of letters
+    (a directive comes from a meeting or from a letter: the meetings' are the difference)."""
+    from_letter = Q(meeting_id__isnull=True)
+    sums: dict = {}
+    for queryset, sign in _parts(archived):
+        counts = {**_counted(on, sign), **{f"letter_{k}": v for k, v in _counted(on, sign, from_letter).items()}}
+        for row in queryset.values("strategy_id").annotate(**counts).order_by():
+            total = sums.setdefault(row["strategy_id"], dict.fromkeys(counts, 0))
+            for key in counts:
+                total[key] += row[key]
+    result = {}
+    for strategy_id, row in sums.items():
+        letter = [row[f"letter_{key}"] for key in ("total", "done", "overdue")]
+        meeting = [row[key] - value for key, value in zip(("total", "done", "overdue"), letter, strict=True)]
+        for kind, (total, done, overdue) in (("meeting", meeting), ("letter", letter)):
+            if total:
+                result[strategy_id, kind] = _numbers(total, done, overdue)
+    return result
 
 
 _SOURCE = ("meeting_id", "letter_id")
 
 
-def counts_by_source(on: datetime.date, less: LeftOut | None = None) -> dict:
-    """(meeting id, letter id) -> counted_directives()' numbers (state_counts), for every
-    live source with a counted directive (a few thousand rows: the kinds add up from them)."""
-    return _counts(on, _SOURCE, less or left_out(on))
+def top_sources(on: datetime.date, archived: tuple[list, list] | None = None, count: int = SOURCE_ROWS) -> list[dict]:
+    """The ``count`` meetings and letters with most overdue counted directives, then most
+    open; meetings before letters, then by id; with their numbers (as state_counts).
+
+    The parts (_parts) are counted per source and added up, ordered and cut in one
+    query: a few rows leave the database, not one per source."""
+    parts = [
+        queryset.values(*_SOURCE).annotate(**_counted(on, sign)).values_list(*_SOURCE, "total", "done", "overdue")
+        for queryset, sign in _parts(archived)
+    ]
+    union = parts[0].order_by().union(*(part.order_by() for part in parts[1:]), all=True)
+    sql, params = union.query.sql_with_params()
+    connection = connections[union.db]
+    meeting, letter, total, done, overdue = map(connection.ops.quote_name, (*_SOURCE, "total", "done", "overdue"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {meeting}, {letter}, SUM({total}), SUM({done}), SUM({overdue}) FROM ({sql}) parts"
+            f" GROUP BY {meeting}, {letter} HAVING SUM({total}) > 0"
+            f" ORDER BY SUM({overdue}) DESC, SUM({total}) - SUM({done}) DESC, {meeting} IS NULL, {meeting}, {letter}"
+            " LIMIT %s",
+            (*params, count),
+        )
+        rows = cursor.fetchall()
+    # SUM of counts: a numeric on PostgreSQL.
+    return [{"meeting_id": row[0], "letter_id": row[1], **_numbers(*(int(value) for value in row[2:]))} for row in rows]
 
 
-def by_strategy(on: datetime.date, less: LeftOut | None = None) -> list[dict]:
+def by_strategy(on: datetime.date, rows: dict | None = None) -> list[dict]:
     """The six provincial strategies (and ไม่ระบุ) with their directives' state
-    (``less``: left_out(on), when already read)."""
-    numbers = counts_by_strategy(on, less)
+    (``rows``: counts_by_strategy_and_kind(on), when already read)."""
+    rows = counts_by_strategy_and_kind(on) if rows is None else rows
+    numbers: dict = {}
+    for (strategy_id, _kind), row in rows.items():
+        total = numbers.setdefault(strategy_id, dict.fromkeys(_KEYS, 0))
+        for key in _KEYS:
+            total[key] += row[key]
     empty = dict.fromkeys(_KEYS, 0)
     result = [
         {"label": str(strategy), "number": strategy.number, **empty, **numbers.get(strategy.pk, {})}
@@ -271,32 +285,19 @@ def by_strategy(on: datetime.date, less: LeftOut | None = None) -> list[dict]:
     return result
 
 
-def _source_order(row: dict) -> tuple:
-    # Most overdue first, then most open; meetings before letters, then by id.
-    return (-row["overdue"], -row["open"], row["meeting_id"] is None, row["meeting_id"] or 0, row["letter_id"] or 0)
-
-
-def by_source(on: datetime.date, less: LeftOut | None = None) -> dict:
+def by_source(on: datetime.date, rows: dict | None = None, archived: tuple[list, list] | None = None) -> dict:
     """การประชุม vs หนังสือสั่งการ, and the meetings and letters with most overdue items
-    (``less``: left_out(on), when already read)."""
-    rows = [
-        {"meeting_id": meeting_id, "letter_id": letter_id, **numbers}
-        for (meeting_id, letter_id), numbers in counts_by_source(on, less).items()
-    ]
-    empty = dict.fromkeys(_KEYS, 0)
-    kinds = {"meeting": dict(empty), "letter": dict(empty)}
-    for row in rows:
-        kind = kinds["meeting" if row["meeting_id"] else "letter"]
+    (``rows``: counts_by_strategy_and_kind(on), when already read)."""
+    rows = counts_by_strategy_and_kind(on, archived) if rows is None else rows
+    kinds = {"meeting": dict.fromkeys(_KEYS, 0), "letter": dict.fromkeys(_KEYS, 0)}
+    for (_strategy_id, kind), row in rows.items():
         for key in _KEYS:
-            kind[key] += row[key]
+            kinds[kind][key] += row[key]
     summary = [
         {"label": "การประชุม", "kind": "meeting", **kinds["meeting"]},
         {"label": "หนังสือสั่งการ", "kind": "letter", **kinds["letter"]},
     ]
-    sources = [
-        {name: row[name] for name in (*_SOURCE, *_KEYS)}
-        for row in heapq.nsmallest(SOURCE_ROWS, rows, key=_source_order)
-    ]
+    sources = top_sources(on, archived)
     meetings = Meeting.objects.select_related("series").in_bulk([r["meeting_id"] for r in sources if r["meeting_id"]])
     letters = Letter.objects.in_bulk([r["letter_id"] for r in sources if r["letter_id"]])
     for row in sources:

@@ -62,5 +62,6 @@ def dashboard(request):
 
 def _numbers(on) -> tuple:
     """Overdue by agency, by strategy, by source: the whole-table part of the page."""
-    less = queries.left_out(on)
-    return queries.overdue_by_agency(on), queries.by_strategy(on, less), queries.by_source(on, less)
+    archived = queries.archived_sources()
+    rows = queries.counts_by_strategy_and_kind(on, archived)
+    return queries.overdue_by_agency(on), queries.by_strategy(on, rows), queries.by_source(on, rows, archived)
