@@ -466,14 +466,11 @@ class Directive(models.Model):  # ประเด็น / ข้อสั่ง�
             ),
             # The day each is due (its own date, else its open shares'; by_month) first:
             # one fiscal year is a range of it. due_date is there too, as PostgreSQL
-            # reads an expression index alone only when the columns it uses are in it.
+            # reads an expression index alone only when the columns it uses are in it,
+            # and is_archived (always false here) as SQLite reads it even so.
             models.Index(
                 Coalesce("due_date", "open_due_date"),
-                "due_date",
-                "state",
-                "open_due_date",
-                "meeting",
-                "letter",
+                *("due_date", "state", "open_due_date", "meeting", "letter", "is_archived"),
                 condition=models.Q(is_archived=False),
                 name="directive_due_idx",
             ),
@@ -689,8 +686,8 @@ class AssignmentQuerySet(models.QuerySet):
 
     def counted_by_agency(self, on: datetime.date | None = None) -> list[dict]:
         """The rows of ``self.counted().counts_by_agency(on)`` in three cheap queries: every
-        share per agency, open or not (counted in the order of the covering index
-        assignment_agency_counts: no condition weighed per row, no sort), the overdue
+        share per agency, open or not (counted in the order of a covering index led by
+        agency and is_open: no condition weighed per row, no sort), the overdue
         ones per agency (a range of assignment_overdue_idx), less the numbers of archived
         directives' shares (a few, found through directive_archived_idx); agencies left
         with no counted share are dropped."""
