@@ -218,6 +218,9 @@ def newest(queryset, terms: list[Term], limit: int) -> list:
         before = ids[-1]
         batch *= BATCH_GROWTH
     # The rest at once, the index's rows as a subquery.
-    rest = RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s AND rowid < %s", [match_expression(terms), before])
+    sql, params = f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [match_expression(terms)]
+    if before is not None:
+        sql, params = f"{sql} AND rowid < %s", [*params, before]
+    rest = RawSQL(sql, params)
     rows.extend(queryset.filter(pk__in=rest).order_by("-pk")[: limit - len(rows)])
     return rows
