@@ -470,11 +470,11 @@ def search_matches(text: str, words: list[str]) -> bool:
 MAX_LEVELLED_WORDS = 2
 
 
-def rank_levels(words: list[str]) -> list[list[fulltext.Term]] | None:
+def rank_levels(words: list[str], *, most: int = MAX_LEVELLED_WORDS) -> list[list[fulltext.Term]] | None:
     """The rows :func:`search_condition` finds, split by their :func:`search_rank`,
     highest rank first: each level a list of :class:`fulltext.Term` (one for each set
-    of words held whole that gives that rank). ``None`` for more than
-    :data:`MAX_LEVELLED_WORDS` distinct words.
+    of words held whole that gives that rank). ``None`` for more than ``most``
+    distinct words.
 
     For ``["ช้าง"]``: rank 1 holds `` ช้าง `` (a whole word), rank 0 holds ``ช้าง`` but
     not `` ช้าง ``. A short word is only found whole, so it is in every level's set."""
@@ -482,7 +482,7 @@ def rank_levels(words: list[str]) -> list[list[fulltext.Term]] | None:
     for word in words:
         weights[word] = weights.get(word, 0) + 1
     distinct = list(weights)
-    if not distinct or len(distinct) > MAX_LEVELLED_WORDS:
+    if not distinct or len(distinct) > most:
         return None
     levels: dict[int, list[fulltext.Term]] = {}
     for mask in range(2 ** len(distinct)):

@@ -57,16 +57,21 @@ def ranked(queryset, words: list[str], limit: int) -> list:
 
     Read rank by rank (thai.rank_levels), each level newest first from the index
     (fulltext.newest), so a common word costs the rows shown rather than all of its
-    thousands of rows ranked and sorted; a query of many distinct words, ranked at once."""
-    levels = thai.rank_levels(words)
-    if levels is not None and len(levels) > 1:
-        # A rare query: its few matches (all of them found by one look at the index)
-        # are ranked at once.
-        everything = [fulltext.Term(tuple(thai.search_needles(words)))]
-        if fulltext.indexed(queryset, everything):
-            ids = fulltext.newest_ids(queryset, everything, RANK_AT_ONCE)
-            if len(ids) < RANK_AT_ONCE:
-                queryset, levels = queryset.filter(pk__in=ids), None
+    thousands of rows ranked and sorted; a query of many distinct words, ranked at once.
+
+    On SQLite a rare query's few matches (all found by one look at the index) are
+    ranked at once too. PostgreSQL reads a level in the primary key's order or from
+    its trigram index as it estimates the level's rows; for two words it takes them
+    to be independent, and a level it expects to be common but that two words
+    seldom share is read row by row to the end: there only a one-word query is read
+    by levels."""
+    everything = [fulltext.Term(tuple(thai.search_needles(words)))]
+    indexed = fulltext.indexed(queryset, everything) is not None
+    levels = thai.rank_levels(words, most=thai.MAX_LEVELLED_WORDS if indexed else 1)
+    if levels is not None and len(levels) > 1 and indexed:
+        ids = fulltext.newest_ids(queryset, everything, RANK_AT_ONCE)
+        if len(ids) < RANK_AT_ONCE:
+            queryset, levels = queryset.filter(pk__in=ids), None
     if levels is None:
         return list(
             queryset.filter(thai.search_condition(words))

@@ -69,6 +69,9 @@ class RankLevelsTests(TrackerTestCase):
     def test_many_words_are_ranked_at_once(self):
         self.assertIsNone(thai.rank_levels(["ช้าง", "ดูแล", "ป่า"]))
         self.assertIsNone(thai.rank_levels([]))
+        # PostgreSQL reads only a one-word query by levels (search.queries.ranked).
+        self.assertIsNone(thai.rank_levels(["ช้าง", "ดูแล"], most=1))
+        self.assertEqual(len(thai.rank_levels(["ช้าง", "ช้าง"], most=1)), 2)
 
     def test_the_index_query_says_the_same_as_the_condition(self):
         terms = thai.rank_levels(["ช้าง", "ดูแล"])[1]
