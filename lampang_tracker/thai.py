@@ -464,6 +464,22 @@ def search_matches(text: str, words: list[str]) -> bool:
     return bool(words) and all(needle in text for needle in search_needles(words))
 
 
+def search_matches_parts(parts: Iterable[str | None], words: list[str]) -> bool:
+    """``search_matches(search_text(*parts), words)``, cutting the words with newmm
+    only when a short query word needs it. A long word is in the column exactly when
+    it is in the text as written (its second half: every newmm word lies inside one of
+    its words), and a short word must at least be there too."""
+    if not words:
+        return False
+    parts = list(parts)
+    plain = " ".join(word for part in parts for word in plain_words(part))
+    if not all(word in plain for word in words):
+        return False
+    if all(len(word) >= PART_OF_WORD_MIN for word in words):
+        return True
+    return search_matches(search_text(*parts), words)
+
+
 # Site search reads its hits rank by rank (rank_levels) for up to this many distinct
 # query words (2**2 combinations of whole words); a longer query is ranked at once
 # (each level of three common words costs the index more than ranking them all).

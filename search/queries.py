@@ -193,8 +193,7 @@ def agencies(actor, words: list[str]) -> Group:
         qs = qs.none()
     hits = []
     for agency in qs.order_by(F("name").asc()):
-        text = thai.search_text(agency.name, agency.short_name, agency.head_position)
-        if thai.search_matches(text, words):
+        if thai.search_matches_parts((agency.name, agency.short_name, agency.head_position), words):
             hits.append(
                 Hit(
                     title=agency.name,

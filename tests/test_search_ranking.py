@@ -139,3 +139,55 @@ class RankedTests(TrackerTestCase):
         self.assertEqual([h.url for h in levelled[0].hits], [h.url for h in at_once[0].hits])
         self.assertEqual(len(levelled[0].hits), queries.PER_KIND)
         self.assertTrue(levelled[0].more)
+
+
+class MatchPartsTests(TrackerTestCase):
+    """Agencies are matched in Python: search_matches_parts cuts words with newmm only
+    for a short query word, and says what search_matches says of the whole column."""
+
+    PARTS = [
+        ("สำนักงานการท่องเที่ยวและกีฬาจังหวัดลำปาง", "ททจ.ลป", "ท่องเที่ยวและกีฬาจังหวัด"),
+        ("สํานักงานพัฒนาชุมชนจังหวัดลําปาง", "พช.ลป", None),
+        ("ที่ทำการปกครองจังหวัด", "", "ปลัดจังหวัด"),
+        ("ศูนย์ ตา และ หู", "ศูนย์ตา", "ผู้อำนวยการ"),
+        ("Office 2567", "OFF", "หัวหน้า ๒๕๖๗"),
+        ("", None, None),
+    ]
+    QUERIES = [
+        "ท่องเที่ยว",
+        "จังหวัด",
+        "ลำปาง",
+        "ลําปาง",
+        "ตา",
+        "หู",
+        "ตา หู",
+        "ตาม",
+        "ที่",
+        "ปลัด",
+        "สำนักงานจังหวัด",
+        "พัฒนา ชุมชน",
+        "office",
+        "2567",
+        "๒๕๖๗",
+        "ป",
+        "ศูนย์ ตา",
+        "และ",
+    ]
+
+    def test_it_says_what_the_whole_column_says(self):
+        found = 0
+        for parts in self.PARTS:
+            text = thai.search_text(*parts)
+            for query in self.QUERIES:
+                words = thai.query_words(query)
+                with self.subTest(parts=parts, query=query):
+                    expected = thai.search_matches(text, words)
+                    self.assertEqual(thai.search_matches_parts(parts, words), expected)
+                    found += expected
+        self.assertGreater(found, 15)  # the cases are not all misses
+        self.assertFalse(thai.search_matches_parts(self.PARTS[0], []))
+
+    def test_a_long_word_needs_no_cutting(self):
+        with mock.patch.object(thai, "search_text", side_effect=AssertionError("cut")):
+            self.assertTrue(thai.search_matches_parts(self.PARTS[0], ["ท่องเที่ยว"]))
+            self.assertFalse(thai.search_matches_parts(self.PARTS[0], ["ตา"]))  # not even written
