@@ -8,7 +8,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -133,10 +133,16 @@ class DirectiveQuerySet(models.QuerySet):
         ).count()
         return shares - archived
 
-    def _matching_ids(self) -> list[int]:
-        """A searched list's ids in order, read once for its count and its page: the
-        search (FTS5 or pg_trgm) then runs once a request, not once for each."""
+    def _matching_ids(self) -> list[int] | None:
+        """A searched list's ids in order, read once for its count and its page on
+        SQLite: the FTS5 index then runs once a request, and sorting its matches' ids
+        costs less than a count and a page that each read the index. None on
+        PostgreSQL, where a page is read in the list's order from its index (stopping
+        at the page's end) and the count on its own: reading every match's id in
+        order would sort them all."""
         if getattr(self, "_ids", None) is None:
+            if connections[self.db].vendor != "sqlite":
+                return None
             plain = self._chain()
             plain._paged_by_ids = False
             self._ids = list(plain.values_list("pk", flat=True))
@@ -149,7 +155,12 @@ class DirectiveQuerySet(models.QuerySet):
         if not getattr(self, "_paged_by_ids", False) or self._result_cache is not None:
             return super().count()
         if self._paged_by_ids == "always" and not self.query.is_sliced:
-            return len(self._matching_ids())
+            ids = self._matching_ids()
+            if ids is not None:
+                return len(ids)
+            plain = self._chain()
+            plain._paged_by_ids = False
+            return plain.count()
         clone = self.filter(ANY_STATE)
         clone._paged_by_ids = False
         return clone.count()

@@ -14,12 +14,21 @@ the column and delete, so bulk writes (``generate_demo_data``) and every service
 alike keep it right. Migrating a model on SQLite can rebuild its table, which drops
 the triggers: :func:`ensure` (after every ``migrate``) puts back what is missing and
 rebuilds that index; ``manage.py rebuild_search_index`` rebuilds them all.
+
+:func:`newest` reads the newest rows that meet a :class:`Term` condition (site search
+reads its ranked hits level by level that way): on SQLite from the index in ``rowid``
+order, in growing batches, so a word in every tenth row costs a few dozen index
+entries rather than all of its thousands of rows; elsewhere one query ordered by
+the primary key.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import connections
-from django.db.models import TextField
+from django.db.models import Q, TextField
+from django.db.models.expressions import RawSQL
 from django.db.models.lookups import Contains
 
 # Tables with a ``search_text`` column (their models' SEARCH_FIELDS fill it).
@@ -108,3 +117,110 @@ class SearchContains(Contains):
         pk = f"{quote(self.lhs.alias)}.{quote(model._meta.pk.column)}"
         phrase = '"' + self.rhs.replace('"', '""') + '"'
         return f"{pk} IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)", [phrase]
+
+
+@dataclass(frozen=True)
+class Term:
+    """The search column holds every one of ``needles`` and none of ``excluded``
+    (each a text of :data:`SHORTEST` characters or more, found as ``contains`` finds it)."""
+
+    needles: tuple[str, ...]
+    excluded: tuple[str, ...] = ()
+
+
+def _phrase(needle: str) -> str:
+    return '"' + needle.replace('"', '""') + '"'
+
+
+def match_expression(terms: list[Term]) -> str:
+    """FTS5 query for rows meeting any of ``terms`` (the trigram index's phrases are substrings)."""
+    parts = []
+    for term in terms:
+        part = "(" + " AND ".join(_phrase(n) for n in term.needles) + ")"
+        if term.excluded:
+            part = f"({part} NOT (" + " OR ".join(_phrase(n) for n in term.excluded) + "))"
+        parts.append(part)
+    return " OR ".join(parts)
+
+
+def condition(terms: list[Term], field: str = COLUMN) -> Q:
+    """The same as a Q: rows meeting any of ``terms``."""
+    result = Q(pk__in=[])
+    for term in terms:
+        q = Q()
+        for needle in term.needles:
+            q &= Q(**{f"{field}__search_contains": needle})
+        for needle in term.excluded:
+            q &= ~Q(**{f"{field}__search_contains": needle})
+        result |= q
+    return result
+
+
+# Rows of the index read in a first batch for each row wanted, and how a batch grows
+# when the query's other conditions (an agency's own rows) leave too few.
+BATCH_PER_ROW = 2
+BATCH_MIN = 32
+BATCH_GROWTH = 8
+BATCH_MAX = 4096  # past this, the rest of the index's rows at once
+
+
+def indexed(queryset, terms: list[Term]) -> str | None:
+    """The FTS table that can answer ``terms`` for ``queryset`` (SQLite), else None."""
+    connection = connections[queryset.db]
+    table = queryset.model._meta.db_table
+    if connection.vendor != "sqlite" or table not in TABLES or not terms:
+        return None
+    if any(len(n) < SHORTEST for t in terms for n in (*t.needles, *t.excluded)):
+        return None
+    return connection.ops.quote_name(f"{table}_fts")
+
+
+def newest_ids(queryset, terms: list[Term], limit: int | None, *, before: int | None = None) -> list[int]:
+    """The ids of the index's rows meeting ``terms``, newest first (below ``before``),
+    at most ``limit``: FTS5 walks its rowids in order and stops there. The
+    queryset's own conditions are not applied. SQLite only (see :func:`indexed`)."""
+    fts = indexed(queryset, terms)
+    sql = f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s"
+    params: list = [match_expression(terms)]
+    if before is not None:
+        sql += " AND rowid < %s"
+        params.append(before)
+    sql += " ORDER BY rowid DESC"
+    if limit is not None:
+        sql += " LIMIT %s"
+        params.append(limit)
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def newest(queryset, terms: list[Term], limit: int) -> list:
+    """Up to ``limit`` rows of ``queryset`` meeting any of ``terms``, newest (highest
+    primary key) first: ``queryset.filter(condition(terms)).order_by("-pk")[:limit]``.
+
+    On SQLite the index is read newest first in batches (:func:`newest_ids`), each
+    batch's rows checked against the queryset's own conditions, until ``limit``
+    rows are found or the index has no more."""
+    if limit <= 0 or not terms:
+        return []
+    fts = indexed(queryset, terms)
+    if fts is None:
+        return list(queryset.filter(condition(terms)).order_by("-pk")[:limit])
+    rows: list = []
+    before = None
+    batch = max(BATCH_MIN, BATCH_PER_ROW * limit)
+    while batch <= BATCH_MAX:
+        ids = newest_ids(queryset, terms, batch, before=before)
+        if ids:
+            rows.extend(queryset.filter(pk__in=ids).order_by("-pk")[: limit - len(rows)])
+        if len(rows) >= limit or len(ids) < batch:
+            return rows
+        before = ids[-1]
+        batch *= BATCH_GROWTH
+    # The rest at once, the index's rows as a subquery.
+    sql, params = f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [match_expression(terms)]
+    if before is not None:
+        sql, params = f"{sql} AND rowid < %s", [*params, before]
+    rest = RawSQL(sql, params)
+    rows.extend(queryset.filter(pk__in=rest).order_by("-pk")[: limit - len(rows)])
+    return rows

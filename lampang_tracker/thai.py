@@ -24,6 +24,8 @@ from pythainlp.util import (
     thai_strftime,
 )
 
+from lampang_tracker import fulltext
+
 T = TypeVar("T")
 
 BE_OFFSET = 543
@@ -442,11 +444,16 @@ def query_words(query: str | None) -> list[str]:
     return plain_words(query)[:MAX_QUERY_WORDS]
 
 
+def search_needles(words: list[str]) -> list[str]:
+    """What the search column must hold for ``words``: a long word anywhere, a short
+    one with a space on each side (a word of its own)."""
+    return [word if len(word) >= PART_OF_WORD_MIN else f" {word} " for word in words]
+
+
 def search_condition(words: list[str], field: str = "search_text") -> Q:
     """Rows whose search column holds every word (as a word, or inside one if long enough)."""
     condition = Q()
-    for word in words:
-        needle = word if len(word) >= PART_OF_WORD_MIN else f" {word} "
+    for needle in search_needles(words):
         # search_contains: contains, read from the FTS5 index on SQLite (lampang_tracker.fulltext).
         condition &= Q(**{f"{field}__search_contains": needle})
     return condition
@@ -454,7 +461,57 @@ def search_condition(words: list[str], field: str = "search_text") -> Q:
 
 def search_matches(text: str, words: list[str]) -> bool:
     """:func:`search_condition` in Python, for a column value already in hand."""
-    return bool(words) and all((w if len(w) >= PART_OF_WORD_MIN else f" {w} ") in text for w in words)
+    return bool(words) and all(needle in text for needle in search_needles(words))
+
+
+def search_matches_parts(parts: Iterable[str | None], words: list[str]) -> bool:
+    """``search_matches(search_text(*parts), words)``, cutting the words with newmm
+    only when a short query word needs it. A long word is in the column exactly when
+    it is in the text as written (its second half: every newmm word lies inside one of
+    its words), and a short word must at least be there too."""
+    if not words:
+        return False
+    parts = list(parts)
+    plain = " ".join(word for part in parts for word in plain_words(part))
+    if not all(word in plain for word in words):
+        return False
+    if all(len(word) >= PART_OF_WORD_MIN for word in words):
+        return True
+    return search_matches(search_text(*parts), words)
+
+
+# Site search reads its hits rank by rank (rank_levels) for up to this many distinct
+# query words (2**2 combinations of whole words); a longer query is ranked at once
+# (each level of three common words costs the index more than ranking them all).
+MAX_LEVELLED_WORDS = 2
+
+
+def rank_levels(words: list[str], *, most: int = MAX_LEVELLED_WORDS) -> list[list[fulltext.Term]] | None:
+    """The rows :func:`search_condition` finds, split by their :func:`search_rank`,
+    highest rank first: each level a list of :class:`fulltext.Term` (one for each set
+    of words held whole that gives that rank). ``None`` for more than ``most``
+    distinct words.
+
+    For ``["ช้าง"]``: rank 1 holds `` ช้าง `` (a whole word), rank 0 holds ``ช้าง`` but
+    not `` ช้าง ``. A short word is only found whole, so it is in every level's set."""
+    weights: dict[str, int] = {}
+    for word in words:
+        weights[word] = weights.get(word, 0) + 1
+    distinct = list(weights)
+    if not distinct or len(distinct) > most:
+        return None
+    levels: dict[int, list[fulltext.Term]] = {}
+    for mask in range(2 ** len(distinct)):
+        held = [w for i, w in enumerate(distinct) if mask >> i & 1]
+        missing = [w for i, w in enumerate(distinct) if not mask >> i & 1]
+        if any(len(w) < PART_OF_WORD_MIN for w in missing):
+            continue  # a short word is found only as a whole word
+        term = fulltext.Term(
+            needles=tuple(f" {w} " for w in held) + tuple(missing),
+            excluded=tuple(f" {w} " for w in missing),
+        )
+        levels.setdefault(sum(weights[w] for w in held), []).append(term)
+    return [levels[rank] for rank in sorted(levels, reverse=True)]
 
 
 def search_rank(words: list[str], field: str = "search_text", *, weight: int = 1):

@@ -18,13 +18,15 @@ from django.utils.safestring import SafeString
 
 from agencies.models import Agency
 from directives.models import Directive, ProgressReport
-from lampang_tracker import thai
+from lampang_tracker import fulltext, thai
 from meetings.models import Letter
 from minutes.models import AgendaItem, AgendaSection
 
 from .highlight import highlight
 
 PER_KIND = 20
+# A query with fewer matches than this (in a kind) has them ranked at once.
+RANK_AT_ONCE = 200
 
 
 @dataclass
@@ -43,21 +45,52 @@ class Group:
     more: bool = False  # more than PER_KIND matched
 
 
-def _take(queryset) -> tuple[list, bool]:
-    rows = list(queryset[: PER_KIND + 1])
+def _take(queryset, words: list[str]) -> tuple[list, bool]:
+    """The first PER_KIND hits of ``queryset`` by rank, then newest; and whether there are more."""
+    rows = ranked(queryset.defer("search_text"), words, PER_KIND + 1)
     return rows[:PER_KIND], len(rows) > PER_KIND
 
 
-def _ranked(queryset, words: list[str]):
-    rank = thai.search_rank(words)
-    return queryset.filter(thai.search_condition(words)).annotate(rank=rank).order_by("-rank", "-pk")
+def ranked(queryset, words: list[str], limit: int) -> list:
+    """The first ``limit`` rows of ``queryset`` holding ``words``, by how many of them
+    they hold as whole words (thai.search_rank), then newest first.
+
+    Read rank by rank (thai.rank_levels), each level newest first from the index
+    (fulltext.newest), so a common word costs the rows shown rather than all of its
+    thousands of rows ranked and sorted; a query of many distinct words, ranked at once.
+
+    On SQLite a rare query's few matches (all found by one look at the index) are
+    ranked at once too. PostgreSQL reads a level in the primary key's order or from
+    its trigram index as it estimates the level's rows; for two words it takes them
+    to be independent, and a level it expects to be common but that two words
+    seldom share is read row by row to the end: there only a one-word query is read
+    by levels."""
+    everything = [fulltext.Term(tuple(thai.search_needles(words)))]
+    indexed = fulltext.indexed(queryset, everything) is not None
+    levels = thai.rank_levels(words, most=thai.MAX_LEVELLED_WORDS if indexed else 1)
+    if levels is not None and len(levels) > 1 and indexed:
+        ids = fulltext.newest_ids(queryset, everything, RANK_AT_ONCE)
+        if len(ids) < RANK_AT_ONCE:
+            queryset, levels = queryset.filter(pk__in=ids), None
+    if levels is None:
+        return list(
+            queryset.filter(thai.search_condition(words))
+            .annotate(rank=thai.search_rank(words))
+            .order_by("-rank", "-pk")[:limit]
+        )
+    rows: list = []
+    for terms in levels:
+        rows.extend(fulltext.newest(queryset, terms, limit - len(rows)))
+        if len(rows) >= limit:
+            break
+    return rows
 
 
 def directives(actor, words: list[str]) -> Group:
     qs = Directive.objects.active().source_active().select_related("meeting__series", "letter")
     if actor.is_agency:
         qs = qs.filter(assignments__agency=actor.agency)
-    rows, more = _take(_ranked(qs, words))
+    rows, more = _take(qs, words)
     return Group(
         "directives",
         "ข้อสั่งการ",
@@ -80,7 +113,7 @@ def reports(actor, words: list[str]) -> Group:
     )
     if actor.is_agency:
         qs = qs.filter(assignment__agency=actor.agency)
-    rows, more = _take(_ranked(qs, words))
+    rows, more = _take(qs, words)
     hits = []
     for r in rows:
         directive = r.assignment.directive
@@ -102,8 +135,8 @@ def minutes(actor, words: list[str]) -> Group:
     sections = AgendaSection.objects.filter(minutes__meeting__is_archived=False).select_related(
         "minutes__meeting__series"
     )
-    item_rows, more_items = _take(_ranked(items, words))
-    section_rows, more_sections = _take(_ranked(sections, words))
+    item_rows, more_items = _take(items, words)
+    section_rows, more_sections = _take(sections, words)
     more = more_items or more_sections or len(section_rows) + len(item_rows) > PER_KIND
     # Only the hits shown are highlighted (sections first, then items, PER_KIND in all).
     section_rows = section_rows[:PER_KIND]
@@ -133,7 +166,7 @@ def minutes(actor, words: list[str]) -> Group:
 
 
 def letters(actor, words: list[str]) -> Group:
-    rows, more = _take(_ranked(Letter.objects.active(), words))
+    rows, more = _take(Letter.objects.active(), words)
     return Group(
         "letters",
         "หนังสือสั่งการ",
@@ -160,8 +193,7 @@ def agencies(actor, words: list[str]) -> Group:
         qs = qs.none()
     hits = []
     for agency in qs.order_by(F("name").asc()):
-        text = thai.search_text(agency.name, agency.short_name, agency.head_position)
-        if thai.search_matches(text, words):
+        if thai.search_matches_parts((agency.name, agency.short_name, agency.head_position), words):
             hits.append(
                 Hit(
                     title=agency.name,

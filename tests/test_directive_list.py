@@ -8,6 +8,7 @@ import io
 from unittest import mock
 
 import openpyxl
+from django.db import connection
 from django_tables2.export import ExportMixin
 
 from directives import services
@@ -393,12 +394,14 @@ class DirectiveListQueryCountTests(SpreadMixin, TrackerTestCase):
         self.login(self.secretariat)
         query = {"agency": self.many[0].pk, "overdue": "false", "q": "ทดสอบ", "sort": "-due_date"}
         # One more than unfiltered: the agency choices are read to validate the filter;
-        # a searched page reads its matches' ids once (sorting ids, not whole rows), for
-        # its count and its page.
-        with self.assertNumQueries(13):
+        # a searched page on SQLite reads its matches' ids once (sorting ids, not whole
+        # rows), for its count and its page; on PostgreSQL it counts them, then reads
+        # the page's ids in the list's order (one more query, no sort of every match).
+        expected = 13 if connection.vendor == "sqlite" else 14
+        with self.assertNumQueries(expected):
             self.assertEqual(self.client.get(URL, query).status_code, 200)
         self.grow()
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(expected):
             self.assertEqual(self.client.get(URL, query).status_code, 200)
 
     def test_it_does_not_grow_queries_with_rows_on_export(self):
