@@ -153,7 +153,7 @@ class PlainSelect(forms.Select):
             for option in options:
                 html.append(
                     format_html(
-                        '\n  <option value="{}"{}>{}</option>',
+                        '\n  <option value="{}"{}>{}</option>\n',  # the include's file ends in a newline
                         "%s" % option["value"],  # noqa: UP031 - the template's stringformat:'s'
                         mark_safe(_attrs_html(option["attrs"])),  # noqa: S308 - escaped in _attrs_html
                         conditional_escape(option["label"]),
