@@ -8,9 +8,12 @@ import io
 from unittest import mock
 
 import openpyxl
+from django.db import connection
+from django.test import TransactionTestCase
+from django.test.utils import CaptureQueriesContext
 from django_tables2.export import ExportMixin
 
-from directives import services
+from directives import datacache, services
 from directives.models import Directive, DirectiveQuerySet, today
 from directives.views import DirectiveListView
 from lampang_tracker import thai
@@ -409,3 +412,53 @@ class DirectiveListQueryCountTests(SpreadMixin, TrackerTestCase):
         self.grow()
         with self.assertNumQueries(5):
             self.assertEqual(self.client.get(URL, {"_export": "csv"}).status_code, 200)
+
+
+class KeptListCountTests(TransactionTestCase):
+    """พบ … รายการ is kept between requests until the data changes (directives.datacache):
+    after a write it is counted again. Commits (TransactionTestCase): the token moves
+    only when a write commits."""
+
+    def setUp(self):
+        TrackerTestCase.setUpTestData.__func__(type(self))
+        datacache.bump()  # the flush between tests took the version row too
+
+    def count(self, user, url: str = URL) -> tuple[int, int]:
+        """The list's count, and how many COUNT queries the request made."""
+        self.client.force_login(user)
+        with CaptureQueriesContext(connection) as captured:
+            response = self.client.get(url)
+        counting = sum("COUNT(" in query["sql"].upper() and '"directives_' in query["sql"] for query in captured)
+        return response.context["table"].page.paginator.count, counting
+
+    def add(self, *agencies, number: str) -> Directive:
+        return services.directive_create(
+            meeting=self.meeting,
+            number=number,
+            text=f"ข้อ {number}",
+            parties=services.parties_from(agencies=agencies),
+            by=self.secretariat,
+        )
+
+    def test_it_counts_again_after_a_write(self):
+        total, counting = self.count(self.secretariat)
+        self.assertEqual(total, Directive.objects.active().count())
+        self.assertEqual(counting, 1)
+        self.assertEqual(self.count(self.secretariat), (total, 0))
+        self.add(self.agency_a, number="20")
+        self.assertEqual(self.count(self.secretariat), (total + 1, 1))
+
+    def test_it_keeps_each_filter_and_agency_apart(self):
+        shares = self.count(self.user_a)[0]
+        others = self.count(self.user_b)[0]
+        mine = self.count(self.secretariat, f"{URL}?agency={self.agency_a.pk}")[0]
+        self.assertEqual(mine, shares)
+        self.add(self.agency_a, number="21")
+        self.assertEqual(self.count(self.user_a), (shares + 1, 2))  # its shares, less the archived
+        self.assertEqual(self.count(self.user_a), (shares + 1, 0))
+        self.assertEqual(self.count(self.user_b)[0], others)
+        self.assertEqual(self.count(self.secretariat, f"{URL}?agency={self.agency_a.pk}")[0], mine + 1)
+        directive = Directive.objects.get(number="21")
+        self.assertEqual(self.count(self.secretariat, f"{URL}?status=closed")[0], 0)
+        services.directive_close(directive=directive, note="ยุติ", by=self.secretariat)
+        self.assertEqual(self.count(self.secretariat, f"{URL}?status=closed")[0], 1)
