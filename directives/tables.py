@@ -1,11 +1,15 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from lampang_tracker import thai
 from lampang_tracker.tables import PythonRowsMixin
 
 from .models import Directive, ResponsibleParty, Status, today
+
+# format_html() without arguments is deprecated (and warns on every call).
+OVERDUE_BADGE = mark_safe(' <span class="badge overdue">เกินกำหนด</span>')
 
 
 def LABEL(text: str) -> dict:  # noqa: N802 - reads as a constant in the column declarations
@@ -180,8 +184,7 @@ class DirectiveTable(PythonRowsMixin, tables.Table):
 
     def render_due_date(self, record):
         _, due, overdue = self._share(record)
-        badge = format_html(' <span class="badge overdue">เกินกำหนด</span>') if overdue else ""
-        return format_html("{}{}", thai.date_short(due), badge)
+        return format_html("{}{}", thai.date_short(due), OVERDUE_BADGE if overdue else "")
 
     def value_due_date(self, record):
         return thai.date_numeric(self._share(record)[1])

@@ -14,7 +14,7 @@ from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
@@ -54,7 +54,7 @@ from .forms import (
 )
 from .models import PROGRESS, Assignment, Directive, ProgressReport, Rollup, today, with_latest_reports
 from .numbering import next_free, next_top_level
-from .tables import DirectiveTable
+from .tables import OVERDUE_BADGE, DirectiveTable
 
 INBOX_BUCKET_SIZE = 30
 # The columns an inbox card shows (_inbox_card; tests/test_inbox.py counts the queries,
@@ -468,9 +468,6 @@ def inbox(request):
         cards = [_inbox_card(a, on=on, csrf=csrf) for a in first]
         buckets.append({"key": key, "title": title, "items": first, "cards": cards, "count": count, "more": more})
     return render(request, "directives/inbox.html", {"agency": agency, "buckets": buckets, "today": on})
-
-
-OVERDUE_BADGE = mark_safe(' <span class="badge overdue">เกินกำหนด</span>')
 
 
 def _inbox_card(a: Assignment, *, on: datetime.date, csrf: SafeString) -> SafeString:
