@@ -1,3 +1,5 @@
+import functools
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, Subquery
@@ -87,6 +89,10 @@ class DirectiveFilter(django_filters.FilterSet):
         # The agency choice is pointless for an agency user, who sees only their own.
         if actor is not None and actor.is_agency:
             del self.filters["agency"]
+        else:
+            # Read once, when first needed: the form's validation of a chosen agency
+            # and its select would each read and sort the agencies.
+            self.filters["agency"].extra["choices"] = functools.cache(agency_choices)
 
     @property
     def scope_agency(self) -> int | None:
