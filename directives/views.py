@@ -7,7 +7,7 @@ from csp.decorators import csp
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.backends.utils import csrf_input
@@ -52,7 +52,16 @@ from .forms import (
     bulk_proposals,
     bulk_with_more_rows,
 )
-from .models import PROGRESS, Assignment, Directive, ProgressReport, Rollup, today, with_latest_reports
+from .models import (
+    PROGRESS,
+    Assignment,
+    Directive,
+    ProgressReport,
+    ResponsibleParty,
+    Rollup,
+    today,
+    with_latest_reports,
+)
 from .numbering import next_free, next_top_level
 from .tables import OVERDUE_BADGE, DirectiveTable
 
@@ -137,7 +146,8 @@ class DirectiveListView(SingleTableMixin, ExportMixin, FilterView):
         return (
             directives_for_user(self.request)
             .select_related("meeting__series", "letter")
-            .prefetch_related("parties__agency", "parties__group")
+            # Each line with its agency or group in one query (not one query a level).
+            .prefetch_related(Prefetch("parties", ResponsibleParty.objects.select_related("agency", "group")))
             .newest_source_first()
             .paged_by_ids()
         )
