@@ -18,15 +18,16 @@ from django.utils.safestring import SafeString, mark_safe
 class PythonRowsMixin:
     """Each cell is the column's ``render_<name>(record)``, escaped as the template
     would; the column's default where its value is one of its ``empty_values`` (as
-    django-tables2 decides it). Columns' ``td`` attributes and the table's ``row_attrs``
-    must not be callables (they are read once per page, not per row), and no column
-    may ask for ``localize``."""
+    django-tables2 decides it). A column's ``td`` attributes are read once per page,
+    so they may not be callables (a row's attributes may); no column may ask for
+    ``localize``."""
 
     def body_html(self) -> SafeString:
         columns = []
         for bound in self.columns:
-            if bound.localize is not None:
-                raise ImproperlyConfigured(f"{type(self).__name__}.{bound.name}: localize is not supported")
+            cell_attrs = [attrs.get(key, {}) for attrs in (self.attrs, bound.column.attrs) for key in ("td", "cell")]
+            if bound.localize is not None or any(callable(value) for attrs in cell_attrs for value in attrs.values()):
+                raise ImproperlyConfigured(f"{type(self).__name__}.{bound.name}: localize or callable td attributes")
             render = getattr(self, f"render_{bound.name}")
             empty = bound.column.empty_values
             columns.append(

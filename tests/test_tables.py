@@ -82,12 +82,16 @@ class PythonRowsTests(SimpleTestCase):
         self.assertEqual(html.count("—"), 2)
         self.assertIn('<tr class="odd">', html)
 
-    def test_it_refuses_a_localized_column(self):
+    def test_it_refuses_what_it_cannot_write_once_per_column(self):
         class Localized(PythonSample):
             count = tables.Column(localize=True, empty_values=())
 
-        with self.assertRaises(ImproperlyConfigured):
-            Localized(ROWS).body_html()
+        class PerRow(PythonSample):
+            count = tables.Column(empty_values=(), attrs={"td": {"class": lambda record: record["name"]}})
+
+        for table in (Localized, PerRow):
+            with self.subTest(table=table.__name__), self.assertRaises(ImproperlyConfigured):
+                table(ROWS).body_html()
 
 
 class DirectiveRowsTests(TrackerTestCase):
