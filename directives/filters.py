@@ -1,10 +1,12 @@
+import functools
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, Subquery
 
 from agencies.models import Agency
 from lampang_tracker import limits, thai
-from lampang_tracker.forms import BoundedTextMixin, ThaiDateField, ThaiIntegerField
+from lampang_tracker.forms import BoundedTextMixin, PlainSelect, ThaiDateField, ThaiIntegerField
 from meetings.models import Letter, Meeting, MeetingSeries
 
 from .models import PROGRESS, Assignment, Directive, Status
@@ -34,12 +36,17 @@ class DirectiveFilter(django_filters.FilterSet):
         choices=[("meeting", "การประชุม"), ("letter", "หนังสือสั่งการ")],
         method="filter_source",
         empty_label="ทั้งหมด",
+        widget=PlainSelect,
     )
     letter_number = django_filters.CharFilter(
         label="หนังสือ ที่", method="filter_letter_number", help_text="เช่น มท ๐๘๑๐.๖/ว ๑๒๕๐๕ หรือบางส่วน"
     )
     series = django_filters.ModelChoiceFilter(
-        label="ชุดการประชุม", field_name="meeting__series", queryset=MeetingSeries.objects.all(), empty_label="ทั้งหมด"
+        label="ชุดการประชุม",
+        field_name="meeting__series",
+        queryset=MeetingSeries.objects.all(),
+        empty_label="ทั้งหมด",
+        widget=PlainSelect,
     )
     year = django_filters.NumberFilter(label="ปี พ.ศ.", field_name="meeting__year_be")
     meeting_number = django_filters.NumberFilter(label="ครั้งที่", field_name="meeting__number")
@@ -51,18 +58,22 @@ class DirectiveFilter(django_filters.FilterSet):
     # With an agency chosen (or for an agency user, always) the list is of that
     # agency's shares: its status and due date, and the filters below apply to them.
     agency = django_filters.ChoiceFilter(
-        label="หน่วยงาน", choices=agency_choices, empty_label="ทั้งหมด", method="filter_agency"
+        label="หน่วยงาน", choices=agency_choices, empty_label="ทั้งหมด", method="filter_agency", widget=PlainSelect
     )
     progress = django_filters.ChoiceFilter(
-        label="ความคืบหน้า", choices=list(PROGRESS.items()), empty_label="ทั้งหมด", method="filter_progress"
+        label="ความคืบหน้า",
+        choices=list(PROGRESS.items()),
+        empty_label="ทั้งหมด",
+        method="filter_progress",
+        widget=PlainSelect,
     )
     status = django_filters.ChoiceFilter(
-        label="สถานะ", choices=Status.choices, empty_label="ทั้งหมด", method="filter_status"
+        label="สถานะ", choices=Status.choices, empty_label="ทั้งหมด", method="filter_status", widget=PlainSelect
     )
     overdue = django_filters.BooleanFilter(
         label="เกินกำหนด",
         method="filter_overdue",
-        widget=forms.Select(choices=[("", "ทั้งหมด"), ("true", "เฉพาะที่เกินกำหนด"), ("false", "ไม่เกินกำหนด")]),
+        widget=PlainSelect(choices=[("", "ทั้งหมด"), ("true", "เฉพาะที่เกินกำหนด"), ("false", "ไม่เกินกำหนด")]),
     )
     due_from = ThaiDateFilter(label="กำหนดเสร็จตั้งแต่", field_name="due_date", lookup_expr="gte")
     due_to = ThaiDateFilter(label="กำหนดเสร็จถึง", field_name="due_date", lookup_expr="lte")
@@ -78,6 +89,10 @@ class DirectiveFilter(django_filters.FilterSet):
         # The agency choice is pointless for an agency user, who sees only their own.
         if actor is not None and actor.is_agency:
             del self.filters["agency"]
+        else:
+            # Read once, when first needed: the form's validation of a chosen agency
+            # and its select would each read and sort the agencies.
+            self.filters["agency"].extra["choices"] = functools.cache(agency_choices)
 
     @property
     def scope_agency(self) -> int | None:

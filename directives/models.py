@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 import uuid
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections, models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
@@ -18,6 +19,8 @@ from simple_history.models import HistoricalRecords
 from agencies.models import Agency, AgencyGroup
 from lampang_tracker import limits, thai
 from meetings.models import Letter, Meeting
+
+from . import datacache
 
 # ASCII digits only: Thai digits are turned into Arabic ones before the check, and
 # other scripts' digits ("١", "²" is not even a digit to int()) are refused.
@@ -124,6 +127,12 @@ class DirectiveQuerySet(models.QuerySet):
         if self.query.distinct or self.query.combinator or self.query.is_sliced:
             return None
         agency, _ = marked
+        return datacache.cached(
+            "agency_list_count", (agency.pk,), lambda: self._shares_less_archived(agency), using=self.db
+        )
+
+    @staticmethod
+    def _shares_less_archived(agency: Agency) -> int:
         shares = Assignment.objects.filter(agency=agency).count()
         # The archived few, from directive_archived_idx (its column needs a range for SQLite).
         archived = Directive.objects.filter(
@@ -163,7 +172,22 @@ class DirectiveQuerySet(models.QuerySet):
             return plain.count()
         clone = self.filter(ANY_STATE)
         clone._paged_by_ids = False
-        return clone.count()
+        return clone._kept_count()
+
+    def _kept_count(self) -> int:
+        """count(), kept until the data changes (datacache): a list's "พบ … รายการ" is
+        read again on every page and every sort of the same filters, and counting the
+        active directives is most of an unfiltered page's time. Keyed by the count's
+        SQL and parameters (so by the filters, the agency and the date they compare
+        with); every table a list filters on is one datacache watches."""
+        query = self.query.chain()
+        query.clear_ordering(force=True)  # one count for every sort of the list
+        try:
+            sql, params = query.get_compiler(self.db).as_sql()
+        except EmptyResultSet:  # a filter that matches nothing (.none(), an empty IN)
+            return 0
+        key = hashlib.blake2b(f"{sql}|{params!r}".encode(), digest_size=16).hexdigest()
+        return datacache.cached("list_count", (key,), super().count, using=self.db)
 
     def _clone(self):
         clone = super()._clone()

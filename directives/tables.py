@@ -1,10 +1,15 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from lampang_tracker import thai
+from lampang_tracker.tables import PythonRowsMixin
 
 from .models import Directive, ResponsibleParty, Status, today
+
+# format_html() without arguments is deprecated (and warns on every call).
+OVERDUE_BADGE = mark_safe(' <span class="badge overdue">เกินกำหนด</span>')
 
 
 def LABEL(text: str) -> dict:  # noqa: N802 - reads as a constant in the column declarations
@@ -45,7 +50,7 @@ def party_text(label: str, agency_id: int | None, agency_name: str | None, group
     return agency_name if agency_id is not None else group_name
 
 
-class DirectiveTable(tables.Table):
+class DirectiveTable(PythonRowsMixin, tables.Table):
     # The meeting or the letter the directive came from (sorted by the copies of its
     # date and ครั้งที่ on the directive, as the list's default order).
     source = tables.Column(
@@ -69,6 +74,7 @@ class DirectiveTable(tables.Table):
         fields = ("source", "number", "text", "parties", "due_date", "state")
         attrs = {"class": "table directives cards"}
         empty_text = "ไม่พบข้อสั่งการตามเงื่อนไขที่เลือก"
+        template_name = "includes/table_python_rows.html"
 
     # An export writes every row the filters keep (thousands): its cells are made here
     # from plain values (one query for the rows, one for their parties) rather than
@@ -144,8 +150,9 @@ class DirectiveTable(tables.Table):
         meeting = record.meeting
         return meeting_source_value(meeting.series.name, meeting.number, meeting.year_be)
 
-    def render_number(self, value):
-        return thai.thai_digits(value)
+    # Each render_* takes the record alone (PythonRowsMixin).
+    def render_number(self, record):
+        return thai.thai_digits(record.number)
 
     def render_text(self, record):
         url = reverse("directive_detail", args=[record.pk])
@@ -175,10 +182,9 @@ class DirectiveTable(tables.Table):
             return share_of(record.state, record.agency_status, record.agency_due_date, record.agency_is_open, today())
         return record.state, record.due_date, record.is_overdue()
 
-    def render_due_date(self, record, value):
+    def render_due_date(self, record):
         _, due, overdue = self._share(record)
-        badge = format_html(' <span class="badge overdue">เกินกำหนด</span>') if overdue else ""
-        return format_html("{}{}", thai.date_short(due), badge)
+        return format_html("{}{}", thai.date_short(due), OVERDUE_BADGE if overdue else "")
 
     def value_due_date(self, record):
         return thai.date_numeric(self._share(record)[1])

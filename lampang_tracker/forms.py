@@ -7,6 +7,8 @@ import datetime
 from django import forms
 from django.core import validators
 from django.core.exceptions import ValidationError
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from lampang_tracker import limits, thai
 
@@ -125,6 +127,42 @@ class ThaiIntegerField(forms.IntegerField):
         if isinstance(value, str):
             value = thai.arabic_digits(value).strip()
         return super().to_python(value)
+
+
+def _attrs_html(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html in Python: `` name="value"``, `` name`` for True,
+    nothing for False, in the dict's order."""
+    return "".join(
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, "%s" % value)  # noqa: UP031 - the template's stringformat:'s'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class PlainSelect(forms.Select):
+    """Django's select, its markup written in Python: the stock widget renders each
+    option through two template includes, which a list of a hundred agencies makes
+    the slowest part of a filter form. Same HTML as django/forms/widgets/select.html."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        html = [format_html('<select name="{}"', widget["name"]), _attrs_html(widget["attrs"]), ">"]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                html.append(format_html('\n  <optgroup label="{}">', group_name))
+            for option in options:
+                html.append(
+                    format_html(
+                        '\n  <option value="{}"{}>{}</option>\n',  # the include's file ends in a newline
+                        "%s" % option["value"],  # noqa: UP031 - the template's stringformat:'s'
+                        mark_safe(_attrs_html(option["attrs"])),  # noqa: S308 - escaped in _attrs_html
+                        conditional_escape(option["label"]),
+                    )
+                )
+            if group_name:
+                html.append("\n  </optgroup>")
+        html.append("\n</select>")
+        return mark_safe("".join(html))  # noqa: S308 - every part escaped above
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime
 from unittest import mock
 
+from django.utils.text import Truncator
+
 from directives import services
 from directives.models import Status, today
+from meetings.services import letter_create
 from tests.base import SpreadMixin, TrackerTestCase
 
 URL = "/inbox/"
@@ -83,6 +86,33 @@ class InboxTests(TrackerTestCase):
         self.assertEqual(bucket(response, "new"), [])
         self.assertEqual(bucket(response, "done"), [self.assignment_b])
 
+    def test_it_writes_each_card(self):
+        letter = letter_create(number="มท 0810.6/ว 123", date=today(), subject="เรื่องทดสอบ", by=self.secretariat)
+        long_text = "ขอให้ส่งรายงานผลการดำเนินงานประจำเดือน " * 10
+        share = services.directive_create(
+            letter=letter,
+            number="2",
+            heading="การรายงาน",
+            text=long_text,
+            parties=services.parties_from(agencies=[self.agency_a]),
+            by=self.secretariat,
+        ).assignments.get()
+        self.login(self.user_a)
+        response = self.client.get(URL)
+        self.assertContains(
+            response,
+            f'<p class="meta">{letter} · ข้อ ๒</p><h3><a href="/assignments/{share.pk}/"><u>การรายงาน</u> '
+            f"{Truncator(long_text).chars(140)}</a></h3>",
+        )
+        self.assertContains(
+            response,
+            f'<p class="meta">{self.meeting.series.name} ครั้งที่ {self.meeting.number_label} · ข้อ ๓</p>',
+        )
+        # The acknowledge button on the new items only; no due date reads ไม่ได้กำหนด.
+        self.assertContains(response, f'action="/assignments/{share.pk}/acknowledge/"')
+        self.assertNotContains(response, f'action="/assignments/{self.finished.pk}/acknowledge/"')
+        self.assertContains(response, "กำหนดเสร็จ ไม่ได้กำหนด")
+
     def test_it_refuses_the_secretariat_and_the_executive_with_403(self):
         for user in (self.secretariat, self.executive):
             with self.subTest(user=user.username):
@@ -112,13 +142,25 @@ class InboxQueryCountTests(SpreadMixin, TrackerTestCase):
 
     def test_it_does_not_grow_queries_with_rows(self):
         self.login(self.user_a)
-        with self.assertNumQueries(15):
+        with self.assertNumQueries(10):
             response = self.client.get(URL)
         self.assertGreater(sum(len(b["items"]) for b in response.context["buckets"]), 15)
         more = self.spread_agencies(4)
         self.spread_rows(agencies=self.many + more, directives=20, by=self.secretariat, always=self.agency_a)
-        with self.assertNumQueries(15):
+        with self.assertNumQueries(10):
             self.assertEqual(self.client.get(URL).status_code, 200)
+
+    def test_it_counts_only_the_buckets_that_fill_the_page(self):
+        self.login(self.user_a)
+        buckets = self.client.get(URL).context["buckets"]
+        full = [b for b in buckets if len(b["items"]) >= 2]
+        self.assertTrue(full)
+        # A bucket with fewer rows than the page is counted by them; a full one by a query.
+        with mock.patch("directives.views.INBOX_BUCKET_SIZE", 2), self.assertNumQueries(10 + len(full)):
+            response = self.client.get(URL)
+        self.assertEqual(
+            {b["key"]: b["count"] for b in response.context["buckets"]}, {b["key"]: b["count"] for b in buckets}
+        )
 
 
 class InboxBucketCapTests(TrackerTestCase):
