@@ -206,6 +206,9 @@ def pages() -> list[tuple[str, str, str]]:
         ("home secretariat (cold)", "bench_secretariat", "/"),
         ("home executive (cold)", "bench_executive", "/"),
         ("dashboard (cold)", "bench_executive", "/dashboard/"),
+        # The list's "พบ … รายการ" is kept the same way (DirectiveQuerySet._kept_count).
+        ("list unfiltered (cold)", "bench_secretariat", "/directives/"),
+        ("list search q (cold)", "bench_secretariat", f"/directives/?q={SEARCH_WORD}"),
         ("site search", "bench_secretariat", f"/search/?q={SEARCH_WORD}"),
         ("site search agency", "bench_agency", f"/search/?q={SEARCH_WORD}"),
         (f"csv {export_rows} rows", "bench_secretariat", f"/directives/?{export_filter}&_export=csv"),
