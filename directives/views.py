@@ -7,7 +7,7 @@ from csp.decorators import csp
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -179,10 +179,26 @@ class DirectiveListView(SingleTableMixin, ExportMixin, FilterView):
 directive_list = DirectiveListView.as_view()
 
 
+# The long texts of the rows the directive page reads with the directive (it shows
+# their numbers, dates and subjects only).
+PAGE_DEFERRED = (
+    "letter__body",
+    "letter__search_text",
+    "parent__text",
+    "parent__search_text",
+    "origin__item__body",
+    "origin__item__resolution",
+    "origin__item__search_text",
+)
+
+
 @require_GET
 def directive_detail(request, pk: int):
-    # The minutes item it came from (the page links to it) in the same query.
-    return _directive_page(request, get_directive_for_user(request, pk, related=("origin__item",)))
+    # The minutes item it came from (the page links to it) and whether it has
+    # sub-items (most have none: then the page does not ask for them) in the same query.
+    page = Directive.objects.annotate(has_children=Exists(Directive.objects.filter(parent=OuterRef("pk"))))
+    directive = get_directive_for_user(request, pk, related=("origin__item",), queryset=page.defer(*PAGE_DEFERRED))
+    return _directive_page(request, directive)
 
 
 def _directive_page(
@@ -194,7 +210,9 @@ def _directive_page(
     status: int = 200,
 ):
     actor = actor_for(request.user)
-    assignments = directive.assignments.select_related("agency")
+    # One directive's: in the agencies' order (the model's order starts with the
+    # directive, which would join its meeting and letter for nothing).
+    assignments = directive.assignments.select_related("agency").order_by("agency__print_order", "agency__name")
     parties = list(directive.parties.select_related("agency", "group"))
     is_group = any(p.group_id for p in parties)
     if actor.is_secretariat and is_group and not directive.is_closed:
@@ -226,7 +244,7 @@ def _directive_page(
         {
             "directive": directive,
             "parties": parties,
-            "children": directive.children.all(),
+            "children": directive.children.all() if getattr(directive, "has_children", True) else (),
             "assignments": assignments,
             "members": members,
             "rollup": rollup,
