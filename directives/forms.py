@@ -4,6 +4,7 @@ import re
 from dataclasses import replace
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.forms.utils import ErrorDict
 
 from agencies.models import Agency, AgencyGroup
@@ -16,7 +17,7 @@ from lampang_tracker.forms import (
     ThaiDateField,
     ThaiIntegerField,
 )
-from lampang_tracker.thai import arabic_digits, thai_digits
+from lampang_tracker.thai import arabic_digits, thai_digits, thai_sorted
 
 from .models import (
     AGENCY_STATUSES,
@@ -336,13 +337,17 @@ class NarrowGroupForm(BoundedTextMixin, forms.Form):
     )
 
     def __init__(self, *args, party, **kwargs):
-        chosen = [a.pk for a in party.chosen.all()]
         members = party.group.members.filter(is_active=True)
-        initial = {"members": chosen or [a.pk for a in members], "label": party.label}
-        super().__init__(*args, initial=initial, prefix=f"p{party.pk}", **kwargs)
+        # The members, each saying whether it is chosen and whether any agency is, in
+        # one query. Ticked: the chosen ones, or all of them when none is chosen.
+        chosen = ResponsibleParty.chosen.through.objects.filter(responsibleparty_id=party.pk)
+        rows = members.annotate(is_chosen=Exists(chosen.filter(agency_id=OuterRef("pk"))), any_chosen=Exists(chosen))
+        rows = thai_sorted(rows, key=lambda agency: agency.name)
+        ticked = [a.pk for a in rows if a.is_chosen or not a.any_chosen]
+        super().__init__(*args, initial={"members": ticked, "label": party.label}, prefix=f"p{party.pk}", **kwargs)
         self.party = party
         self.fields["members"].queryset = members
-        self.fields["members"].choices = [(a.pk, a.name) for a in members.thai_sorted()]
+        self.fields["members"].choices = [(a.pk, a.name) for a in rows]
 
 
 class CloseForm(BoundedTextMixin, forms.Form):

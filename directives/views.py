@@ -7,7 +7,7 @@ from csp.decorators import csp
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -215,9 +215,6 @@ def _directive_page(
     assignments = directive.assignments.select_related("agency").order_by("agency__print_order", "agency__name")
     parties = list(directive.parties.select_related("agency", "group"))
     is_group = any(p.group_id for p in parties)
-    if actor.is_secretariat and is_group and not directive.is_closed:
-        # The narrowing forms' chosen members (below), for the group lines only.
-        prefetch_related_objects([p for p in parties if p.group_id], "chosen")
     if actor.is_agency:
         assignments = assignments.filter(agency=actor.agency)
     assignments = with_latest_reports(list(assignments), LATEST_REPORTS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pypdf
 from django.core.management import call_command
@@ -138,6 +139,26 @@ class GroupRollupTests(TrackerTestCase):
         for user in (self.executive, self.user_a):
             self.login(user)
             self.assertIn(self.client.post(url, {f"{prefix}-members": chosen}).status_code, (403, 404))
+
+    def test_its_narrowing_form_ticks_every_member_until_some_are_chosen_then_those(self):
+        party = self.item.parties.get()
+        self.login(self.secretariat)
+
+        def ticked() -> set[int]:
+            (form,) = self.client.get(f"/directives/{self.item.pk}/").context["narrow_forms"]
+            boxes = re.findall(r'<input type="checkbox"[^>]* value="(\d+)"[^>]*?( checked)?>', str(form["members"]))
+            return {int(pk) for pk, checked in boxes if checked}
+
+        members = {a.pk for a in self.group.members.all()}
+        self.assertEqual(ticked(), members)
+        chosen = [a.pk for a in self.districts[:3]]
+        services.directive_narrow_group(
+            directive=self.item, party=party, members=self.districts[:3], label="", by=self.secretariat
+        )
+        self.assertEqual(ticked(), set(chosen))
+        # A chosen agency that has left the group is not offered; the others stay ticked.
+        self.group.members.remove(self.districts[0])
+        self.assertEqual(ticked(), set(chosen[1:]))
 
     def test_it_shows_each_agencys_own_status_and_due_date_when_filtered_by_agency(self):
         late = self.districts[4]
