@@ -12,6 +12,7 @@ from lampang_tracker import limits
 from lampang_tracker.conflicts import VersionedFormMixin
 from lampang_tracker.forms import (
     BoundedTextMixin,
+    CheckboxSelectMultiple,
     MultipleFileField,
     MultipleFileInput,
     ThaiDateField,
@@ -325,7 +326,7 @@ class NarrowGroupForm(BoundedTextMixin, forms.Form):
     members = forms.ModelMultipleChoiceField(
         label="เฉพาะหน่วยงาน",
         queryset=Agency.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxSelectMultiple,  # Django's, printed without its per-box includes
         required=False,
         help_text="เลือกทุกหน่วยงาน (หรือไม่เลือกเลย) เพื่อกลับไปมอบให้ทั้งกลุ่ม",
     )
