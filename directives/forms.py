@@ -4,7 +4,8 @@ import re
 from dataclasses import replace
 
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.forms.utils import ErrorDict
 
 from agencies.models import Agency, AgencyGroup
@@ -340,9 +341,15 @@ class NarrowGroupForm(BoundedTextMixin, forms.Form):
     def __init__(self, *args, party, **kwargs):
         members = party.group.members.filter(is_active=True)
         # The members, each saying whether it is chosen and whether any agency is, in
-        # one query. Ticked: the chosen ones, or all of them when none is chosen.
-        chosen = ResponsibleParty.chosen.through.objects.filter(responsibleparty_id=party.pk)
-        rows = members.annotate(is_chosen=Exists(chosen.filter(agency_id=OuterRef("pk"))), any_chosen=Exists(chosen))
+        # one query (its two subqueries written as SQL: the ORM's Exists() took longer
+        # to write than to run). Ticked: the chosen ones, or all of them when none is.
+        chosen = f"SELECT 1 FROM {ResponsibleParty.chosen.through._meta.db_table} chosen WHERE chosen.responsibleparty_id = %s"
+        rows = members.annotate(
+            is_chosen=RawSQL(
+                f"EXISTS ({chosen} AND chosen.agency_id = {Agency._meta.db_table}.id)", (party.pk,), BooleanField()
+            ),
+            any_chosen=RawSQL(f"EXISTS ({chosen})", (party.pk,), BooleanField()),
+        )
         rows = thai_sorted(rows, key=lambda agency: agency.name)
         ticked = [a.pk for a in rows if a.is_chosen or not a.any_chosen]
         super().__init__(*args, initial={"members": ticked, "label": party.label}, prefix=f"p{party.pk}", **kwargs)
