@@ -28,17 +28,15 @@ def get_directive_for_user(
     pk: int,
     *,
     write: bool = False,
-    related: tuple[str, ...] = (),
+    related: tuple[str, ...] = ("meeting__series", "letter", "parent", "strategy"),
     queryset: QuerySet[Directive] | None = None,
 ) -> Directive:
-    """``related``: more relations to read in the same query (select_related);
+    """``related``: the relations read in the same query (select_related);
     ``queryset``: the directives to read it from, with what a page adds (annotations,
     deferred columns)."""
     actor = actor_for(request.user)
     require_known_role(request)
-    directives = (Directive.objects.all() if queryset is None else queryset).select_related(
-        "meeting__series", "letter", "parent", "strategy", *related
-    )
+    directives = (Directive.objects.all() if queryset is None else queryset).select_related(*related)
     if actor.is_agency:
         # Whether it is the agency's, in the same query.
         mine = Assignment.objects.filter(directive=OuterRef("pk"), agency=actor.agency)

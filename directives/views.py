@@ -180,18 +180,18 @@ class DirectiveListView(SingleTableMixin, ExportMixin, FilterView):
 directive_list = DirectiveListView.as_view()
 
 
-# The long texts of the rows the directive page reads with the directive (it shows
-# their numbers, dates and subjects only).
-PAGE_DEFERRED = ("letter__body", "letter__search_text", "parent__text", "parent__search_text")
+# What the directive page reads with the directive: its meeting and strategy joined;
+# its parent's number in a subquery (below); its letter, when it has one, on its own.
+# Each table joined costs PostgreSQL more time to plan the query than to run it.
+PAGE_RELATED = ("meeting__series", "strategy")
 
 
 def _page_directives():
     """The directives as the directive page reads one: with whether it has sub-items
-    (most have none: then the page does not ask for them) and the minutes item it came
-    from (the page links to it), in the same query. The item is read in subqueries, not
-    joined: PostgreSQL plans a join of this many tables slower than it runs it. Written
-    as SQL: the ORM took longer to write these three subqueries (Exists, Subquery) than
-    the database to answer the whole query."""
+    (most have none: then the page does not ask for them), the minutes item it came
+    from (the page links to it) and its parent's number (the crumbs), in the same query.
+    Written as SQL: the ORM took longer to write these subqueries (Exists, Subquery)
+    than the database to answer the whole query."""
     directive = Directive._meta.db_table
     origin = Directive._meta.get_field("origin").related_model
     origins, items = origin._meta.db_table, origin._meta.get_field("item").related_model._meta.db_table
@@ -206,12 +206,17 @@ def _page_directives():
             (),
             CharField(),
         ),
-    ).defer(*PAGE_DEFERRED)
+        parent_number=RawSQL(
+            f"SELECT parent.number FROM {directive} parent WHERE parent.id = {directive}.parent_id", (), CharField()
+        ),
+    )
 
 
 @require_GET
 def directive_detail(request, pk: int):
-    return _directive_page(request, get_directive_for_user(request, pk, queryset=_page_directives()))
+    return _directive_page(
+        request, get_directive_for_user(request, pk, related=PAGE_RELATED, queryset=_page_directives())
+    )
 
 
 def _directive_page(
@@ -269,7 +274,7 @@ def _directive_page(
 @require_POST
 def directive_narrow_group(request, pk: int, party_pk: int):
     """เฉพาะหน่วยงานที่…: the secretariat keeps a group line's work with chosen members."""
-    directive = get_directive_for_user(request, pk, write=True, queryset=_page_directives())
+    directive = get_directive_for_user(request, pk, write=True, related=PAGE_RELATED, queryset=_page_directives())
     party = get_object_or_404(directive.parties.select_related("group"), pk=party_pk, group__isnull=False)
     form = NarrowGroupForm(request.POST, party=party)
     if form.is_valid():
@@ -418,7 +423,7 @@ def directive_edit(request, pk: int):
 
 @require_POST
 def directive_close(request, pk: int):
-    directive = get_directive_for_user(request, pk, write=True, queryset=_page_directives())
+    directive = get_directive_for_user(request, pk, write=True, related=PAGE_RELATED, queryset=_page_directives())
     form = CloseForm(request.POST)
     if form.is_valid():
         try:

@@ -147,6 +147,21 @@ class DirectiveDetailTests(TrackerTestCase):
         self.assertContains(response, "<div>-ทุกอำเภอ</div>", html=True)
         self.assertContains(response, "<div>-ส่วนราชการ/หน่วยงานที่เกี่ยวข้อง</div>", html=True)
 
+    def test_it_links_a_sub_item_to_its_parent_and_the_parent_to_its_sub_items(self):
+        child = services.directive_create(
+            meeting=self.meeting, number="2.1", text="ขอให้จัดกิจกรรมในโรงเรียน", parent=self.directive, by=self.secretariat
+        )
+        self.login(self.secretariat)
+        parent_page = self.client.get(self.url())
+        self.assertContains(parent_page, "<h2>ข้อย่อย</h2>")
+        self.assertContains(parent_page, f'<a href="/directives/{child.pk}/">๒.๑ ขอให้จัดกิจกรรมในโรงเรียน</a>')
+        self.assertContains(parent_page, f"?parent={self.directive.pk}")  # เพิ่มข้อย่อย
+        child_page = self.client.get(self.url(child))
+        self.assertContains(child_page, f' › <a href="/directives/{self.directive.pk}/">ข้อ ๒</a></p>')
+        self.assertNotContains(child_page, "<h2>ข้อย่อย</h2>")
+        self.assertNotContains(child_page, "?parent=")
+        self.assertNotContains(self.client.get(self.url(self.directive_b)), "<h2>ข้อย่อย</h2>")
+
     def test_it_refuses_post_with_405(self):
         self.login(self.secretariat)
         self.assertEqual(self.client.post(self.url()).status_code, 405)
