@@ -8,7 +8,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Count, Exists, OuterRef, Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
@@ -792,65 +792,116 @@ class ProgressReportQuerySet(models.QuerySet):
         return pending.count() - pending.filter(assignment_id__in=shares).count()
 
 
-# The newest reports of some assignments, numbered in each (ROW_NUMBER over the index
-# on assignment and date), with how many each has, their authors' names and whether
-# they have files. Written out rather than built with the ORM's Window().filter():
-# the page asks it on every view and the ORM took longer to write it than the
-# database to answer it. {fields}: the report's columns; {ids}: the assignments.
+# A directive's assignments (one agency's, or all) with their agencies, and the newest
+# reports of each, numbered in each assignment (ROW_NUMBER over the index on assignment
+# and date), with how many each has, their authors' names and whether they have files:
+# one row per shown report, or one for an assignment without. Written out rather than
+# built with the ORM (Window().filter() and select_related): the page asks it on every
+# view and the ORM took longer to write it than the database to answer it.
 LATEST_REPORTS_SQL = """
-SELECT {fields}, ranked.place, ranked.total,
+SELECT {share_columns}, {agency_columns}, {report_columns}, ranked.total,
        author.username, author.first_name, author.last_name,
        EXISTS (SELECT 1 FROM {files} file WHERE file.report_id = report.id) AS has_files
-FROM (
-    SELECT id,
-           ROW_NUMBER() OVER (PARTITION BY assignment_id ORDER BY created_at DESC, id DESC) AS place,
-           COUNT(*) OVER (PARTITION BY assignment_id) AS total
-    FROM {reports}
-    WHERE assignment_id IN ({ids})
-) ranked
-JOIN {reports} report ON report.id = ranked.id
-JOIN {users} author ON author.id = report.created_by_id
-WHERE ranked.place <= %s
-ORDER BY report.assignment_id, ranked.place
+FROM {shares} share
+JOIN {agencies} agency ON agency.id = share.agency_id
+LEFT JOIN (
+    SELECT numbered.id, numbered.assignment_id,
+           ROW_NUMBER() OVER (
+               PARTITION BY numbered.assignment_id ORDER BY numbered.created_at DESC, numbered.id DESC
+           ) AS place,
+           COUNT(*) OVER (PARTITION BY numbered.assignment_id) AS total
+    FROM {reports} numbered
+    JOIN {shares} of_share ON of_share.id = numbered.assignment_id
+    WHERE of_share.directive_id = %s{of_share_agency}
+) ranked ON ranked.assignment_id = share.id AND ranked.place <= %s
+LEFT JOIN {reports} report ON report.id = ranked.id
+LEFT JOIN {users} author ON author.id = report.created_by_id
+WHERE share.directive_id = %s{share_agency}
+ORDER BY agency.print_order, agency.name, share.id, ranked.place
 """
 
 
-def with_latest_reports(assignments: list[Assignment], count: int) -> list[Assignment]:
-    """Give each of ``assignments`` its number of reports (``report_count``) and its
-    ``count`` newest (``latest_reports``, newest first, with author and files), in
+class _Columns:
+    """A model's columns in a hand-written query, read back as the ORM reads them
+    (with the database's converters: SQLite hands dates back as text)."""
+
+    def __init__(self, model, alias: str, connection, *, leave_out: tuple[str, ...] = ()):
+        self.model, self.connection = model, connection
+        fields = [f for f in model._meta.concrete_fields if f.name not in leave_out]
+        self.names = [f.attname for f in fields]
+        self.sql = ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields)
+        self.converters = []
+        for field in fields:
+            column = field.get_col(alias)
+            self.converters.append(
+                (column, connection.ops.get_db_converters(column) + column.get_db_converters(connection))
+            )
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def load(self, values):
+        converted = []
+        for value, (column, converters) in zip(values, self.converters, strict=True):
+            for converter in converters:
+                value = converter(value, column, self.connection)
+            converted.append(value)
+        return self.model.from_db(self.connection.alias, self.names, converted)
+
+
+def assignments_with_latest_reports(
+    directive: Directive, count: int, *, agency: Agency | None = None
+) -> list[Assignment]:
+    """The assignments of ``directive`` (only ``agency``'s, given one) in the agencies'
+    order, each with its agency, its number of reports (``report_count``) and its
+    ``count`` newest (``latest_reports``, newest first, with author and files): in
     one query, and one more for the files when a shown report has some."""
-    for assignment in assignments:
-        assignment.report_count = 0
-        assignment.latest_reports = []
-    if not assignments:
-        return assignments
-    by_pk = {assignment.pk: assignment for assignment in assignments}
+    connection = connections[router.db_for_read(Assignment)]
     author_model = ProgressReport._meta.get_field("created_by").related_model
-    fields = [f for f in ProgressReport._meta.concrete_fields if f.name != "search_text"]
+    shares, agencies = _Columns(Assignment, "share", connection), _Columns(Agency, "agency", connection)
+    reports = _Columns(ProgressReport, "report", connection, leave_out=("search_text",))
     sql = LATEST_REPORTS_SQL.format(
-        fields=", ".join(f"report.{f.column}" for f in fields),
+        share_columns=shares.sql,
+        agency_columns=agencies.sql,
+        report_columns=reports.sql,
         files=Attachment._meta.db_table,
+        shares=Assignment._meta.db_table,
+        agencies=Agency._meta.db_table,
         reports=ProgressReport._meta.db_table,
         users=author_model._meta.db_table,
-        ids=", ".join(["%s"] * len(by_pk)),
+        of_share_agency=" AND of_share.agency_id = %s" if agency else "",
+        share_agency=" AND share.agency_id = %s" if agency else "",
     )
-    reports = ProgressReport.objects.raw(sql, [*by_pk, count])
+    mine = [agency.pk] if agency else []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [directive.pk, *mine, count, directive.pk, *mine])
+        rows = cursor.fetchall()
+    assignments: list[Assignment] = []
     with_files = []
     # As a prefetch leaves it (read, and empty): the template asks nothing more.
     no_files = Attachment.objects.none()
     no_files._result_cache, no_files._prefetch_done = [], True
-    for report in reports:
-        assignment = by_pk[report.assignment_id]
-        assignment.report_count = report.total
+    ends = (len(shares), len(shares) + len(agencies), len(shares) + len(agencies) + len(reports))
+    for row in rows:
+        if not assignments or assignments[-1].pk != row[0]:
+            assignment = shares.load(row[: ends[0]])
+            assignment.agency = agencies.load(row[ends[0] : ends[1]])
+            assignment.report_count, assignment.latest_reports = 0, []
+            assignments.append(assignment)
+        if row[ends[1]] is None:
+            continue  # an assignment without reports
+        total, username, first_name, last_name, has_files = row[ends[2] :]
+        report = reports.load(row[ends[1] : ends[2]])
+        assignment.report_count = total
         assignment.latest_reports.append(report)
         # The page's own rows: neither the assignment nor the author costs a query.
         report.assignment = assignment
         report.created_by = author_model.from_db(
-            reports.db,
-            ["id", "username", "first_name", "last_name"],  # the name the page shows
-            [report.created_by_id, report.username, report.first_name, report.last_name],
+            connection.alias,
+            ["id", "username", "first_name", "last_name"],
+            [report.created_by_id, username, first_name, last_name],
         )
-        if report.has_files:
+        if has_files:
             with_files.append(report)
         else:
             report._prefetched_objects_cache = {"attachments": no_files}

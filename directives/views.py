@@ -49,7 +49,7 @@ from .forms import (
     bulk_proposals,
     bulk_with_more_rows,
 )
-from .models import PROGRESS, Assignment, Directive, ProgressReport, Rollup, today, with_latest_reports
+from .models import PROGRESS, Assignment, Directive, ProgressReport, Rollup, assignments_with_latest_reports, today
 from .numbering import next_free, next_top_level
 from .tables import DirectiveTable
 
@@ -58,7 +58,7 @@ INBOX_BUCKET_SIZE = 30
 # The directive page shows each agency's latest reports; its whole history is on the
 # agency's own page (assignment_detail), linked under them as "ดูรายงานทั้งหมด". A
 # directive given to every agency can gather thousands of reports over the years: the
-# page reads the rows of at most this many per agency (models.with_latest_reports).
+# page reads the rows of at most this many per agency (models.assignments_with_latest_reports).
 LATEST_REPORTS = 3
 
 
@@ -228,14 +228,11 @@ def _directive_page(
     status: int = 200,
 ):
     actor = actor_for(request.user)
-    # One directive's: in the agencies' order (the model's order starts with the
-    # directive, which would join its meeting and letter for nothing).
-    assignments = directive.assignments.select_related("agency").order_by("agency__print_order", "agency__name")
     parties = list(directive.parties.select_related("agency", "group"))
     is_group = any(p.group_id for p in parties)
-    if actor.is_agency:
-        assignments = assignments.filter(agency=actor.agency)
-    assignments = with_latest_reports(list(assignments), LATEST_REPORTS)
+    assignments = assignments_with_latest_reports(
+        directive, LATEST_REPORTS, agency=actor.agency if actor.is_agency else None
+    )
     # A group item's roll-up, from its members' shares (all on the page).
     rollup = Rollup.of(assignments) if is_group and not actor.is_agency else None
     narrow_forms = []

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from agencies.models import Profile
+from agencies.models import Agency, Profile
 from directives import services
-from directives.models import Attachment, Directive, ProgressReport, Status, today
+from directives.models import Assignment, Attachment, Directive, ProgressReport, Status, today
 from directives.views import LATEST_REPORTS
 from lampang_tracker import thai
 from tests.base import SpreadMixin, TrackerTestCase, make_user
@@ -209,13 +209,14 @@ class DirectiveDetailQueryCountTests(SpreadMixin, TrackerTestCase):
 
     def test_it_does_not_grow_queries_with_rows_for_the_secretariat(self):
         self.login(self.secretariat)
-        # one is the group's narrowing form (its members, which are chosen); the reports
-        # are one (models.with_latest_reports: the latest of each, with their count and
-        # authors; their files are one more only when a shown report has some)
-        with self.assertNumQueries(10):
+        # one is the group's narrowing form (its members, which are chosen); the agencies'
+        # shares and reports are one (models.assignments_with_latest_reports: each share
+        # with its agency and its latest reports, their count and authors; their files
+        # are one more only when a shown report has some)
+        with self.assertNumQueries(9):
             self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
         self.grow()
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(9):
             self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
 
     def test_it_reads_no_narrowing_choices_for_a_directive_without_a_group(self):
@@ -223,25 +224,26 @@ class DirectiveDetailQueryCountTests(SpreadMixin, TrackerTestCase):
         # The page of test_it_does_not_grow_queries_with_rows_for_the_secretariat less
         # the group's one (its members) and the sub-items (it has none: the directive's
         # own row says so).
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(7):
             self.assertEqual(self.client.get(f"/directives/{self.directive.pk}/").status_code, 200)
         self.report_on(self.directive, by=self.user_a)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(7):
             self.assertEqual(self.client.get(f"/directives/{self.directive.pk}/").status_code, 200)
 
     def test_it_does_not_grow_queries_with_rows_for_an_agency_user(self):
         self.login(self.user_a)
         # The secretariat's page less the narrowing form's one; whether the agency has a
         # share is read with the directive.
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(8):
             self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
         self.grow()
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(8):
             self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
 
 
 class DirectiveDetailLatestReportsTests(TrackerTestCase):
-    """models.with_latest_reports: each agency's newest reports, read in one query."""
+    """models.assignments_with_latest_reports: each agency's share and newest reports,
+    read in one query."""
 
     @classmethod
     def setUpTestData(cls):
@@ -296,6 +298,32 @@ class DirectiveDetailLatestReportsTests(TrackerTestCase):
         self.assertEqual([r.pk for r in cards[self.mine.pk].latest_reports], [tied[0].pk, tied[4].pk, tied[3].pk])
         self.assertEqual(cards[self.silent.pk].latest_reports, [])
         self.assertEqual(cards[self.silent.pk].report_count, 0)
+
+    def test_it_reads_every_column_of_the_shares_agencies_and_reports_as_the_orm_does(self):
+        Assignment.objects.filter(pk=self.mine.pk).update(
+            acknowledged_at=timezone.now(), acknowledged_by=self.user_a, due_date=today(), is_open=False
+        )
+        ProgressReport.objects.filter(pk=self.reports[self.theirs.pk][-1].pk).update(
+            percent=40, review="accepted", reviewed_at=timezone.now(), reviewed_by=self.secretariat
+        )
+        self.login(self.secretariat)
+        cards = self.cards(self.client.get(f"/directives/{self.shared.pk}/"))
+        self.assertEqual(
+            [a.agency.print_order for a in cards.values()], sorted(a.agency.print_order for a in cards.values())
+        )
+
+        def same(loaded, model, leave_out=()):
+            fresh = model.objects.get(pk=loaded.pk)
+            for field in model._meta.concrete_fields:
+                if field.name not in leave_out:
+                    self.assertEqual(getattr(loaded, field.attname), getattr(fresh, field.attname), field.name)
+
+        for card in cards.values():
+            same(card, Assignment)
+            same(card.agency, Agency)
+            for report in card.latest_reports:
+                same(report, ProgressReport, leave_out=("search_text",))
+                self.assertEqual(report.created_by.get_full_name(), "สมศรี ใจดี")
 
     def test_it_shows_the_authors_name_and_the_texts_of_the_shown_reports_only(self):
         self.login(self.secretariat)
