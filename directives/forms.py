@@ -4,8 +4,6 @@ import re
 from dataclasses import replace
 
 from django import forms
-from django.db.models import BooleanField
-from django.db.models.expressions import RawSQL
 from django.forms.utils import ErrorDict
 
 from agencies.models import Agency, AgencyGroup
@@ -29,6 +27,7 @@ from .models import (
     ResponsibleParty,
     Status,
     Strategy,
+    group_members_of,
     paragraph_error,
 )
 from .numbering import next_free, next_top_level
@@ -341,16 +340,8 @@ class NarrowGroupForm(BoundedTextMixin, forms.Form):
     def __init__(self, *args, party, **kwargs):
         members = party.group.members.filter(is_active=True)
         # The members, each saying whether it is chosen and whether any agency is, in
-        # one query (its two subqueries written as SQL: the ORM's Exists() took longer
-        # to write than to run). Ticked: the chosen ones, or all of them when none is.
-        chosen = f"SELECT 1 FROM {ResponsibleParty.chosen.through._meta.db_table} chosen WHERE chosen.responsibleparty_id = %s"
-        rows = members.annotate(
-            is_chosen=RawSQL(
-                f"EXISTS ({chosen} AND chosen.agency_id = {Agency._meta.db_table}.id)", (party.pk,), BooleanField()
-            ),
-            any_chosen=RawSQL(f"EXISTS ({chosen})", (party.pk,), BooleanField()),
-        )
-        rows = thai_sorted(rows, key=lambda agency: agency.name)
+        # one query. Ticked: the chosen ones, or all of them when none is.
+        rows = thai_sorted(group_members_of(party), key=lambda agency: agency.name)
         ticked = [a.pk for a in rows if a.is_chosen or not a.any_chosen]
         super().__init__(*args, initial={"members": ticked, "label": party.label}, prefix=f"p{party.pk}", **kwargs)
         self.party = party

@@ -49,7 +49,16 @@ from .forms import (
     bulk_proposals,
     bulk_with_more_rows,
 )
-from .models import PROGRESS, Assignment, Directive, ProgressReport, Rollup, assignments_with_latest_reports, today
+from .models import (
+    PROGRESS,
+    Assignment,
+    Directive,
+    ProgressReport,
+    Rollup,
+    assignments_with_latest_reports,
+    parties_of,
+    today,
+)
 from .numbering import next_free, next_top_level
 from .tables import DirectiveTable
 
@@ -228,7 +237,7 @@ def _directive_page(
     status: int = 200,
 ):
     actor = actor_for(request.user)
-    parties = list(directive.parties.select_related("agency", "group"))
+    parties = parties_of(directive)
     is_group = any(p.group_id for p in parties)
     assignments = assignments_with_latest_reports(
         directive, LATEST_REPORTS, agency=actor.agency if actor.is_agency else None

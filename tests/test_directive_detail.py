@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, Profile
 from directives import services
-from directives.models import Assignment, Attachment, Directive, ProgressReport, Status, today
+from directives.models import Assignment, Attachment, Directive, ProgressReport, ResponsibleParty, Status, today
 from directives.views import LATEST_REPORTS
 from lampang_tracker import thai
 from tests.base import SpreadMixin, TrackerTestCase, make_user
@@ -362,6 +362,34 @@ class DirectiveDetailLatestReportsTests(TrackerTestCase):
         self.assertEqual(list(self.cards(response)), [self.mine.pk])
         for report in self.reports[self.theirs.pk]:
             self.assertNotContains(response, report.text)
+
+
+class DirectiveDetailPartiesTests(TrackerTestCase):
+    def test_it_reads_the_parties_with_their_agencies_and_groups_as_the_orm_does(self):
+        directive = services.directive_create(
+            meeting=self.meeting,
+            number="6",
+            text="ขอให้ร่วมกันดำเนินการ",
+            parties=services.parties_from(
+                agencies=[self.agency_b, self.agency_a], groups=[self.group], free_text=["หน่วยงานที่เกี่ยวข้อง"]
+            ),
+            by=self.secretariat,
+        )
+        expected = list(directive.parties.select_related("agency", "group"))
+        self.login(self.secretariat)
+        response = self.client.get(f"/directives/{directive.pk}/")
+        parties = response.context["parties"]
+        self.assertEqual(parties, expected)
+        self.assertEqual([p.text for p in parties], [p.text for p in expected])
+        for party, orm in zip(parties, expected, strict=True):
+            for field in ResponsibleParty._meta.concrete_fields:
+                self.assertEqual(getattr(party, field.attname), getattr(orm, field.attname), field.name)
+            self.assertEqual(party.agency, orm.agency)
+            self.assertEqual(party.group, orm.group)
+            if party.agency:
+                self.assertEqual(party.agency.name, orm.agency.name)
+        self.assertContains(response, "<div>หน่วยงานที่เกี่ยวข้อง</div>")
+        self.assertContains(response, f"<div>{self.group.name}</div>")
 
 
 class DirectiveCloseTests(TrackerTestCase):

@@ -14,6 +14,7 @@ from django.test import TestCase, override_settings
 from agencies.models import Agency, AgencyGroup, Profile
 from directives import documents, services
 from directives.models import Assignment, Rollup, Status, today
+from lampang_tracker.thai import thai_sorted
 from meetings.models import Meeting
 from tests.base import FAST_HASHER, TempMediaMixin, TrackerTestCase, make_user
 from tests.test_pdf_documents import captured
@@ -159,6 +160,13 @@ class GroupRollupTests(TrackerTestCase):
         # A chosen agency that has left the group is not offered; the others stay ticked.
         self.group.members.remove(self.districts[0])
         self.assertEqual(ticked(), set(chosen[1:]))
+        # Nor is an agency no longer in use; the members come in Thai dictionary order.
+        Agency.objects.filter(pk=self.districts[4].pk).update(is_active=False)
+        (form,) = self.client.get(f"/directives/{self.item.pk}/").context["narrow_forms"]
+        offered = [name for _, name in form.fields["members"].choices]
+        active = self.group.members.filter(is_active=True)
+        self.assertEqual(offered, [a.name for a in thai_sorted(active, key=lambda a: a.name)])
+        self.assertNotIn(self.districts[4].name, offered)
 
     def test_it_shows_each_agencys_own_status_and_due_date_when_filtered_by_agency(self):
         late = self.districts[4]
