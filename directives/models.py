@@ -823,7 +823,16 @@ ORDER BY agency.print_order, agency.name, share.id, ranked.place
 
 class _Columns:
     """A model's columns in a hand-written query, read back as the ORM reads them
-    (with the database's converters: SQLite hands dates back as text)."""
+    (with the database's converters: SQLite hands dates back as text). Made once per
+    connection, model and alias (``_Columns.of``), as Django keeps its models' meta."""
+
+    @classmethod
+    def of(cls, model, alias: str, connection, *, leave_out: tuple[str, ...] = ()) -> _Columns:
+        made = connection.__dict__.setdefault("_written_out_columns", {})
+        key = (model, alias, leave_out)
+        if key not in made:
+            made[key] = cls(model, alias, connection, leave_out=leave_out)
+        return made[key]
 
     def __init__(self, model, alias: str, connection, *, leave_out: tuple[str, ...] = ()):
         self.model, self.connection = model, connection
@@ -865,8 +874,8 @@ def parties_of(directive: Directive) -> list[ResponsibleParty]:
     page, which asks it on every view (the ORM took longer to write the query than the
     database to answer it)."""
     connection = connections[router.db_for_read(ResponsibleParty)]
-    parties = _Columns(ResponsibleParty, "party", connection)
-    agencies, groups = _Columns(Agency, "agency", connection), _Columns(AgencyGroup, "grp", connection)
+    parties = _Columns.of(ResponsibleParty, "party", connection)
+    agencies, groups = _Columns.of(Agency, "agency", connection), _Columns.of(AgencyGroup, "grp", connection)
     sql = PARTIES_SQL.format(
         party_columns=parties.sql,
         agency_columns=agencies.sql,
@@ -906,7 +915,7 @@ def group_members_of(party: ResponsibleParty) -> list[Agency]:
     chosen (``is_chosen``) and whether any agency is (``any_chosen``), in one query
     written out for the directive page's narrowing form."""
     connection = connections[router.db_for_read(Agency)]
-    agencies = _Columns(Agency, "agency", connection)
+    agencies = _Columns.of(Agency, "agency", connection)
     chosen = ResponsibleParty.chosen.through._meta
     members = AgencyGroup.members.through._meta
     sql = GROUP_MEMBERS_SQL.format(
@@ -939,8 +948,8 @@ def assignments_with_latest_reports(
     one query, and one more for the files when a shown report has some."""
     connection = connections[router.db_for_read(Assignment)]
     author_model = ProgressReport._meta.get_field("created_by").related_model
-    shares, agencies = _Columns(Assignment, "share", connection), _Columns(Agency, "agency", connection)
-    reports = _Columns(ProgressReport, "report", connection, leave_out=("search_text",))
+    shares, agencies = _Columns.of(Assignment, "share", connection), _Columns.of(Agency, "agency", connection)
+    reports = _Columns.of(ProgressReport, "report", connection, leave_out=("search_text",))
     sql = LATEST_REPORTS_SQL.format(
         share_columns=shares.sql,
         agency_columns=agencies.sql,
