@@ -339,9 +339,11 @@ class NarrowGroupForm(BoundedTextMixin, forms.Form):
 
     def __init__(self, *args, party, **kwargs):
         members = party.group.members.filter(is_active=True)
-        # The members, each saying whether it is chosen and whether any agency is, in
-        # one query. Ticked: the chosen ones, or all of them when none is.
-        rows = thai_sorted(group_members_of(party), key=lambda agency: agency.name)
+        # The members, each saying whether it is chosen and whether any agency is: read
+        # with the party (models.parties_of), or now in one query. Ticked: the chosen
+        # ones, or all of them when none is.
+        found = party.group_members if hasattr(party, "group_members") else group_members_of(party)
+        rows = thai_sorted(found, key=lambda agency: agency.name)
         ticked = [a.pk for a in rows if a.is_chosen or not a.any_chosen]
         super().__init__(*args, initial={"members": ticked, "label": party.label}, prefix=f"p{party.pk}", **kwargs)
         self.party = party

@@ -859,23 +859,50 @@ class _Columns:
 
 
 PARTIES_SQL = """
-SELECT {party_columns}, {agency_columns}, {group_columns}
+SELECT {party_columns}, {agency_columns}, {group_columns}{member_columns}
 FROM {parties} party
 LEFT JOIN {agencies} agency ON agency.id = party.agency_id
-LEFT JOIN {groups} grp ON grp.id = party.group_id
+LEFT JOIN {groups} grp ON grp.id = party.group_id{member_join}
 WHERE party.directive_id = %s
-ORDER BY party.position, party.id
+ORDER BY party.position, party.id{member_order}
 """
+# With the members: a group line's active members, each saying whether it is chosen
+# and whether any agency is (the narrowing form's boxes), one row per member.
+PARTY_MEMBERS_SQL = {
+    "columns": """, {member_columns},
+       EXISTS (SELECT 1 FROM {chosen} chosen WHERE chosen.{chosen_party} = party.id AND chosen.{chosen_agency} = m.id),
+       EXISTS (SELECT 1 FROM {chosen} chosen WHERE chosen.{chosen_party} = party.id)""",
+    "join": """
+LEFT JOIN (
+    SELECT member.{member_group} AS of_group, {member_columns}
+    FROM {members} member JOIN {agencies} m ON m.id = member.{member_agency}
+    WHERE m.is_active
+) m ON m.of_group = party.group_id""",
+    "order": ", m.print_order, m.name",
+}
 
 
-def parties_of(directive: Directive) -> list[ResponsibleParty]:
+def parties_of(directive: Directive, *, with_members: bool = False) -> list[ResponsibleParty]:
     """``directive.parties`` in their order, each with its agency or group: what
     ``parties.select_related("agency", "group")`` reads, written out for the directive
     page, which asks it on every view (the ORM took longer to write the query than the
-    database to answer it)."""
+    database to answer it). ``with_members``: each group line also gets its group's
+    active members (``group_members``, as ``group_members_of`` reads them)."""
     connection = connections[router.db_for_read(ResponsibleParty)]
     parties = _Columns.of(ResponsibleParty, "party", connection)
     agencies, groups = _Columns.of(Agency, "agency", connection), _Columns.of(AgencyGroup, "grp", connection)
+    members = _Columns.of(Agency, "m", connection)
+    chosen, member_rows = ResponsibleParty.chosen.through._meta, AgencyGroup.members.through._meta
+    names = {
+        "member_columns": members.sql,
+        "chosen": chosen.db_table,
+        "chosen_party": chosen.get_field("responsibleparty").column,
+        "chosen_agency": chosen.get_field("agency").column,
+        "members": member_rows.db_table,
+        "member_agency": member_rows.get_field("agency").column,
+        "member_group": member_rows.get_field("agencygroup").column,
+        "agencies": Agency._meta.db_table,
+    }
     sql = PARTIES_SQL.format(
         party_columns=parties.sql,
         agency_columns=agencies.sql,
@@ -883,18 +910,30 @@ def parties_of(directive: Directive) -> list[ResponsibleParty]:
         parties=ResponsibleParty._meta.db_table,
         agencies=Agency._meta.db_table,
         groups=AgencyGroup._meta.db_table,
+        **{
+            f"member_{part}": PARTY_MEMBERS_SQL[part].format(**names) if with_members else ""
+            for part in ("columns", "join", "order")
+        },
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [directive.pk])
         rows = cursor.fetchall()
-    found = []
-    ends = (len(parties), len(parties) + len(agencies))
+    found: list[ResponsibleParty] = []
+    ends = (len(parties), len(parties) + len(agencies), len(parties) + len(agencies) + len(groups))
     for row in rows:
-        party = parties.load(row[: ends[0]])
-        party.agency = agencies.load(row[ends[0] : ends[1]]) if party.agency_id else None
-        party.group = groups.load(row[ends[1] :]) if party.group_id else None
-        party.directive = directive
-        found.append(party)
+        if not found or found[-1].pk != row[0]:
+            party = parties.load(row[: ends[0]])
+            party.agency = agencies.load(row[ends[0] : ends[1]]) if party.agency_id else None
+            party.group = groups.load(row[ends[1] : ends[2]]) if party.group_id else None
+            party.directive = directive
+            if with_members:
+                party.group_members = []
+            found.append(party)
+        if with_members and row[ends[2]] is not None:
+            *values, is_chosen, any_chosen = row[ends[2] :]
+            member = members.load(values)
+            member.is_chosen, member.any_chosen = bool(is_chosen), bool(any_chosen)
+            party.group_members.append(member)
     return found
 
 

@@ -209,21 +209,21 @@ class DirectiveDetailQueryCountTests(SpreadMixin, TrackerTestCase):
 
     def test_it_does_not_grow_queries_with_rows_for_the_secretariat(self):
         self.login(self.secretariat)
-        # one is the group's narrowing form (its members, which are chosen); the agencies'
-        # shares and reports are one (models.assignments_with_latest_reports: each share
-        # with its agency and its latest reports, their count and authors; their files
-        # are one more only when a shown report has some)
-        with self.assertNumQueries(9):
+        # session, user, role, the directive, its parties (with the group's members for
+        # the narrowing form: models.parties_of), the agencies' shares and reports
+        # (models.assignments_with_latest_reports: each share with its agency and its
+        # latest reports, their count and authors; their files are one more only when a
+        # shown report has some), the unread count and the sub-items
+        with self.assertNumQueries(8):
             self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
         self.grow()
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(8):
             self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
 
     def test_it_reads_no_narrowing_choices_for_a_directive_without_a_group(self):
         self.login(self.secretariat)
         # The page of test_it_does_not_grow_queries_with_rows_for_the_secretariat less
-        # the group's one (its members) and the sub-items (it has none: the directive's
-        # own row says so).
+        # the sub-items (it has none: the directive's own row says so).
         with self.assertNumQueries(7):
             self.assertEqual(self.client.get(f"/directives/{self.directive.pk}/").status_code, 200)
         self.report_on(self.directive, by=self.user_a)
@@ -232,8 +232,8 @@ class DirectiveDetailQueryCountTests(SpreadMixin, TrackerTestCase):
 
     def test_it_does_not_grow_queries_with_rows_for_an_agency_user(self):
         self.login(self.user_a)
-        # The secretariat's page less the narrowing form's one; whether the agency has a
-        # share is read with the directive.
+        # The secretariat's reads (its parties without the group's members); whether the
+        # agency has a share is read with the directive.
         with self.assertNumQueries(8):
             self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
         self.grow()

@@ -168,6 +168,25 @@ class GroupRollupTests(TrackerTestCase):
         self.assertEqual(offered, [a.name for a in thai_sorted(active, key=lambda a: a.name)])
         self.assertNotIn(self.districts[4].name, offered)
 
+    def test_each_group_line_offers_its_own_groups_members(self):
+        others = AgencyGroup.objects.create(name="ทุกส่วนราชการทดสอบ")
+        others.members.add(self.agency_a, self.agency_b)
+        empty = AgencyGroup.objects.create(name="กลุ่มว่าง")
+        both = services.directive_create(
+            meeting=self.meeting,
+            number="8",
+            text="ขอให้ทุกกลุ่มรายงาน",
+            parties=services.parties_from(groups=[self.group, others, empty]),
+            by=self.secretariat,
+        )
+        self.login(self.secretariat)
+        forms = self.client.get(f"/directives/{both.pk}/").context["narrow_forms"]
+        self.assertEqual(
+            [{pk for pk, _ in form.fields["members"].choices} for form in forms],
+            [{a.pk for a in group.members.all()} for group in (self.group, others, empty)],
+        )
+        self.assertEqual([form.party.group for form in forms], [self.group, others, empty])
+
     def test_it_shows_each_agencys_own_status_and_due_date_when_filtered_by_agency(self):
         late = self.districts[4]
         own_due = today() + datetime.timedelta(days=40)
