@@ -799,25 +799,24 @@ class ProgressReportQuerySet(models.QuerySet):
 # built with the ORM (Window().filter() and select_related): the page asks it on every
 # view and the ORM took longer to write it than the database to answer it.
 LATEST_REPORTS_SQL = """
-SELECT {share_columns}, {agency_columns}, {report_columns}, ranked.total,
+SELECT {share_columns}, {agency_columns}, {report_columns}, report.total,
        author.username, author.first_name, author.last_name,
        EXISTS (SELECT 1 FROM {files} file WHERE file.report_id = report.id) AS has_files
 FROM {shares} share
 JOIN {agencies} agency ON agency.id = share.agency_id
 LEFT JOIN (
-    SELECT numbered.id, numbered.assignment_id,
+    SELECT {report_columns},
            ROW_NUMBER() OVER (
-               PARTITION BY numbered.assignment_id ORDER BY numbered.created_at DESC, numbered.id DESC
+               PARTITION BY report.assignment_id ORDER BY report.created_at DESC, report.id DESC
            ) AS place,
-           COUNT(*) OVER (PARTITION BY numbered.assignment_id) AS total
-    FROM {reports} numbered
-    JOIN {shares} of_share ON of_share.id = numbered.assignment_id
+           COUNT(*) OVER (PARTITION BY report.assignment_id) AS total
+    FROM {reports} report
+    JOIN {shares} of_share ON of_share.id = report.assignment_id
     WHERE of_share.directive_id = %s{of_share_agency}
-) ranked ON ranked.assignment_id = share.id AND ranked.place <= %s
-LEFT JOIN {reports} report ON report.id = ranked.id
+) report ON report.assignment_id = share.id AND report.place <= %s
 LEFT JOIN {users} author ON author.id = report.created_by_id
 WHERE share.directive_id = %s{share_agency}
-ORDER BY agency.print_order, agency.name, share.id, ranked.place
+ORDER BY agency.print_order, agency.name, share.id, report.place
 """
 
 
