@@ -4,6 +4,7 @@ is not revealed); a role that may read but not write gets PermissionDenied (403)
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -22,14 +23,26 @@ def directives_for_user(request):
     return Directive.objects.active()
 
 
-def get_directive_for_user(request, pk: int, *, write: bool = False, related: tuple[str, ...] = ()) -> Directive:
-    """``related``: more relations to read in the same query (select_related)."""
+def get_directive_for_user(
+    request,
+    pk: int,
+    *,
+    write: bool = False,
+    related: tuple[str, ...] = ("meeting__series", "letter", "parent", "strategy"),
+    queryset: QuerySet[Directive] | None = None,
+) -> Directive:
+    """``related``: the relations read in the same query (select_related);
+    ``queryset``: the directives to read it from, with what a page adds (annotations,
+    deferred columns)."""
     actor = actor_for(request.user)
     require_known_role(request)
-    directive = get_object_or_404(
-        Directive.objects.select_related("meeting__series", "letter", "parent", "strategy", *related), pk=pk
-    )
-    if actor.is_agency and not directive.assignments.filter(agency=actor.agency).exists():
+    directives = (Directive.objects.all() if queryset is None else queryset).select_related(*related)
+    if actor.is_agency:
+        # Whether it is the agency's, in the same query.
+        mine = Assignment.objects.filter(directive=OuterRef("pk"), agency=actor.agency)
+        directives = directives.annotate(assigned_to_actor=Exists(mine))
+    directive = get_object_or_404(directives, pk=pk)
+    if actor.is_agency and not directive.assigned_to_actor:
         raise Http404("ไม่พบข้อสั่งการ")
     if write:
         require_secretariat(request)

@@ -11,12 +11,13 @@ from lampang_tracker import limits
 from lampang_tracker.conflicts import VersionedFormMixin
 from lampang_tracker.forms import (
     BoundedTextMixin,
+    CheckboxSelectMultiple,
     MultipleFileField,
     MultipleFileInput,
     ThaiDateField,
     ThaiIntegerField,
 )
-from lampang_tracker.thai import arabic_digits, thai_digits
+from lampang_tracker.thai import arabic_digits, thai_digits, thai_sorted
 
 from .models import (
     AGENCY_STATUSES,
@@ -26,6 +27,7 @@ from .models import (
     ResponsibleParty,
     Status,
     Strategy,
+    group_members_of,
     paragraph_error,
 )
 from .numbering import next_free, next_top_level
@@ -324,7 +326,7 @@ class NarrowGroupForm(BoundedTextMixin, forms.Form):
     members = forms.ModelMultipleChoiceField(
         label="เฉพาะหน่วยงาน",
         queryset=Agency.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxSelectMultiple,  # Django's, printed without its per-box includes
         required=False,
         help_text="เลือกทุกหน่วยงาน (หรือไม่เลือกเลย) เพื่อกลับไปมอบให้ทั้งกลุ่ม",
     )
@@ -336,13 +338,17 @@ class NarrowGroupForm(BoundedTextMixin, forms.Form):
     )
 
     def __init__(self, *args, party, **kwargs):
-        chosen = [a.pk for a in party.chosen.all()]
         members = party.group.members.filter(is_active=True)
-        initial = {"members": chosen or [a.pk for a in members], "label": party.label}
-        super().__init__(*args, initial=initial, prefix=f"p{party.pk}", **kwargs)
+        # The members, each saying whether it is chosen and whether any agency is: read
+        # with the party (models.parties_of), or now in one query. Ticked: the chosen
+        # ones, or all of them when none is.
+        found = party.group_members if hasattr(party, "group_members") else group_members_of(party)
+        rows = thai_sorted(found, key=lambda agency: agency.name)
+        ticked = [a.pk for a in rows if a.is_chosen or not a.any_chosen]
+        super().__init__(*args, initial={"members": ticked, "label": party.label}, prefix=f"p{party.pk}", **kwargs)
         self.party = party
         self.fields["members"].queryset = members
-        self.fields["members"].choices = [(a.pk, a.name) for a in members.thai_sorted()]
+        self.fields["members"].choices = [(a.pk, a.name) for a in rows]
 
 
 class CloseForm(BoundedTextMixin, forms.Form):

@@ -9,8 +9,8 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ValidationError
-from django.db import connections, models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connections, models, router
+from django.db.models import Count, Exists, OuterRef, Q, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -864,30 +864,248 @@ class ProgressReportQuerySet(models.QuerySet):
         return pending.count() - pending.filter(assignment_id__in=shares).count()
 
 
-def with_latest_reports(assignments: list[Assignment], count: int) -> list[Assignment]:
-    """Give each of ``assignments`` its number of reports (``report_count``) and its
-    ``count`` newest (``latest_reports``, newest first, with author and files), in at
-    most three queries: the ids of all their reports (from the index on assignment and
-    date), then the rows of the few shown and their files."""
-    counts: dict[int, int] = {}
-    latest: dict[int, list[int]] = {}
-    ids = (
-        ProgressReport.objects.filter(assignment__in=[a.pk for a in assignments])
-        .order_by("assignment_id", "-created_at", "-id")
-        .values_list("assignment_id", "id")
+# A directive's assignments (one agency's, or all) with their agencies, and the newest
+# reports of each, numbered in each assignment (ROW_NUMBER over the index on assignment
+# and date), with how many each has, their authors' names and whether they have files:
+# one row per shown report, or one for an assignment without. Written out rather than
+# built with the ORM (Window().filter() and select_related): the page asks it on every
+# view and the ORM took longer to write it than the database to answer it.
+LATEST_REPORTS_SQL = """
+SELECT {share_columns}, {agency_columns}, {report_columns}, report.total,
+       author.username, author.first_name, author.last_name,
+       EXISTS (SELECT 1 FROM {files} file WHERE file.report_id = report.id) AS has_files
+FROM {shares} share
+JOIN {agencies} agency ON agency.id = share.agency_id
+LEFT JOIN (
+    SELECT {report_columns},
+           ROW_NUMBER() OVER (
+               PARTITION BY report.assignment_id ORDER BY report.created_at DESC, report.id DESC
+           ) AS place,
+           COUNT(*) OVER (PARTITION BY report.assignment_id) AS total
+    FROM {reports} report
+    JOIN {shares} of_share ON of_share.id = report.assignment_id
+    WHERE of_share.directive_id = %s{of_share_agency}
+) report ON report.assignment_id = share.id AND report.place <= %s
+LEFT JOIN {users} author ON author.id = report.created_by_id
+WHERE share.directive_id = %s{share_agency}
+ORDER BY agency.print_order, agency.name, share.id, report.place
+"""
+
+
+class _Columns:
+    """A model's columns in a hand-written query, read back as the ORM reads them
+    (with the database's converters: SQLite hands dates back as text). Made once per
+    connection, model and alias (``_Columns.of``), as Django keeps its models' meta."""
+
+    @classmethod
+    def of(cls, model, alias: str, connection, *, leave_out: tuple[str, ...] = ()) -> _Columns:
+        made = connection.__dict__.setdefault("_written_out_columns", {})
+        key = (model, alias, leave_out)
+        if key not in made:
+            made[key] = cls(model, alias, connection, leave_out=leave_out)
+        return made[key]
+
+    def __init__(self, model, alias: str, connection, *, leave_out: tuple[str, ...] = ()):
+        self.model, self.connection = model, connection
+        fields = [f for f in model._meta.concrete_fields if f.name not in leave_out]
+        self.names = [f.attname for f in fields]
+        self.sql = ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields)
+        self.converters = []
+        for field in fields:
+            column = field.get_col(alias)
+            self.converters.append(
+                (column, connection.ops.get_db_converters(column) + column.get_db_converters(connection))
+            )
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def load(self, values):
+        converted = []
+        for value, (column, converters) in zip(values, self.converters, strict=True):
+            for converter in converters:
+                value = converter(value, column, self.connection)
+            converted.append(value)
+        return self.model.from_db(self.connection.alias, self.names, converted)
+
+
+PARTIES_SQL = """
+SELECT {party_columns}, {agency_columns}, {group_columns}{member_columns}
+FROM {parties} party
+LEFT JOIN {agencies} agency ON agency.id = party.agency_id
+LEFT JOIN {groups} grp ON grp.id = party.group_id{member_join}
+WHERE party.directive_id = %s
+ORDER BY party.position, party.id{member_order}
+"""
+# With the members: a group line's active members, each saying whether it is chosen
+# and whether any agency is (the narrowing form's boxes), one row per member.
+PARTY_MEMBERS_SQL = {
+    "columns": """, {member_columns},
+       EXISTS (SELECT 1 FROM {chosen} chosen WHERE chosen.{chosen_party} = party.id AND chosen.{chosen_agency} = m.id),
+       EXISTS (SELECT 1 FROM {chosen} chosen WHERE chosen.{chosen_party} = party.id)""",
+    "join": """
+LEFT JOIN (
+    SELECT member.{member_group} AS of_group, {member_columns}
+    FROM {members} member JOIN {agencies} m ON m.id = member.{member_agency}
+    WHERE m.is_active
+) m ON m.of_group = party.group_id""",
+    "order": ", m.print_order, m.name",
+}
+
+
+def parties_of(directive: Directive, *, with_members: bool = False) -> list[ResponsibleParty]:
+    """``directive.parties`` in their order, each with its agency or group: what
+    ``parties.select_related("agency", "group")`` reads, written out for the directive
+    page, which asks it on every view (the ORM took longer to write the query than the
+    database to answer it). ``with_members``: each group line also gets its group's
+    active members (``group_members``, as ``group_members_of`` reads them)."""
+    connection = connections[router.db_for_read(ResponsibleParty)]
+    parties = _Columns.of(ResponsibleParty, "party", connection)
+    agencies, groups = _Columns.of(Agency, "agency", connection), _Columns.of(AgencyGroup, "grp", connection)
+    members = _Columns.of(Agency, "m", connection)
+    chosen, member_rows = ResponsibleParty.chosen.through._meta, AgencyGroup.members.through._meta
+    names = {
+        "member_columns": members.sql,
+        "chosen": chosen.db_table,
+        "chosen_party": chosen.get_field("responsibleparty").column,
+        "chosen_agency": chosen.get_field("agency").column,
+        "members": member_rows.db_table,
+        "member_agency": member_rows.get_field("agency").column,
+        "member_group": member_rows.get_field("agencygroup").column,
+        "agencies": Agency._meta.db_table,
+    }
+    sql = PARTIES_SQL.format(
+        party_columns=parties.sql,
+        agency_columns=agencies.sql,
+        group_columns=groups.sql,
+        parties=ResponsibleParty._meta.db_table,
+        agencies=Agency._meta.db_table,
+        groups=AgencyGroup._meta.db_table,
+        **{
+            f"member_{part}": PARTY_MEMBERS_SQL[part].format(**names) if with_members else ""
+            for part in ("columns", "join", "order")
+        },
     )
-    for assignment_id, report_id in ids:
-        counts[assignment_id] = counts.get(assignment_id, 0) + 1
-        if counts[assignment_id] <= count:
-            latest.setdefault(assignment_id, []).append(report_id)
-    shown = [report_id for report_ids in latest.values() for report_id in report_ids]
-    reports = {}
-    if shown:
-        rows = ProgressReport.objects.defer("search_text").select_related("created_by").prefetch_related("attachments")
-        reports = {report.pk: report for report in rows.filter(pk__in=shown)}
-    for assignment in assignments:
-        assignment.report_count = counts.get(assignment.pk, 0)
-        assignment.latest_reports = [reports[pk] for pk in latest.get(assignment.pk, ())]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [directive.pk])
+        rows = cursor.fetchall()
+    found: list[ResponsibleParty] = []
+    ends = (len(parties), len(parties) + len(agencies), len(parties) + len(agencies) + len(groups))
+    for row in rows:
+        if not found or found[-1].pk != row[0]:
+            party = parties.load(row[: ends[0]])
+            party.agency = agencies.load(row[ends[0] : ends[1]]) if party.agency_id else None
+            party.group = groups.load(row[ends[1] : ends[2]]) if party.group_id else None
+            party.directive = directive
+            if with_members:
+                party.group_members = []
+            found.append(party)
+        if with_members and row[ends[2]] is not None:
+            *values, is_chosen, any_chosen = row[ends[2] :]
+            member = members.load(values)
+            member.is_chosen, member.any_chosen = bool(is_chosen), bool(any_chosen)
+            party.group_members.append(member)
+    return found
+
+
+GROUP_MEMBERS_SQL = """
+SELECT {agency_columns},
+       EXISTS (SELECT 1 FROM {chosen} chosen WHERE chosen.{chosen_party} = %s AND chosen.{chosen_agency} = agency.id),
+       EXISTS (SELECT 1 FROM {chosen} chosen WHERE chosen.{chosen_party} = %s)
+FROM {agencies} agency
+JOIN {members} member ON member.{member_agency} = agency.id
+WHERE member.{member_group} = %s AND agency.is_active
+ORDER BY agency.print_order, agency.name
+"""
+
+
+def group_members_of(party: ResponsibleParty) -> list[Agency]:
+    """The active members of ``party``'s group in their order (what
+    ``party.group.members.filter(is_active=True)`` reads), each saying whether it is
+    chosen (``is_chosen``) and whether any agency is (``any_chosen``), in one query
+    written out for the directive page's narrowing form."""
+    connection = connections[router.db_for_read(Agency)]
+    agencies = _Columns.of(Agency, "agency", connection)
+    chosen = ResponsibleParty.chosen.through._meta
+    members = AgencyGroup.members.through._meta
+    sql = GROUP_MEMBERS_SQL.format(
+        agency_columns=agencies.sql,
+        agencies=Agency._meta.db_table,
+        chosen=chosen.db_table,
+        chosen_party=chosen.get_field("responsibleparty").column,
+        chosen_agency=chosen.get_field("agency").column,
+        members=members.db_table,
+        member_agency=members.get_field("agency").column,
+        member_group=members.get_field("agencygroup").column,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [party.pk, party.pk, party.group_id])
+        rows = cursor.fetchall()
+    found = []
+    for *values, is_chosen, any_chosen in rows:
+        agency = agencies.load(values)
+        agency.is_chosen, agency.any_chosen = bool(is_chosen), bool(any_chosen)
+        found.append(agency)
+    return found
+
+
+def assignments_with_latest_reports(
+    directive: Directive, count: int, *, agency: Agency | None = None
+) -> list[Assignment]:
+    """The assignments of ``directive`` (only ``agency``'s, given one) in the agencies'
+    order, each with its agency, its number of reports (``report_count``) and its
+    ``count`` newest (``latest_reports``, newest first, with author and files): in
+    one query, and one more for the files when a shown report has some."""
+    connection = connections[router.db_for_read(Assignment)]
+    author_model = ProgressReport._meta.get_field("created_by").related_model
+    shares, agencies = _Columns.of(Assignment, "share", connection), _Columns.of(Agency, "agency", connection)
+    reports = _Columns.of(ProgressReport, "report", connection, leave_out=("search_text",))
+    sql = LATEST_REPORTS_SQL.format(
+        share_columns=shares.sql,
+        agency_columns=agencies.sql,
+        report_columns=reports.sql,
+        files=Attachment._meta.db_table,
+        shares=Assignment._meta.db_table,
+        agencies=Agency._meta.db_table,
+        reports=ProgressReport._meta.db_table,
+        users=author_model._meta.db_table,
+        of_share_agency=" AND of_share.agency_id = %s" if agency else "",
+        share_agency=" AND share.agency_id = %s" if agency else "",
+    )
+    mine = [agency.pk] if agency else []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [directive.pk, *mine, count, directive.pk, *mine])
+        rows = cursor.fetchall()
+    assignments: list[Assignment] = []
+    with_files = []
+    # As a prefetch leaves it (read, and empty): the template asks nothing more.
+    no_files = Attachment.objects.none()
+    no_files._result_cache, no_files._prefetch_done = [], True
+    ends = (len(shares), len(shares) + len(agencies), len(shares) + len(agencies) + len(reports))
+    for row in rows:
+        if not assignments or assignments[-1].pk != row[0]:
+            assignment = shares.load(row[: ends[0]])
+            assignment.agency = agencies.load(row[ends[0] : ends[1]])
+            assignment.report_count, assignment.latest_reports = 0, []
+            assignments.append(assignment)
+        if row[ends[1]] is None:
+            continue  # an assignment without reports
+        total, username, first_name, last_name, has_files = row[ends[2] :]
+        report = reports.load(row[ends[1] : ends[2]])
+        assignment.report_count = total
+        assignment.latest_reports.append(report)
+        # The page's own rows: neither the assignment nor the author costs a query.
+        report.assignment = assignment
+        report.created_by = author_model.from_db(
+            connection.alias,
+            ["id", "username", "first_name", "last_name"],
+            [report.created_by_id, username, first_name, last_name],
+        )
+        if has_files:
+            with_files.append(report)
+        else:
+            report._prefetched_objects_cache = {"attachments": no_files}
+    prefetch_related_objects(with_files, "attachments")
     return assignments
 
 

@@ -7,7 +7,8 @@ from csp.decorators import csp
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import BooleanField, CharField, IntegerField, Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.backends.utils import csrf_input
@@ -59,8 +60,9 @@ from .models import (
     ProgressReport,
     ResponsibleParty,
     Rollup,
+    assignments_with_latest_reports,
+    parties_of,
     today,
-    with_latest_reports,
 )
 from .numbering import next_free, next_top_level
 from .tables import OVERDUE_BADGE, DirectiveTable
@@ -78,7 +80,7 @@ INBOX_FIELDS = (
 # The directive page shows each agency's latest reports; its whole history is on the
 # agency's own page (assignment_detail), linked under them as "ดูรายงานทั้งหมด". A
 # directive given to every agency can gather thousands of reports over the years: the
-# page reads the rows of at most this many per agency (models.with_latest_reports).
+# page reads the rows of at most this many per agency (models.assignments_with_latest_reports).
 LATEST_REPORTS = 3
 
 
@@ -201,10 +203,43 @@ class DirectiveListView(SingleTableMixin, ExportMixin, FilterView):
 directive_list = DirectiveListView.as_view()
 
 
+# What the directive page reads with the directive: its meeting and strategy joined;
+# its parent's number in a subquery (below); its letter, when it has one, on its own.
+# Each table joined costs PostgreSQL more time to plan the query than to run it.
+PAGE_RELATED = ("meeting__series", "strategy")
+
+
+def _page_directives():
+    """The directives as the directive page reads one: with whether it has sub-items
+    (most have none: then the page does not ask for them), the minutes item it came
+    from (the page links to it) and its parent's number (the crumbs), in the same query.
+    Written as SQL: the ORM took longer to write these subqueries (Exists, Subquery)
+    than the database to answer the whole query."""
+    directive = Directive._meta.db_table
+    origin = Directive._meta.get_field("origin").related_model
+    origins, items = origin._meta.db_table, origin._meta.get_field("item").related_model._meta.db_table
+    of_this = f"origin.directive_id = {directive}.id"
+    return Directive.objects.annotate(
+        has_children=RawSQL(
+            f"EXISTS (SELECT 1 FROM {directive} child WHERE child.parent_id = {directive}.id)", (), BooleanField()
+        ),
+        origin_item_id=RawSQL(f"SELECT origin.item_id FROM {origins} origin WHERE {of_this}", (), IntegerField()),
+        origin_item_number=RawSQL(
+            f"SELECT item.number FROM {origins} origin JOIN {items} item ON item.id = origin.item_id WHERE {of_this}",
+            (),
+            CharField(),
+        ),
+        parent_number=RawSQL(
+            f"SELECT parent.number FROM {directive} parent WHERE parent.id = {directive}.parent_id", (), CharField()
+        ),
+    )
+
+
 @require_GET
 def directive_detail(request, pk: int):
-    # The minutes item it came from (the page links to it) in the same query.
-    return _directive_page(request, get_directive_for_user(request, pk, related=("origin__item",)))
+    return _directive_page(
+        request, get_directive_for_user(request, pk, related=PAGE_RELATED, queryset=_page_directives())
+    )
 
 
 def _directive_page(
@@ -216,19 +251,17 @@ def _directive_page(
     status: int = 200,
 ):
     actor = actor_for(request.user)
-    assignments = directive.assignments.select_related("agency")
-    parties = list(directive.parties.select_related("agency", "group"))
+    narrows = actor.is_secretariat and not directive.is_closed
+    # With a group line's members for its narrowing form (below), in the same query.
+    parties = parties_of(directive, with_members=narrows)
     is_group = any(p.group_id for p in parties)
-    if actor.is_secretariat and is_group and not directive.is_closed:
-        # The narrowing forms' chosen members (below), for the group lines only.
-        prefetch_related_objects([p for p in parties if p.group_id], "chosen")
-    if actor.is_agency:
-        assignments = assignments.filter(agency=actor.agency)
-    assignments = with_latest_reports(list(assignments), LATEST_REPORTS)
+    assignments = assignments_with_latest_reports(
+        directive, LATEST_REPORTS, agency=actor.agency if actor.is_agency else None
+    )
     # A group item's roll-up, from its members' shares (all on the page).
     rollup = Rollup.of(assignments) if is_group and not actor.is_agency else None
     narrow_forms = []
-    if actor.is_secretariat and not directive.is_closed:
+    if narrows:
         narrow_forms = [
             narrow_form if narrow_form is not None and narrow_form.party.pk == p.pk else NarrowGroupForm(party=p)
             for p in parties
@@ -248,7 +281,7 @@ def _directive_page(
         {
             "directive": directive,
             "parties": parties,
-            "children": directive.children.all(),
+            "children": directive.children.all() if directive.has_children else (),
             "assignments": assignments,
             "members": members,
             "rollup": rollup,
@@ -263,7 +296,7 @@ def _directive_page(
 @require_POST
 def directive_narrow_group(request, pk: int, party_pk: int):
     """เฉพาะหน่วยงานที่…: the secretariat keeps a group line's work with chosen members."""
-    directive = get_directive_for_user(request, pk, write=True)
+    directive = get_directive_for_user(request, pk, write=True, related=PAGE_RELATED, queryset=_page_directives())
     party = get_object_or_404(directive.parties.select_related("group"), pk=party_pk, group__isnull=False)
     form = NarrowGroupForm(request.POST, party=party)
     if form.is_valid():
@@ -412,7 +445,7 @@ def directive_edit(request, pk: int):
 
 @require_POST
 def directive_close(request, pk: int):
-    directive = get_directive_for_user(request, pk, write=True)
+    directive = get_directive_for_user(request, pk, write=True, related=PAGE_RELATED, queryset=_page_directives())
     form = CloseForm(request.POST)
     if form.is_valid():
         try:

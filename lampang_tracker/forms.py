@@ -179,6 +179,55 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Django's CheckboxSelectMultiple, written out in Python (same name: templates tell
+    widgets apart by it, as field.widget_type).
+
+    The same markup, byte for byte, as Django's widget templates (checkbox_select.html
+    and the three templates it includes for every box; tests.test_forms compares the
+    two), at a fraction of their cost: the directive page offers a group's agencies to
+    tick on every view.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        box_id, css = widget["attrs"].get("id"), widget["attrs"].get("class")
+        out = [format_html("<div{}{}>", _attr("id", box_id) if box_id else "", _attr("class", css) if css else "")]
+        for group, options, _ in widget["optgroups"]:
+            if group:
+                out.append(format_html("\n  <div><label>{}</label>", group))
+            for option in options:
+                out.append(format_html("<div>\n    {}</div>", _option(option)))
+            if group:
+                out.append("\n  </div>")
+        out.append("\n</div>")
+        return mark_safe("".join(out))
+
+
+def _attr(name: str, value) -> str:
+    return format_html(' {}="{}"', name, str(value))
+
+
+def _option(option: dict) -> str:
+    """input_option.html with input.html and attrs.html in it."""
+    attrs = "".join(
+        format_html(" {}", name) if value is True else _attr(name, value)
+        for name, value in option["attrs"].items()
+        if value is not False
+    )
+    box = format_html(
+        '<input type="{}" name="{}"{}{}>\n',
+        option["type"],
+        option["name"],
+        _attr("value", option["value"]) if option["value"] is not None else "",
+        mark_safe(attrs),
+    )
+    if not option["wrap_label"]:
+        return format_html("{}\n\n", box)
+    label_for = _attr("for", option["attrs"]["id"]) if option["attrs"].get("id") else ""
+    return format_html("<label{}>{} {}</label>\n\n", label_for, box, option["label"])
+
+
 def errors_to_form(form: forms.BaseForm, error: Exception) -> None:
     """Put a service's complaint next to the field it concerns, or on top of the form.
 

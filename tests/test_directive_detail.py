@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from agencies.models import Agency, Profile
 from directives import services
-from directives.models import Directive, ProgressReport, Status, today
+from directives.models import Assignment, Attachment, Directive, ProgressReport, ResponsibleParty, Status, today
 from directives.views import LATEST_REPORTS
 from lampang_tracker import thai
-from tests.base import SpreadMixin, TrackerTestCase
+from tests.base import SpreadMixin, TrackerTestCase, make_user
 
 
 class DirectiveDetailTests(TrackerTestCase):
@@ -142,6 +147,21 @@ class DirectiveDetailTests(TrackerTestCase):
         self.assertContains(response, "<div>-ทุกอำเภอ</div>", html=True)
         self.assertContains(response, "<div>-ส่วนราชการ/หน่วยงานที่เกี่ยวข้อง</div>", html=True)
 
+    def test_it_links_a_sub_item_to_its_parent_and_the_parent_to_its_sub_items(self):
+        child = services.directive_create(
+            meeting=self.meeting, number="2.1", text="ขอให้จัดกิจกรรมในโรงเรียน", parent=self.directive, by=self.secretariat
+        )
+        self.login(self.secretariat)
+        parent_page = self.client.get(self.url())
+        self.assertContains(parent_page, "<h2>ข้อย่อย</h2>")
+        self.assertContains(parent_page, f'<a href="/directives/{child.pk}/">๒.๑ ขอให้จัดกิจกรรมในโรงเรียน</a>')
+        self.assertContains(parent_page, f"?parent={self.directive.pk}")  # เพิ่มข้อย่อย
+        child_page = self.client.get(self.url(child))
+        self.assertContains(child_page, f' › <a href="/directives/{self.directive.pk}/">ข้อ ๒</a></p>')
+        self.assertNotContains(child_page, "<h2>ข้อย่อย</h2>")
+        self.assertNotContains(child_page, "?parent=")
+        self.assertNotContains(self.client.get(self.url(self.directive_b)), "<h2>ข้อย่อย</h2>")
+
     def test_it_refuses_post_with_405(self):
         self.login(self.secretariat)
         self.assertEqual(self.client.post(self.url()).status_code, 405)
@@ -189,32 +209,187 @@ class DirectiveDetailQueryCountTests(SpreadMixin, TrackerTestCase):
 
     def test_it_does_not_grow_queries_with_rows_for_the_secretariat(self):
         self.login(self.secretariat)
-        # two are the group's narrowing form (chosen members, all members); the reports
-        # are three: the ids of all (models.with_latest_reports), the rows of the
-        # latest, their files
-        with self.assertNumQueries(13):
+        # session, user, role, the directive, its parties (with the group's members for
+        # the narrowing form: models.parties_of), the agencies' shares and reports
+        # (models.assignments_with_latest_reports: each share with its agency and its
+        # latest reports, their count and authors; their files are one more only when a
+        # shown report has some), the unread count and the sub-items
+        with self.assertNumQueries(8):
             self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
         self.grow()
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(8):
             self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
 
     def test_it_reads_no_narrowing_choices_for_a_directive_without_a_group(self):
         self.login(self.secretariat)
         # The page of test_it_does_not_grow_queries_with_rows_for_the_secretariat less
-        # the group's two (chosen members, all members).
-        with self.assertNumQueries(11):
+        # the sub-items (it has none: the directive's own row says so).
+        with self.assertNumQueries(7):
             self.assertEqual(self.client.get(f"/directives/{self.directive.pk}/").status_code, 200)
         self.report_on(self.directive, by=self.user_a)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(7):
             self.assertEqual(self.client.get(f"/directives/{self.directive.pk}/").status_code, 200)
 
     def test_it_does_not_grow_queries_with_rows_for_an_agency_user(self):
         self.login(self.user_a)
-        with self.assertNumQueries(12):
+        # The secretariat's reads (its parties without the group's members); whether the
+        # agency has a share is read with the directive.
+        with self.assertNumQueries(8):
             self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
         self.grow()
-        with self.assertNumQueries(12):
+        with self.assertNumQueries(8):
             self.assertEqual(self.client.get(f"/directives/{self.wide.pk}/").status_code, 200)
+
+
+class DirectiveDetailLatestReportsTests(TrackerTestCase):
+    """models.assignments_with_latest_reports: each agency's share and newest reports,
+    read in one query."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.shared = services.directive_create(
+            meeting=cls.meeting,
+            number="4",
+            text="ขอให้ร่วมกันรายงาน",
+            parties=services.parties_from(agencies=[cls.agency_a, cls.agency_b, cls.district]),
+            by=cls.secretariat,
+        )
+        cls.mine = cls.shared.assignments.get(agency=cls.agency_a)
+        cls.theirs = cls.shared.assignments.get(agency=cls.agency_b)
+        cls.silent = cls.shared.assignments.get(agency=cls.district)
+        cls.author = make_user("reporter", Profile.Role.AGENCY, cls.agency_a)
+        cls.author.first_name, cls.author.last_name = "สมศรี", "ใจดี"
+        cls.author.save()
+        at = timezone.now() - datetime.timedelta(days=2)
+        cls.reports = {}
+        for assignment, count in ((cls.mine, LATEST_REPORTS + 2), (cls.theirs, 2)):
+            made = []
+            for n in range(count):
+                report = services.progress_report(
+                    assignment=assignment,
+                    text=f"{assignment.agency.short_name} ฉบับ {n}",
+                    status=Status.IN_PROGRESS,
+                    by=cls.author,
+                )
+                made.append(report)
+            cls.reports[assignment.pk] = made
+        # Agency A's, oldest first: two written in the same second (the later id is the
+        # newer), two in one later second, the first one last.
+        tied = cls.reports[cls.mine.pk]
+        for reports, when in (
+            ((1, 2), at),
+            ((3, 4), at + datetime.timedelta(minutes=30)),
+            ((0,), at + datetime.timedelta(hours=1)),
+        ):
+            ProgressReport.objects.filter(pk__in=[tied[n].pk for n in reports]).update(created_at=when)
+
+    def cards(self, response):
+        return {a.pk: a for a in response.context["assignments"]}
+
+    def test_it_gives_each_agency_its_newest_reports_and_count(self):
+        self.login(self.secretariat)
+        cards = self.cards(self.client.get(f"/directives/{self.shared.pk}/"))
+        for assignment in (self.mine, self.theirs, self.silent):
+            everything = ProgressReport.objects.filter(assignment=assignment).order_by("-created_at", "-id")
+            self.assertEqual(cards[assignment.pk].latest_reports, list(everything[:LATEST_REPORTS]))
+            self.assertEqual(cards[assignment.pk].report_count, everything.count())
+        tied = self.reports[self.mine.pk]
+        self.assertEqual([r.pk for r in cards[self.mine.pk].latest_reports], [tied[0].pk, tied[4].pk, tied[3].pk])
+        self.assertEqual(cards[self.silent.pk].latest_reports, [])
+        self.assertEqual(cards[self.silent.pk].report_count, 0)
+
+    def test_it_reads_every_column_of_the_shares_agencies_and_reports_as_the_orm_does(self):
+        Assignment.objects.filter(pk=self.mine.pk).update(
+            acknowledged_at=timezone.now(), acknowledged_by=self.user_a, due_date=today(), is_open=False
+        )
+        ProgressReport.objects.filter(pk=self.reports[self.theirs.pk][-1].pk).update(
+            percent=40, review="accepted", reviewed_at=timezone.now(), reviewed_by=self.secretariat
+        )
+        self.login(self.secretariat)
+        cards = self.cards(self.client.get(f"/directives/{self.shared.pk}/"))
+        self.assertEqual(
+            [a.agency.print_order for a in cards.values()], sorted(a.agency.print_order for a in cards.values())
+        )
+
+        def same(loaded, model, leave_out=()):
+            fresh = model.objects.get(pk=loaded.pk)
+            for field in model._meta.concrete_fields:
+                if field.name not in leave_out:
+                    self.assertEqual(getattr(loaded, field.attname), getattr(fresh, field.attname), field.name)
+
+        for card in cards.values():
+            same(card, Assignment)
+            same(card.agency, Agency)
+            for report in card.latest_reports:
+                same(report, ProgressReport, leave_out=("search_text",))
+                self.assertEqual(report.created_by.get_full_name(), "สมศรี ใจดี")
+
+    def test_it_shows_the_authors_name_and_the_texts_of_the_shown_reports_only(self):
+        self.login(self.secretariat)
+        response = self.client.get(f"/directives/{self.shared.pk}/")
+        self.assertContains(response, "สมศรี ใจดี")
+        tied = self.reports[self.mine.pk]
+        for n, shown in ((0, True), (1, False), (2, False), (3, True), (4, True)):
+            (self.assertContains if shown else self.assertNotContains)(response, f"{tied[n].text}</p>")
+        self.assertContains(response, f"ดูรายงานทั้งหมด ({thai.thai_digits(len(tied))} รายการ)")
+
+    def test_it_lists_the_files_of_the_shown_reports_with_one_more_query_only_when_there_are_some(self):
+        self.login(self.secretariat)
+        url = f"/directives/{self.shared.pk}/"
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as without:
+            self.client.get(url)
+        report = self.reports[self.theirs.pk][-1]
+        files = [
+            Attachment.objects.create(
+                report=report, file=f"reports/{name}", original_name=name, size=2048, content_type="application/pdf"
+            )
+            for name in ("ภาพกิจกรรม.pdf", "สรุปผล.pdf")
+        ]
+        with CaptureQueriesContext(connection) as with_files:
+            response = self.client.get(url)
+        self.assertEqual(len(with_files), len(without) + 1)
+        for attachment in files:
+            self.assertContains(response, f'<a href="/attachments/{attachment.pk}/">{attachment.original_name}</a>')
+        self.assertContains(response, "(2.0\xa0KB)")
+        shown = self.cards(response)[self.theirs.pk].latest_reports
+        self.assertEqual([list(r.attachments.all()) for r in shown], [files, []])
+
+    def test_it_shows_an_agency_user_only_its_own_reports(self):
+        self.login(self.author)
+        response = self.client.get(f"/directives/{self.shared.pk}/")
+        self.assertEqual(list(self.cards(response)), [self.mine.pk])
+        for report in self.reports[self.theirs.pk]:
+            self.assertNotContains(response, report.text)
+
+
+class DirectiveDetailPartiesTests(TrackerTestCase):
+    def test_it_reads_the_parties_with_their_agencies_and_groups_as_the_orm_does(self):
+        directive = services.directive_create(
+            meeting=self.meeting,
+            number="6",
+            text="ขอให้ร่วมกันดำเนินการ",
+            parties=services.parties_from(
+                agencies=[self.agency_b, self.agency_a], groups=[self.group], free_text=["หน่วยงานที่เกี่ยวข้อง"]
+            ),
+            by=self.secretariat,
+        )
+        expected = list(directive.parties.select_related("agency", "group"))
+        self.login(self.secretariat)
+        response = self.client.get(f"/directives/{directive.pk}/")
+        parties = response.context["parties"]
+        self.assertEqual(parties, expected)
+        self.assertEqual([p.text for p in parties], [p.text for p in expected])
+        for party, orm in zip(parties, expected, strict=True):
+            for field in ResponsibleParty._meta.concrete_fields:
+                self.assertEqual(getattr(party, field.attname), getattr(orm, field.attname), field.name)
+            self.assertEqual(party.agency, orm.agency)
+            self.assertEqual(party.group, orm.group)
+            if party.agency:
+                self.assertEqual(party.agency.name, orm.agency.name)
+        self.assertContains(response, "<div>หน่วยงานที่เกี่ยวข้อง</div>")
+        self.assertContains(response, f"<div>{self.group.name}</div>")
 
 
 class DirectiveCloseTests(TrackerTestCase):

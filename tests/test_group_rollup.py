@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pypdf
 from django.core.management import call_command
@@ -13,6 +14,7 @@ from django.test import TestCase, override_settings
 from agencies.models import Agency, AgencyGroup, Profile
 from directives import documents, services
 from directives.models import Assignment, Rollup, Status, today
+from lampang_tracker.thai import thai_sorted
 from meetings.models import Meeting
 from tests.base import FAST_HASHER, TempMediaMixin, TrackerTestCase, make_user
 from tests.test_pdf_documents import captured
@@ -138,6 +140,52 @@ class GroupRollupTests(TrackerTestCase):
         for user in (self.executive, self.user_a):
             self.login(user)
             self.assertIn(self.client.post(url, {f"{prefix}-members": chosen}).status_code, (403, 404))
+
+    def test_its_narrowing_form_ticks_every_member_until_some_are_chosen_then_those(self):
+        party = self.item.parties.get()
+        self.login(self.secretariat)
+
+        def ticked() -> set[int]:
+            (form,) = self.client.get(f"/directives/{self.item.pk}/").context["narrow_forms"]
+            boxes = re.findall(r'<input type="checkbox"[^>]* value="(\d+)"[^>]*?( checked)?>', str(form["members"]))
+            return {int(pk) for pk, checked in boxes if checked}
+
+        members = {a.pk for a in self.group.members.all()}
+        self.assertEqual(ticked(), members)
+        chosen = [a.pk for a in self.districts[:3]]
+        services.directive_narrow_group(
+            directive=self.item, party=party, members=self.districts[:3], label="", by=self.secretariat
+        )
+        self.assertEqual(ticked(), set(chosen))
+        # A chosen agency that has left the group is not offered; the others stay ticked.
+        self.group.members.remove(self.districts[0])
+        self.assertEqual(ticked(), set(chosen[1:]))
+        # Nor is an agency no longer in use; the members come in Thai dictionary order.
+        Agency.objects.filter(pk=self.districts[4].pk).update(is_active=False)
+        (form,) = self.client.get(f"/directives/{self.item.pk}/").context["narrow_forms"]
+        offered = [name for _, name in form.fields["members"].choices]
+        active = self.group.members.filter(is_active=True)
+        self.assertEqual(offered, [a.name for a in thai_sorted(active, key=lambda a: a.name)])
+        self.assertNotIn(self.districts[4].name, offered)
+
+    def test_each_group_line_offers_its_own_groups_members(self):
+        others = AgencyGroup.objects.create(name="ทุกส่วนราชการทดสอบ")
+        others.members.add(self.agency_a, self.agency_b)
+        empty = AgencyGroup.objects.create(name="กลุ่มว่าง")
+        both = services.directive_create(
+            meeting=self.meeting,
+            number="8",
+            text="ขอให้ทุกกลุ่มรายงาน",
+            parties=services.parties_from(groups=[self.group, others, empty]),
+            by=self.secretariat,
+        )
+        self.login(self.secretariat)
+        forms = self.client.get(f"/directives/{both.pk}/").context["narrow_forms"]
+        self.assertEqual(
+            [{pk for pk, _ in form.fields["members"].choices} for form in forms],
+            [{a.pk for a in group.members.all()} for group in (self.group, others, empty)],
+        )
+        self.assertEqual([form.party.group for form in forms], [self.group, others, empty])
 
     def test_it_shows_each_agencys_own_status_and_due_date_when_filtered_by_agency(self):
         late = self.districts[4]
