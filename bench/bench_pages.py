@@ -172,11 +172,16 @@ def pages() -> list[tuple[str, str, str]]:
     admin = get_user_model().objects.filter(username="bench_admin").first()
     if admin is None:
         get_user_model().objects.create_superuser("bench_admin", password=None)
-    # A directive with many reports, and the meeting with the most directives.
+    # A directive with many reports, and the meeting with the most directives (ties:
+    # the first, so that both databases show the same one).
     directive_id = (
-        Directive.objects.annotate(n=Count("assignments__reports")).order_by("-n").values_list("pk", flat=True)[:1][0]
+        Directive.objects.annotate(n=Count("assignments__reports"))
+        .order_by("-n", "pk")
+        .values_list("pk", flat=True)[:1][0]
     )
-    meeting_id = Meeting.objects.annotate(n=Count("directives")).order_by("-n").values_list("pk", flat=True)[:1][0]
+    meeting_id = (
+        Meeting.objects.annotate(n=Count("directives")).order_by("-n", "pk").values_list("pk", flat=True)[:1][0]
+    )
     export_filter, export_rows = _export_range()
     agency_id = Profile.objects.get(user__username="bench_agency").agency_id
     # The least busy of the bench agencies: the same page with fewer rows must cost
