@@ -149,13 +149,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": envint("SQLITE_TIMEOUT", 20),
     }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool("PG_PREPARED_STATEMENTS", True):
-    # Parameters sent apart from the SQL and statements prepared once a connection has
-    # run them five times (psycopg): PostgreSQL then plans a page's queries once per
-    # connection (kept CONN_MAX_AGE seconds) instead of on every request; the directive
-    # page's few joined reads cost more to plan than to run. Behind PgBouncer in
-    # transaction pooling before 1.21 (no prepared statements) set it to 0.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TEST_RUNNER = "lampang_tracker.test_runner.TestRunner"

@@ -33,8 +33,6 @@ DEPLOY_ENV = (
     "STORAGE_OPTIONS",
     "STATIC_ROOT",
     "CSRF_TRUSTED_ORIGINS",
-    "DATABASE_URL",
-    "PG_PREPARED_STATEMENTS",
 )
 
 
@@ -94,20 +92,6 @@ class HttpsSettingsTests(SimpleTestCase):
         for bad in ("{bucket", '["a"]'):
             with self.assertRaisesMessage(ImproperlyConfigured, "STORAGE_OPTIONS must be a JSON object"):
                 settings_with(SECRET_KEY="x", STORAGE_BACKEND="storages.backends.s3.S3Storage", STORAGE_OPTIONS=bad)
-
-
-class DatabaseSettingsTests(SimpleTestCase):
-    PG = "postgres://lampang:secret@127.0.0.1:5432/lampang?sslmode=require"
-
-    def test_it_prepares_repeated_postgresql_statements_unless_told_not_to(self):
-        options = settings_with(SECRET_KEY="x", DATABASE_URL=self.PG)["DATABASES"]["default"]["OPTIONS"]
-        self.assertEqual(options, {"sslmode": "require", "server_side_binding": True, "prepare_threshold": 5})
-        options = settings_with(SECRET_KEY="x", DATABASE_URL=self.PG, PG_PREPARED_STATEMENTS="0")["DATABASES"][
-            "default"
-        ]["OPTIONS"]
-        self.assertEqual(options, {"sslmode": "require"})
-        sqlite = settings_with(SECRET_KEY="x", DATABASE_URL="sqlite:///db.sqlite3")["DATABASES"]["default"]
-        self.assertNotIn("server_side_binding", sqlite["OPTIONS"])
 
 
 class ProxyTests(TestCase):
