@@ -174,7 +174,7 @@ def archived_sources() -> tuple[list, list]:
     return meetings, letters
 
 
-def _parts(archived: tuple[list, list] | None = None) -> list[tuple]:
+def _parts(archived: tuple[list, list] | None = None, open_only: bool = False) -> list[tuple]:
     """counted_directives() as (rows, sign): every active directive, less those of the
     archived meetings and letters (``archived``: archived_sources(); none, usually) and
     less the heading-only rows of live sources.
@@ -185,12 +185,17 @@ def _parts(archived: tuple[list, list] | None = None) -> list[tuple]:
     ``directive_source_idx`` and ``directive_heading_only_idx``."""
     # is_archived IN (false): the same rows as active(), but an equality on the first
     # column of the indexes, which SQLite then reads (see the indexes).
+    # open_only: the rows in an open state alone, a range of directive_open_idx and of
+    # directive_heading_only_idx (on state first).
+    states = Q(state__in=OPEN_STATES) if open_only else ANY_STATE
     every = Directive.objects.filter(is_archived__in=[False])
+    if open_only:
+        every = every.filter(states)
     parts = [(every, 1)]
     meetings, letters = archived_sources() if archived is None else archived
     if meetings or letters:
         parts.append((every.filter(Q(meeting_id__in=meetings) | Q(letter_id__in=letters)), -1))
-    parts.append((_live().filter(ANY_STATE).filter(heading_only()), -1))
+    parts.append((_live().filter(states).filter(heading_only()), -1))
     return parts
 
 
@@ -213,11 +218,97 @@ def _numbers(total: int, done: int, overdue: int) -> dict:
     return {"total": total, "open": total - done, "overdue": overdue, "done": done}
 
 
-def counts_by_strategy_and_kind(on: datetime.date, archived: tuple[list, list] | None = None) -> dict:
+OPEN_STATES = [state for state in Status.values if state not in FINISHED]
+
+
+@dataclass
+class Passes:
+    """The counts the dashboard's strategies and sources are added up from (read_passes),
+    each part of _parts counted in two passes:
+
+    - ``states``: (strategy id, state) -> [directives, of them from letters, overdue,
+      overdue from letters]: every directive, grouped in the order of
+      ``directive_strategy_idx`` (overdue: open_due_date before today, which only the
+      open states' sums use);
+    - ``sources``: (meeting id, letter id) -> [open, overdue]: the directives in an open
+      state alone (a few thousand of 100 000), a range of ``directive_open_idx``.
+
+    ``exact`` is false when a state outside Status is counted: the open rows are then
+    not the complement of the finished ones, and the plain counts are used."""
+
+    states: dict
+    sources: dict
+    exact: bool
+
+
+def _add(sums: dict, key, values, sign: int = 1) -> None:
+    total = sums.get(key)
+    if total is None:
+        total = sums[key] = [0] * len(values)
+    for index, value in enumerate(values):
+        total[index] += sign * value
+
+
+def read_passes(on: datetime.date, archived: tuple[list, list] | None = None) -> Passes:
+    archived = archived_sources() if archived is None else archived
+    states: dict = {}
+    sources: dict = {}
+    late = Q(open_due_date__lt=on)
+    for queryset, sign in _parts(archived):
+        rows = (
+            queryset.values_list("strategy_id", "state")
+            .annotate(
+                n=Count("state"),
+                letters=Count("letter"),
+                late=Count("state", filter=late),
+                late_letters=Count("letter", filter=late),
+            )
+            .order_by()
+        )
+        for strategy_id, state, *values in rows:
+            _add(states, (strategy_id, state), values, sign)
+    for queryset, sign in _parts(archived, open_only=True):
+        # Per state too: grouped in the order of directive_open_idx (no sort).
+        rows = (
+            queryset.values_list("state", "meeting_id", "letter_id")
+            .annotate(n=Count("state"), late=Count("state", filter=late))
+            .order_by()
+        )
+        for _state, meeting_id, letter_id, *values in rows:
+            _add(sources, (meeting_id, letter_id), values, sign)
+    known = set(OPEN_STATES) | set(FINISHED)
+    exact = all(state in known for (_strategy, state), values in states.items() if values[0])
+    return Passes(states=states, sources=sources, exact=exact)
+
+
+def counts_by_strategy_and_kind(
+    on: datetime.date, archived: tuple[list, list] | None = None, passes: Passes | None = None
+) -> dict:
     """(strategy id (None: ไม่ระบุ), "meeting" or "letter") -> counted_directives()'
-    numbers (as state_counts), for the groups with any: one pass over
-    ``directive_strategy_idx`` counting every directive and, apart, those of letters
-    (a directive comes from a meeting or from a letter: the meetings' are the difference)."""
+    numbers (as state_counts), for the groups with any: every directive and those of
+    letters per strategy and state (a directive comes from a meeting or from a letter:
+    the meetings' are the difference), the overdue ones from the open rows (Passes)."""
+    passes = read_passes(on, archived) if passes is None else passes
+    if not passes.exact:
+        return _counts_by_strategy_and_kind_plain(on, archived)
+    sums: dict = {}  # strategy -> [total, done, overdue, letter total, letter done, letter overdue]
+    for (strategy_id, state), (n, letters, late, late_letters) in passes.states.items():
+        if state in FINISHED:
+            _add(sums, strategy_id, (n, n, 0, letters, letters, 0))
+        else:
+            _add(sums, strategy_id, (n, 0, late, letters, 0, late_letters))
+    result = {}
+    for strategy_id, row in sums.items():
+        letter = row[3:]
+        meeting = [row[index] - letter[index] for index in range(3)]
+        for kind, (total, done, overdue) in (("meeting", meeting), ("letter", letter)):
+            if total:
+                result[strategy_id, kind] = _numbers(total, done, overdue)
+    return result
+
+
+def _counts_by_strategy_and_kind_plain(on: datetime.date, archived: tuple[list, list] | None = None) -> dict:
+    """counts_by_strategy_and_kind with every number a filtered count (any state)."""
     from_letter = Q(meeting_id__isnull=True)
     sums: dict = {}
     for queryset, sign in _parts(archived):
@@ -239,12 +330,65 @@ def counts_by_strategy_and_kind(on: datetime.date, archived: tuple[list, list] |
 _SOURCE = ("meeting_id", "letter_id")
 
 
-def top_sources(on: datetime.date, archived: tuple[list, list] | None = None, count: int = SOURCE_ROWS) -> list[dict]:
+def _source_order(row: dict) -> tuple:
+    """Most overdue, then most open; meetings before letters, then by id."""
+    return (-row["overdue"], -row["open"], row["meeting_id"] is None, row["meeting_id"] or 0, row["letter_id"] or 0)
+
+
+def top_sources(
+    on: datetime.date,
+    archived: tuple[list, list] | None = None,
+    count: int = SOURCE_ROWS,
+    passes: Passes | None = None,
+) -> list[dict]:
     """The ``count`` meetings and letters with most overdue counted directives, then most
     open; meetings before letters, then by id; with their numbers (as state_counts).
 
-    The parts (_parts) are counted per source and added up, ordered and cut in one
-    query: a few rows leave the database, not one per source."""
+    Both keys of the order are counts of open rows: when ``count`` sources or more have
+    open directives, the open rows (Passes: a few thousand) order them all and the first
+    ``count`` are then counted in full; otherwise (the rest have no open directive and
+    follow in id order) every source is counted (_top_sources_plain)."""
+    passes = read_passes(on, archived) if passes is None else passes
+    ranked = [
+        {"meeting_id": meeting_id, "letter_id": letter_id, "open": n, "overdue": late}
+        for (meeting_id, letter_id), (n, late) in passes.sources.items()
+        if n
+    ]
+    if not passes.exact or len(ranked) < count:
+        return _top_sources_plain(on, archived, count)
+    ranked = sorted(ranked, key=_source_order)[:count]
+    meetings = [row["meeting_id"] for row in ranked if row["meeting_id"] is not None]
+    letters = [row["letter_id"] for row in ranked if row["meeting_id"] is None]
+    # The chosen sources' directives (a few hundred; none archived: a source with open
+    # counted directives is live), the heading-only rows left out row by row.
+    counted = Directive.objects.filter(is_archived__in=[False]).exclude(heading_only())
+    finished = Q(state__in=FINISHED)
+    numbers: dict = {}
+    # Each a seek of directive_source_idx (is_archived, meeting, letter, ...).
+    for chosen in (
+        counted.filter(meeting_id__in=meetings) if meetings else None,
+        counted.filter(meeting_id__isnull=True, letter_id__in=letters) if letters else None,
+    ):
+        if chosen is None:
+            continue
+        rows = chosen.values_list(*_SOURCE).annotate(n=Count("state"), done=Count("state", filter=finished)).order_by()
+        for meeting_id, letter_id, *values in rows:
+            _add(numbers, (meeting_id, letter_id), values)
+    result = []
+    for row in ranked:
+        total, done = numbers[row["meeting_id"], row["letter_id"]]
+        result.append(
+            {"meeting_id": row["meeting_id"], "letter_id": row["letter_id"], **_numbers(total, done, row["overdue"])}
+        )
+    return result
+
+
+def _top_sources_plain(
+    on: datetime.date, archived: tuple[list, list] | None = None, count: int = SOURCE_ROWS
+) -> list[dict]:
+    """top_sources counting every source: the parts (_parts) are counted per source and
+    added up, ordered and cut in one query: a few rows leave the database, not one per
+    source."""
     parts = [
         queryset.values(*_SOURCE).annotate(**_counted(on, sign)).values_list(*_SOURCE, "total", "done", "overdue")
         for queryset, sign in _parts(archived)
@@ -285,10 +429,15 @@ def by_strategy(on: datetime.date, rows: dict | None = None) -> list[dict]:
     return result
 
 
-def by_source(on: datetime.date, rows: dict | None = None, archived: tuple[list, list] | None = None) -> dict:
+def by_source(
+    on: datetime.date,
+    rows: dict | None = None,
+    archived: tuple[list, list] | None = None,
+    passes: Passes | None = None,
+) -> dict:
     """การประชุม vs หนังสือสั่งการ, and the meetings and letters with most overdue items
     (``rows``: counts_by_strategy_and_kind(on), when already read)."""
-    rows = counts_by_strategy_and_kind(on, archived) if rows is None else rows
+    rows = counts_by_strategy_and_kind(on, archived, passes) if rows is None else rows
     kinds = {"meeting": dict.fromkeys(_KEYS, 0), "letter": dict.fromkeys(_KEYS, 0)}
     for (_strategy_id, kind), row in rows.items():
         for key in _KEYS:
@@ -297,7 +446,7 @@ def by_source(on: datetime.date, rows: dict | None = None, archived: tuple[list,
         {"label": "การประชุม", "kind": "meeting", **kinds["meeting"]},
         {"label": "หนังสือสั่งการ", "kind": "letter", **kinds["letter"]},
     ]
-    sources = top_sources(on, archived)
+    sources = top_sources(on, archived, passes=passes)
     meetings = Meeting.objects.select_related("series").in_bulk([r["meeting_id"] for r in sources if r["meeting_id"]])
     letters = Letter.objects.in_bulk([r["letter_id"] for r in sources if r["letter_id"]])
     for row in sources:

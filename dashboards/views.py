@@ -63,5 +63,10 @@ def dashboard(request):
 def _numbers(on) -> tuple:
     """Overdue by agency, by strategy, by source: the whole-table part of the page."""
     archived = queries.archived_sources()
-    rows = queries.counts_by_strategy_and_kind(on, archived)
-    return queries.overdue_by_agency(on), queries.by_strategy(on, rows), queries.by_source(on, rows, archived)
+    passes = queries.read_passes(on, archived)
+    rows = queries.counts_by_strategy_and_kind(on, archived, passes)
+    return (
+        queries.overdue_by_agency(on),
+        queries.by_strategy(on, rows),
+        queries.by_source(on, rows, archived, passes),
+    )

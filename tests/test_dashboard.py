@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from unittest import mock
 
 from django.test import SimpleTestCase
 
@@ -229,6 +230,42 @@ class DashboardRecountTests(DashboardData):
             [(row["meeting_id"], row["letter_id"]) for row in queries.top_sources(today())], [(None, self.letter.pk)]
         )
 
+    def test_the_open_rows_choose_the_top_sources_when_enough_sources_have_any(self):
+        # Two letters tied (one overdue, one open each), one with an open heading-only row.
+        for number in ("๑", "๒"):
+            letter = letter_create(
+                number=f"มท ๐๘๑๐/ว ๒๐{number}", date=datetime.date(2025, 2, 3), subject="ทดสอบ", by=self.secretariat
+            )
+            services.directive_create(
+                letter=letter,
+                number="1",
+                text="ขอให้รายงาน",
+                due_date=days(-3),
+                parties=services.parties_from(agencies=[self.agency_a]),
+                by=self.secretariat,
+            )
+        services.directive_create(letter=letter, number="2", heading="อื่น ๆ", by=self.secretariat)
+        on = today()
+        plain = plain_sources(on)
+        opened = sum(1 for row in plain if row["open"])
+        self.assertGreaterEqual(opened, 4)
+        with mock.patch.object(queries, "_top_sources_plain", wraps=queries._top_sources_plain) as counted_fully:
+            for count in range(1, opened + 1):
+                self.assertEqual(queries.top_sources(on, count=count), plain[:count])
+            counted_fully.assert_not_called()
+            # Fewer sources with open directives than asked: every source is counted.
+            self.assertEqual(queries.top_sources(on, count=opened + 1), plain[: opened + 1])
+            counted_fully.assert_called_once()
+
+    def test_a_state_outside_the_list_is_counted_the_plain_way(self):
+        Directive.objects.filter(pk=self.severe.pk).update(state="paused")
+        on = today()
+        self.assertFalse(queries.read_passes(on).exact)
+        self.assertEqual(queries.counts_by_strategy_and_kind(on), plain_by_strategy_and_kind(on))
+        plain = plain_sources(on)
+        for count in range(1, len(plain) + 2):
+            self.assertEqual(queries.top_sources(on, count=count), plain[:count])
+
 
 class DashboardQueryCountTests(SpreadMixin, TrackerTestCase):
     def test_it_makes_the_same_number_of_queries_for_few_and_many_rows(self):
@@ -236,7 +273,8 @@ class DashboardQueryCountTests(SpreadMixin, TrackerTestCase):
         agencies = self.spread_agencies(6)
         self.spread_rows(agencies=agencies, directives=3, by=self.secretariat)
         self.client.get(URL)  # warm the caches (session, content types)
-        with self.assertNumQueries(16) as few:
+        # Fewer than 15 sources with open directives: every source counted (top_sources).
+        with self.assertNumQueries(18) as few:
             self.client.get(URL)
         more = self.spread_agencies(10, prefix="หน่วยงานเพิ่ม")
         self.spread_rows(agencies=more, directives=25, by=self.secretariat, group=self.group)
