@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import Count, Exists, Min, OuterRef, Q, Value
+from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth
 
 from agencies.models import Agency
@@ -174,7 +174,7 @@ def archived_sources() -> tuple[list, list]:
     return meetings, letters
 
 
-def _parts(archived: tuple[list, list] | None = None, open_only: bool = False) -> list[tuple]:
+def _parts(archived: tuple[list, list] | None = None) -> list[tuple]:
     """counted_directives() as (rows, sign): every active directive, less those of the
     archived meetings and letters (``archived``: archived_sources(); none, usually) and
     less the heading-only rows of live sources.
@@ -185,17 +185,12 @@ def _parts(archived: tuple[list, list] | None = None, open_only: bool = False) -
     ``directive_source_idx`` and ``directive_heading_only_idx``."""
     # is_archived IN (false): the same rows as active(), but an equality on the first
     # column of the indexes, which SQLite then reads (see the indexes).
-    # open_only: the rows in an open state alone, a range of directive_open_idx and of
-    # directive_heading_only_idx (on state first).
-    states = Q(state__in=OPEN_STATES) if open_only else ANY_STATE
     every = Directive.objects.filter(is_archived__in=[False])
-    if open_only:
-        every = every.filter(states)
     parts = [(every, 1)]
     meetings, letters = archived_sources() if archived is None else archived
     if meetings or letters:
         parts.append((every.filter(Q(meeting_id__in=meetings) | Q(letter_id__in=letters)), -1))
-    parts.append((_live().filter(states).filter(heading_only()), -1))
+    parts.append((_live().filter(ANY_STATE).filter(heading_only()), -1))
     return parts
 
 
@@ -250,32 +245,45 @@ def _add(sums: dict, key, values, sign: int = 1) -> None:
 
 
 def read_passes(on: datetime.date, archived: tuple[list, list] | None = None) -> Passes:
-    archived = archived_sources() if archived is None else archived
+    (every, _sign), *less = _parts(archived)
     states: dict = {}
     sources: dict = {}
     late = Q(open_due_date__lt=on)
-    for queryset, sign in _parts(archived):
+    by_state = {
+        "n": Count("state"),
+        "letters": Count("letter"),
+        "late": Count("state", filter=late),
+        "late_letters": Count("letter", filter=late),
+    }
+    for strategy_id, state, *values in every.values_list("strategy_id", "state").annotate(**by_state).order_by():
+        _add(states, (strategy_id, state), values, 1)
+    # Per state too: grouped in the order of directive_open_idx (no sort).
+    rows = (
+        every.filter(state__in=OPEN_STATES)
+        .values_list("state", "meeting_id", "letter_id")
+        .annotate(n=Count("state"), late=Count("state", filter=late))
+        .order_by()
+    )
+    for _state, meeting_id, letter_id, *values in rows:
+        _add(sources, (meeting_id, letter_id), values, 1)
+    # The parts subtracted (a few thousand rows) in one pass each: per strategy and
+    # state, and per source for the open ones (the finished ones' source left out, so
+    # they fall into a few groups).
+    is_open = Q(state__in=OPEN_STATES)
+    for queryset, sign in less:
         rows = (
-            queryset.values_list("strategy_id", "state")
-            .annotate(
-                n=Count("state"),
-                letters=Count("letter"),
-                late=Count("state", filter=late),
-                late_letters=Count("letter", filter=late),
+            queryset.annotate(
+                open_meeting=Case(When(is_open, then=F("meeting_id"))),
+                open_letter=Case(When(is_open, then=F("letter_id"))),
             )
+            .values_list("strategy_id", "state", "open_meeting", "open_letter")
+            .annotate(**by_state)
             .order_by()
         )
-        for strategy_id, state, *values in rows:
-            _add(states, (strategy_id, state), values, sign)
-    for queryset, sign in _parts(archived, open_only=True):
-        # Per state too: grouped in the order of directive_open_idx (no sort).
-        rows = (
-            queryset.values_list("state", "meeting_id", "letter_id")
-            .annotate(n=Count("state"), late=Count("state", filter=late))
-            .order_by()
-        )
-        for _state, meeting_id, letter_id, *values in rows:
-            _add(sources, (meeting_id, letter_id), values, sign)
+        for strategy_id, state, meeting_id, letter_id, n, letters, late_n, late_letters in rows:
+            _add(states, (strategy_id, state), (n, letters, late_n, late_letters), sign)
+            if meeting_id is not None or letter_id is not None:
+                _add(sources, (meeting_id, letter_id), (n, late_n), sign)
     known = set(OPEN_STATES) | set(FINISHED)
     exact = all(state in known for (_strategy, state), values in states.items() if values[0])
     return Passes(states=states, sources=sources, exact=exact)

@@ -274,7 +274,7 @@ class DashboardQueryCountTests(SpreadMixin, TrackerTestCase):
         self.spread_rows(agencies=agencies, directives=3, by=self.secretariat)
         self.client.get(URL)  # warm the caches (session, content types)
         # Fewer than 15 sources with open directives: every source counted (top_sources).
-        with self.assertNumQueries(18) as few:
+        with self.assertNumQueries(17) as few:
             self.client.get(URL)
         more = self.spread_agencies(10, prefix="หน่วยงานเพิ่ม")
         self.spread_rows(agencies=more, directives=25, by=self.secretariat, group=self.group)
