@@ -244,6 +244,15 @@ def _add(sums: dict, key, values, sign: int = 1) -> None:
         total[index] += sign * value
 
 
+def _rows(queryset) -> list[tuple]:
+    """The rows of a values_list() query as the database gives them (counts and ids: no
+    conversion needed, and thousands of rows)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def read_passes(on: datetime.date, archived: tuple[list, list] | None = None) -> Passes:
     (every, _sign), *less = _parts(archived)
     states: dict = {}
@@ -255,23 +264,28 @@ def read_passes(on: datetime.date, archived: tuple[list, list] | None = None) ->
         "late": Count("state", filter=late),
         "late_letters": Count("letter", filter=late),
     }
-    for strategy_id, state, *values in every.values_list("strategy_id", "state").annotate(**by_state).order_by():
-        _add(states, (strategy_id, state), values, 1)
+    for strategy_id, state, *values in _rows(every.values_list("strategy_id", "state").annotate(**by_state).order_by()):
+        _add(states, (strategy_id, state), values)
     # Per state too: grouped in the order of directive_open_idx (no sort).
-    rows = (
+    rows = _rows(
         every.filter(state__in=OPEN_STATES)
         .values_list("state", "meeting_id", "letter_id")
         .annotate(n=Count("state"), late=Count("state", filter=late))
         .order_by()
     )
-    for _state, meeting_id, letter_id, *values in rows:
-        _add(sources, (meeting_id, letter_id), values, 1)
+    for _state, meeting_id, letter_id, n, late_n in rows:
+        source = sources.get((meeting_id, letter_id))
+        if source is None:
+            sources[meeting_id, letter_id] = [n, late_n]
+        else:
+            source[0] += n
+            source[1] += late_n
     # The parts subtracted (a few thousand rows) in one pass each: per strategy and
     # state, and per source for the open ones (the finished ones' source left out, so
     # they fall into a few groups).
     is_open = Q(state__in=OPEN_STATES)
     for queryset, sign in less:
-        rows = (
+        rows = _rows(
             queryset.annotate(
                 open_meeting=Case(When(is_open, then=F("meeting_id"))),
                 open_letter=Case(When(is_open, then=F("letter_id"))),
