@@ -266,10 +266,20 @@ class DirectiveQuerySet(models.QuerySet):
         ``directive_heading_only_idx``), as tracked() = active() less heading_only()."""
         # COUNT(state), never NULL, so the same as COUNT(*): a column of the index, which
         # PostgreSQL can then count from alone (an id would send it to the table).
-        counts = {key: models.Count("state", filter=progress_condition(key, on)) for key in keys}
-        active = self.active().filter(ANY_STATE).aggregate(**counts)
-        headings = self.active().filter(heading_only()).aggregate(**counts)
-        return {key: active[key] - headings[key] for key in keys}
+        # Grouped per state in the index's order: open and done are sums of the states'
+        # plain counts, only the other keys weigh a condition on each row.
+        by_state = {"open": lambda state: state not in FINISHED, "done": lambda state: state in FINISHED}
+        others = [key for key in keys if key not in by_state]
+        counts = {f"n_{key}": models.Count("state", filter=progress_condition(key, on)) for key in others}
+        result = dict.fromkeys(keys, 0)
+        for queryset, sign in ((self.active().filter(ANY_STATE), 1), (self.active().filter(heading_only()), -1)):
+            for row in queryset.values("state").annotate(n=models.Count("state"), **counts).order_by():
+                for key in keys:
+                    if key in by_state:
+                        result[key] += sign * row["n"] if by_state[key](row["state"]) else 0
+                    else:
+                        result[key] += sign * row[f"n_{key}"]
+        return result
 
     def for_agency(self, agency: Agency) -> DirectiveQuerySet:
         return self.filter(assignments__agency=agency)

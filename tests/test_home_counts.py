@@ -131,3 +131,20 @@ class HomeCountsTests(SpreadMixin, TrackerTestCase):
         self.login(self.user_b)
         overdue = self.client.get("/directives/", {"progress": "overdue"}).context["table"].data
         self.assertIn(self.sub_item.pk, [d.pk for d in overdue])
+
+    def test_progress_counts_equal_the_lists_of_every_key_whatever_the_state(self):
+        """Counted per state (open and done as sums of the states'), less the heading-only
+        rows: the same as counting each list, also with a state outside Status."""
+        on = today()
+        keys = ("open", "overdue", "done", "due_soon", "new")
+
+        def expected():
+            return {key: Directive.objects.progress(key, on).count() for key in keys}
+
+        self.assertEqual(Directive.objects.progress_counts(keys, on), expected())
+        self.assertGreater(expected()["done"], 0)
+        Directive.objects.filter(pk=self.sub_item.pk).update(state="paused")
+        self.assertEqual(Directive.objects.progress_counts(keys, on), expected())
+        self.assertEqual(
+            Directive.objects.progress_counts(("done", "open"), on), {k: expected()[k] for k in ("done", "open")}
+        )
