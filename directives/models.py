@@ -261,9 +261,10 @@ class DirectiveQuerySet(models.QuerySet):
 
     def progress_counts(self, keys, on: datetime.date | None = None) -> dict[str, int]:
         """``{key: self.progress(key, on).count()}`` in two small queries: every active
-        row meeting each condition (counted from the index ``directive_counts_idx``, no
-        row read) less the heading-only ones among them (a handful, from
-        ``directive_heading_only_idx``), as tracked() = active() less heading_only()."""
+        row per state, with the count of each condition other than open and done
+        (counted from the index ``directive_counts_idx``, no row read), less the
+        heading-only ones among them (from ``directive_heading_only_idx``), as tracked()
+        = active() less heading_only()."""
         # COUNT(state), never NULL, so the same as COUNT(*): a column of the index, which
         # PostgreSQL can then count from alone (an id would send it to the table).
         # Grouped per state in the index's order: open and done are sums of the states'
