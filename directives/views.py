@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import html
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.decorators import csp
@@ -12,12 +13,12 @@ from django.db.models.expressions import RawSQL
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.backends.utils import csrf_input
-from django.urls import reverse
 from django.template.defaultfilters import filesizeformat, linebreaksbr
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
@@ -286,6 +287,16 @@ NOT_ACKNOWLEDGED_HTML = mark_safe('<span class="warn-text">ยังไม่ร
 NOT_REPORTED_HTML = mark_safe('<span class="muted">ยังไม่รายงาน</span>')
 
 
+FILE_HTML = '<li><a href="{}">{}</a> <span class="muted">({})</span></li>'
+
+
+def _html(template: str, *args) -> SafeString:
+    """``format_html`` for the page's many small pieces: each argument escaped as
+    Django escapes it (``html.escape``; safe strings as they are), without the checks
+    for lazy strings that ``conditional_escape`` makes on each call (none come here)."""
+    return SafeString(template.format(*[a if isinstance(a, SafeData) else html.escape(str(a)) for a in args]))
+
+
 class _PkUrl:
     """``reverse(name, args=[pk])`` for many pks: the URL is reversed once and the
     pk written into it (a pattern with one integer argument)."""
@@ -322,19 +333,19 @@ class _PageRows:
         return f"{self.date_short(local.date())} {thai.time_thai(local.time())}"
 
     def status(self, a: Assignment) -> SafeString:
-        return format_html(STATUS_HTML, a.status, a.get_status_display(), OVERDUE_BADGE if a.is_overdue(self.on) else "")
+        return _html(STATUS_HTML, a.status, a.get_status_display(), OVERDUE_BADGE if a.is_overdue(self.on) else "")
 
     def card(self, a: Assignment) -> SafeString:
         reports = a.latest_reports
         more = ""
         if a.report_count > len(reports):
-            more = format_html(
+            more = _html(
                 '<p class="more"><a href="{}">ดูรายงานทั้งหมด ({} รายการ)</a></p>',
                 self.assignment_url(a.pk),
                 thai.thai_digits(a.report_count),
             )
         timeline = mark_safe("".join([self.report(r) for r in reports])) if reports else NO_REPORTS_HTML
-        return format_html(
+        return _html(
             CARD_HTML,
             a.pk,
             self.assignment_url(a.pk),
@@ -342,20 +353,20 @@ class _PageRows:
             a.get_role_display(),
             self.status(a),
             self.date_short(a.due_date) or "ไม่ได้กำหนด",
-            format_html("รับทราบ {}", self.datetime(a.acknowledged_at)) if a.acknowledged_at else NOT_ACKNOWLEDGED_HTML,
-            format_html('<ol class="timeline">\n{}\n</ol>\n', timeline),
+            _html("รับทราบ {}", self.datetime(a.acknowledged_at)) if a.acknowledged_at else NOT_ACKNOWLEDGED_HTML,
+            _html('<ol class="timeline">\n{}\n</ol>\n', timeline),
             more,
         )
 
     def report(self, report: ProgressReport) -> SafeString:
         files = report.attachments.all()
         if files:
-            files = format_html(
+            files = _html(
                 '\n    <ul class="files">{}</ul>\n    ',
-                format_html_join(
-                    "",
-                    '<li><a href="{}">{}</a> <span class="muted">({})</span></li>',
-                    ((self.file_url(f.pk), f.original_name, filesizeformat(f.size)) for f in files),
+                mark_safe(
+                    "".join(
+                        _html(FILE_HTML, self.file_url(f.pk), f.original_name, filesizeformat(f.size)) for f in files
+                    )
                 ),
             )
         else:
@@ -363,23 +374,23 @@ class _PageRows:
         form = ""
         if self.secretariat and report.review == "pending":
             url = self.review_url(report.pk)
-            form = format_html(REVIEW_FORM_HTML, url, self.csrf, url)
+            form = _html(REVIEW_FORM_HTML, url, self.csrf, url)
         author = report.created_by
-        return format_html(
+        return _html(
             REPORT_HTML,
             report.review,
             report.get_status_display(),
-            format_html(" · ร้อยละ {}", thai.thai_digits(report.percent)) if report.percent is not None else "",
+            _html(" · ร้อยละ {}", thai.thai_digits(report.percent)) if report.percent is not None else "",
             self.datetime(report.created_at),
             author.get_full_name() or author.username,
             linebreaksbr(report.text, autoescape=True),
-            format_html("<p>ขอขยายเวลาถึง {}</p>", thai.date_long(report.requested_due_date))
+            _html("<p>ขอขยายเวลาถึง {}</p>", thai.date_long(report.requested_due_date))
             if report.requested_due_date
             else "",
             files,
             report.get_review_display(),
-            format_html(" · {}", self.datetime(report.reviewed_at)) if report.reviewed_at else "",
-            format_html(": {}", report.review_comment) if report.review_comment else "",
+            _html(" · {}", self.datetime(report.reviewed_at)) if report.reviewed_at else "",
+            _html(": {}", report.review_comment) if report.review_comment else "",
             form,
         )
 
@@ -388,11 +399,11 @@ class _PageRows:
         if latest:
             review = ""
             if latest.review == "pending" and self.secretariat:
-                review = format_html(' · <a href="{}">ตรวจ</a>', self.review_url(latest.pk))
-            last = format_html("{}{}", self.datetime(latest.created_at), review)
+                review = _html(' · <a href="{}">ตรวจ</a>', self.review_url(latest.pk))
+            last = _html("{}{}", self.datetime(latest.created_at), review)
         else:
             last = NOT_REPORTED_HTML
-        return format_html(
+        return _html(
             MEMBER_ROW_HTML,
             a.pk,
             self.assignment_url(a.pk),
