@@ -40,6 +40,7 @@ from .access import (
     get_assignment_for_user,
     get_attachment_for_user,
     get_directive_for_user,
+    get_page_directive_for_user,
     get_report_for_review,
     require_agency_user,
 )
@@ -416,9 +417,7 @@ class _PageRows:
 
 @require_GET
 def directive_detail(request, pk: int):
-    return _directive_page(
-        request, get_directive_for_user(request, pk, related=PAGE_RELATED, queryset=_page_directives())
-    )
+    return _directive_page(request, get_page_directive_for_user(request, pk))
 
 
 def _directive_page(
