@@ -283,6 +283,8 @@ MEMBER_ROW_HTML = (
     "      <td>{}</td>\n"
     "    </tr>"
 )
+SOURCE_LETTER_HTML = '<a href="{}">หนังสือสั่งการ</a> › <a href="{}">{}</a>\n'
+SOURCE_MEETING_HTML = '<a href="{}">{} ครั้งที่ {}</a>\n'
 NO_REPORTS_HTML = mark_safe('\n  <li class="muted">ยังไม่มีรายงานผล</li>\n')
 NOT_ACKNOWLEDGED_HTML = mark_safe('<span class="warn-text">ยังไม่รับทราบ</span>')
 NOT_REPORTED_HTML = mark_safe('<span class="muted">ยังไม่รายงาน</span>')
@@ -335,6 +337,25 @@ class _PageRows:
 
     def status(self, a: Assignment) -> SafeString:
         return _html(STATUS_HTML, a.status, a.get_status_display(), OVERDUE_BADGE if a.is_overdue(self.on) else "")
+
+    def source(self, directive: Directive) -> SafeString:
+        """includes/source_link.html for the directive's meeting or letter."""
+        if directive.letter_id:
+            letter = directive.letter
+            return _html(SOURCE_LETTER_HTML, reverse("letter_list"), reverse("letter_detail", args=[letter.pk]), letter)
+        if directive.meeting_id:
+            meeting = directive.meeting
+            return _html(
+                SOURCE_MEETING_HTML,
+                reverse("meeting_detail", args=[meeting.pk]),
+                meeting.series.name,
+                meeting.number_label,
+            )
+        return SafeString("\n")
+
+    def directive_status(self, directive: Directive) -> SafeString:
+        overdue = OVERDUE_BADGE if directive.is_overdue(self.on) else ""
+        return _html(STATUS_HTML, directive.state, directive.get_state_display(), overdue)
 
     def card(self, a: Assignment) -> SafeString:
         reports = a.latest_reports
@@ -461,6 +482,8 @@ def _directive_page(
             "directive": directive,
             "parties": parties,
             "children": directive.children.all() if directive.has_children else (),
+            "source_link": rows.source(directive),
+            "status": rows.directive_status(directive),
             "assignments": assignments,
             "members": members,
             "cards": [rows.card(a) for a in assignments],

@@ -6,6 +6,7 @@ import datetime
 
 from django.db import connection
 from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -172,6 +173,20 @@ class DirectiveDetailTests(TrackerTestCase):
         self.assertNotContains(child_page, "<h2>ข้อย่อย</h2>")
         self.assertNotContains(child_page, "?parent=")
         self.assertNotContains(self.client.get(self.url(self.directive_b)), "<h2>ข้อย่อย</h2>")
+
+    def test_it_writes_the_crumbs_and_the_status_as_the_shared_includes_do(self):
+        Directive.objects.filter(pk=self.directive.pk).update(open_due_date=today() - datetime.timedelta(days=1))
+        self.directive.refresh_from_db()
+        self.login(self.secretariat)
+        response = self.client.get(self.url())
+        crumbs = render_to_string("includes/source_link.html", {"meeting": self.directive.meeting})
+        self.assertContains(response, f'<p class="crumbs">{crumbs}</p>', html=False)
+        status = render_to_string(
+            "includes/status.html",
+            {"code": self.directive.state, "label": self.directive.get_state_display(), "overdue": True},
+        )
+        self.assertIn("เกินกำหนด", status)
+        self.assertContains(response, f"<p>{status}</p>", html=False)
 
     def test_it_answers_404_for_a_directive_number_beyond_the_column(self):
         self.login(self.secretariat)
