@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from agencies.access import require_known_role, require_secretariat
 from agencies.roles import actor_for
 
-from .models import Assignment, Attachment, Directive, FollowUpIssue, ProgressReport
+from .models import Assignment, Attachment, Directive, FollowUpIssue, ProgressReport, page_directive
 
 
 def directives_for_user(request):
@@ -46,6 +46,17 @@ def get_directive_for_user(
         raise Http404("ไม่พบข้อสั่งการ")
     if write:
         require_secretariat(request)
+    return directive
+
+
+def get_page_directive_for_user(request, pk: int) -> Directive:
+    """``get_directive_for_user`` for the directive page: the directive with what the
+    page shows of it (models.page_directive), the same answers to the same users."""
+    actor = actor_for(request.user)
+    require_known_role(request)
+    directive = page_directive(pk, agency=actor.agency if actor.is_agency else None)
+    if directive is None or (actor.is_agency and not directive.assigned_to_actor):
+        raise Http404("ไม่พบข้อสั่งการ")
     return directive
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import html
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.decorators import csp
@@ -12,10 +13,12 @@ from django.db.models.expressions import RawSQL
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.backends.utils import csrf_input
+from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
@@ -37,6 +40,7 @@ from .access import (
     get_assignment_for_user,
     get_attachment_for_user,
     get_directive_for_user,
+    get_page_directive_for_user,
     get_report_for_review,
     require_agency_user,
 )
@@ -235,11 +239,206 @@ def _page_directives():
     )
 
 
+# The directive page's agency cards and group-member rows, written here rather than
+# in templates: a directive given to many agencies showed dozens of includes and
+# hundreds of template lookups, most of the page's time. A card's timeline is the HTML
+# includes/report_timeline.html gives on the assignment's own page, spaces and new
+# lines included (and a status that of includes/status.html): change them together.
+STATUS_HTML = '<span class="status status-{}">{}</span>{}\n'
+CARD_HTML = (
+    '<section class="card assignment" id="a{}">\n'
+    '  <h3><a href="{}">{}</a> <small class="muted">{}</small></h3>\n'
+    "  <p>{}\n"
+    "     · กำหนดเสร็จ {}\n"
+    "     · {}</p>\n"
+    "  {}\n"
+    "  {}\n"
+    "</section>\n"
+)
+REPORT_HTML = (
+    '\n  <li class="report review-{}">\n'
+    '    <div class="report-head">\n'
+    "      <span><strong>{}</strong>{}</span>\n"
+    '      <span class="muted">{} · {}</span>\n'
+    "    </div>\n"
+    '    <p class="report-text">{}</p>\n'
+    "    {}\n"
+    "    {}\n"
+    '    <p class="review">{}{}{}</p>\n'
+    "    {}\n"
+    "  </li>\n"
+)
+REVIEW_FORM_HTML = (
+    '\n    <form method="post" action="{}" class="inline">{}\n'
+    '      <input type="hidden" name="decision" value="accept">\n'
+    '      <button type="submit">รับรายงาน</button>\n'
+    '      <a class="button secondary" href="{}?decision=return">ส่งกลับให้แก้ไข</a>\n'
+    "    </form>\n    "
+)
+MEMBER_ROW_HTML = (
+    '<tr id="a{}">\n'
+    '      <th scope="row"><a href="{}">{}</a></th>\n'
+    "      <td>{}</td>\n"
+    "      <td>{}</td>\n"
+    "      <td>{}</td>\n"
+    "    </tr>"
+)
+SOURCE_LETTER_HTML = '<a href="{}">หนังสือสั่งการ</a> › <a href="{}">{}</a>\n'
+SOURCE_MEETING_HTML = '<a href="{}">{} ครั้งที่ {}</a>\n'
+NO_REPORTS_HTML = mark_safe('\n  <li class="muted">ยังไม่มีรายงานผล</li>\n')
+NOT_ACKNOWLEDGED_HTML = mark_safe('<span class="warn-text">ยังไม่รับทราบ</span>')
+NOT_REPORTED_HTML = mark_safe('<span class="muted">ยังไม่รายงาน</span>')
+
+
+FILE_HTML = '<li><a href="{}">{}</a> <span class="muted">({})</span></li>'
+
+
+def _html(template: str, *args) -> SafeString:
+    """``format_html`` for the page's many small pieces: each argument escaped as
+    Django escapes it (``html.escape``; safe strings as they are), without the checks
+    for lazy strings that ``conditional_escape`` makes on each call (none come here)."""
+    return SafeString(template.format(*[a if isinstance(a, SafeData) else html.escape(str(a)) for a in args]))
+
+
+class _PkUrl:
+    """``reverse(name, args=[pk])`` for many pks: the URL is reversed once and the
+    pk written into it (a pattern with one integer argument)."""
+
+    MARK = "9876543210"
+
+    def __init__(self, name: str):
+        self.head, self.tail = reverse(name, args=[self.MARK]).split(self.MARK)
+
+    def __call__(self, pk: int) -> str:
+        return f"{self.head}{pk}{self.tail}"
+
+
+class _PageRows:
+    """The cards and member rows of one directive page (see CARD_HTML)."""
+
+    def __init__(self, request, actor, on: datetime.date):
+        self.on, self.secretariat = on, actor.is_secretariat
+        self.csrf = csrf_input(request) if self.secretariat else ""
+        self.assignment_url = _PkUrl("assignment_detail")
+        self.review_url = _PkUrl("report_review")
+        self.file_url = _PkUrl("attachment_download")
+        self.dates: dict = {}
+
+    def date_short(self, value) -> str:
+        if value not in self.dates:
+            self.dates[value] = thai.date_short(value)
+        return self.dates[value]
+
+    def datetime(self, value) -> str:
+        if not value:
+            return ""
+        local = timezone.localtime(value)
+        return f"{self.date_short(local.date())} {thai.time_thai(local.time())}"
+
+    def status(self, a: Assignment) -> SafeString:
+        return _html(STATUS_HTML, a.status, a.get_status_display(), OVERDUE_BADGE if a.is_overdue(self.on) else "")
+
+    def source(self, directive: Directive) -> SafeString:
+        """includes/source_link.html for the directive's meeting or letter."""
+        if directive.letter_id:
+            letter = directive.letter
+            return _html(SOURCE_LETTER_HTML, reverse("letter_list"), reverse("letter_detail", args=[letter.pk]), letter)
+        if directive.meeting_id:
+            meeting = directive.meeting
+            return _html(
+                SOURCE_MEETING_HTML,
+                reverse("meeting_detail", args=[meeting.pk]),
+                meeting.series.name,
+                meeting.number_label,
+            )
+        return SafeString("\n")
+
+    def directive_status(self, directive: Directive) -> SafeString:
+        overdue = OVERDUE_BADGE if directive.is_overdue(self.on) else ""
+        return _html(STATUS_HTML, directive.state, directive.get_state_display(), overdue)
+
+    def card(self, a: Assignment) -> SafeString:
+        reports = a.latest_reports
+        more = ""
+        if a.report_count > len(reports):
+            more = _html(
+                '<p class="more"><a href="{}">ดูรายงานทั้งหมด ({} รายการ)</a></p>',
+                self.assignment_url(a.pk),
+                thai.thai_digits(a.report_count),
+            )
+        timeline = mark_safe("".join([self.report(r) for r in reports])) if reports else NO_REPORTS_HTML
+        return _html(
+            CARD_HTML,
+            a.pk,
+            self.assignment_url(a.pk),
+            a.agency.name,
+            a.get_role_display(),
+            self.status(a),
+            self.date_short(a.due_date) or "ไม่ได้กำหนด",
+            _html("รับทราบ {}", self.datetime(a.acknowledged_at)) if a.acknowledged_at else NOT_ACKNOWLEDGED_HTML,
+            _html('<ol class="timeline">\n{}\n</ol>\n', timeline),
+            more,
+        )
+
+    def report(self, report: ProgressReport) -> SafeString:
+        files = report.attachments.all()
+        if files:
+            files = _html(
+                '\n    <ul class="files">{}</ul>\n    ',
+                mark_safe(
+                    "".join(
+                        _html(FILE_HTML, self.file_url(f.pk), f.original_name, filesizeformat(f.size)) for f in files
+                    )
+                ),
+            )
+        else:
+            files = ""
+        form = ""
+        if self.secretariat and report.review == "pending":
+            url = self.review_url(report.pk)
+            form = _html(REVIEW_FORM_HTML, url, self.csrf, url)
+        author = report.created_by
+        return _html(
+            REPORT_HTML,
+            report.review,
+            report.get_status_display(),
+            _html(" · ร้อยละ {}", thai.thai_digits(report.percent)) if report.percent is not None else "",
+            self.datetime(report.created_at),
+            author.get_full_name() or author.username,
+            linebreaksbr(report.text, autoescape=True),
+            _html("<p>ขอขยายเวลาถึง {}</p>", thai.date_long(report.requested_due_date))
+            if report.requested_due_date
+            else "",
+            files,
+            report.get_review_display(),
+            _html(" · {}", self.datetime(report.reviewed_at)) if report.reviewed_at else "",
+            _html(": {}", report.review_comment) if report.review_comment else "",
+            form,
+        )
+
+    def member_row(self, a: Assignment) -> SafeString:
+        latest = a.latest_reports[0] if a.latest_reports else None
+        if latest:
+            review = ""
+            if latest.review == "pending" and self.secretariat:
+                review = _html(' · <a href="{}">ตรวจ</a>', self.review_url(latest.pk))
+            last = _html("{}{}", self.datetime(latest.created_at), review)
+        else:
+            last = NOT_REPORTED_HTML
+        return _html(
+            MEMBER_ROW_HTML,
+            a.pk,
+            self.assignment_url(a.pk),
+            a.agency.name,
+            self.status(a),
+            self.date_short(a.due_date) or "ไม่ได้กำหนด",
+            last,
+        )
+
+
 @require_GET
 def directive_detail(request, pk: int):
-    return _directive_page(
-        request, get_directive_for_user(request, pk, related=PAGE_RELATED, queryset=_page_directives())
-    )
+    return _directive_page(request, get_page_directive_for_user(request, pk))
 
 
 def _directive_page(
@@ -275,6 +474,7 @@ def _directive_page(
         everyone = assignments
         assignments = [a for a in everyone if a.agency_id in named]
         members = [a for a in everyone if a.agency_id not in named]
+    rows = _PageRows(request, actor, today())
     return render(
         request,
         "directives/directive_detail.html",
@@ -282,8 +482,12 @@ def _directive_page(
             "directive": directive,
             "parties": parties,
             "children": directive.children.all() if directive.has_children else (),
+            "source_link": rows.source(directive),
+            "status": rows.directive_status(directive),
             "assignments": assignments,
             "members": members,
+            "cards": [rows.card(a) for a in assignments],
+            "member_rows": [rows.member_row(a) for a in members],
             "rollup": rollup,
             "members_table": is_group and not actor.is_agency,
             "narrow_forms": narrow_forms,

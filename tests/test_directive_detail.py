@@ -5,13 +5,25 @@ from __future__ import annotations
 import datetime
 
 from django.db import connection
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from agencies.models import Agency, Profile
 from directives import services
-from directives.models import Assignment, Attachment, Directive, ProgressReport, ResponsibleParty, Status, today
-from directives.views import LATEST_REPORTS
+from directives.models import (
+    Assignment,
+    Attachment,
+    Directive,
+    ProgressReport,
+    ResponsibleParty,
+    Status,
+    Strategy,
+    page_directive,
+    today,
+)
+from directives.views import LATEST_REPORTS, PAGE_RELATED, _page_directives
 from lampang_tracker import thai
 from tests.base import SpreadMixin, TrackerTestCase, make_user
 
@@ -161,6 +173,61 @@ class DirectiveDetailTests(TrackerTestCase):
         self.assertNotContains(child_page, "<h2>ข้อย่อย</h2>")
         self.assertNotContains(child_page, "?parent=")
         self.assertNotContains(self.client.get(self.url(self.directive_b)), "<h2>ข้อย่อย</h2>")
+
+    def test_it_writes_the_crumbs_and_the_status_as_the_shared_includes_do(self):
+        Directive.objects.filter(pk=self.directive.pk).update(open_due_date=today() - datetime.timedelta(days=1))
+        self.directive.refresh_from_db()
+        self.login(self.secretariat)
+        response = self.client.get(self.url())
+        crumbs = render_to_string("includes/source_link.html", {"meeting": self.directive.meeting})
+        self.assertContains(response, f'<p class="crumbs">{crumbs}</p>', html=False)
+        status = render_to_string(
+            "includes/status.html",
+            {"code": self.directive.state, "label": self.directive.get_state_display(), "overdue": True},
+        )
+        self.assertIn("เกินกำหนด", status)
+        self.assertContains(response, f"<p>{status}</p>", html=False)
+
+    def test_it_answers_404_for_a_directive_number_beyond_the_column(self):
+        self.login(self.secretariat)
+        self.assertEqual(self.client.get(f"/directives/{2**70}/").status_code, 404)
+
+    def test_it_reads_the_directive_as_the_orm_does(self):
+        child = services.directive_create(
+            meeting=self.meeting, number="2.1", text="ข้อย่อย", parent=self.directive, by=self.secretariat
+        )
+        strategy = Strategy.objects.create(number=3, name="เมืองน่าอยู่")
+        Directive.objects.filter(pk=child.pk).update(strategy=strategy, closed_at=timezone.now(), close_note="เสร็จ")
+        for directive, agency in (
+            (self.directive, None),
+            (child, None),
+            (child, self.agency_a),
+            (child, self.agency_b),
+        ):
+            with self.subTest(directive=directive.number, agency=agency):
+                read = page_directive(directive.pk, agency=agency)
+                orm = _page_directives().select_related(*PAGE_RELATED)
+                if agency:
+                    mine = Assignment.objects.filter(directive=OuterRef("pk"), agency=agency)
+                    orm = orm.annotate(assigned_to_actor=Exists(mine))
+                fresh = orm.get(pk=directive.pk)
+                for field in Directive._meta.concrete_fields:
+                    if field.name != "search_text":
+                        self.assertEqual(getattr(read, field.attname), getattr(fresh, field.attname), field.name)
+                self.assertEqual(read.get_deferred_fields(), fresh.get_deferred_fields())
+                names = ["has_children", "origin_item_id", "origin_item_number", "parent_number"]
+                if agency:
+                    names.append("assigned_to_actor")
+                for name in names:
+                    self.assertEqual(getattr(read, name), getattr(fresh, name), name)
+                with self.assertNumQueries(0):
+                    self.assertEqual(read.meeting.number_label, fresh.meeting.number_label)
+                    self.assertEqual(read.meeting.series.name, fresh.meeting.series.name)
+                    self.assertEqual(read.strategy, fresh.strategy)
+        self.assertEqual(page_directive(child.pk).strategy.name, "เมืองน่าอยู่")
+        self.assertIs(page_directive(child.pk, agency=self.agency_b).assigned_to_actor, False)
+        self.assertIsNone(page_directive(2**70))
+        self.assertIsNone(page_directive(child.pk + 1000))
 
     def test_it_refuses_post_with_405(self):
         self.login(self.secretariat)

@@ -7,6 +7,7 @@ import datetime
 import io
 
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.test import override_settings
 from django.urls import reverse
 
@@ -369,6 +370,9 @@ class LetterDirectiveFlowTests(LetterTestCase):
         self.login(self.secretariat)
         detail = self.client.get(f"/directives/{self.letter_directive.pk}/")
         self.assertContains(detail, f'href="/letters/{self.letter.pk}/"')
+        # The crumbs the page writes out are those of the shared include.
+        crumbs = render_to_string("includes/source_link.html", {"letter": self.letter})
+        self.assertContains(detail, f'<p class="crumbs">{crumbs}</p>', html=False)
         self.assertContains(detail, "จัดประชุมแล้ว")
         response = self.client.post(f"/reports/{report.pk}/review/", {"decision": "accept", "comment": ""})
         self.assertEqual(response.status_code, 302)
