@@ -981,10 +981,9 @@ PAGE_DIRECTIVE_ASSIGNED_SQL = """,
 
 
 def page_directive(pk: int, *, agency: Agency | None = None) -> Directive | None:
-    """The directive the directive page shows, or None: what
-    ``views._page_directives().select_related("meeting__series", "strategy")`` reads
-    (without ``search_text``; with ``has_children``, ``origin_item_id``,
-    ``origin_item_number``, ``parent_number``), and, given ``agency``, whether it is
+    """The directive the directive page shows, or None: the directive with its meeting,
+    series and strategy (without ``search_text``; with ``has_children``,
+    ``origin_item_id``, ``origin_item_number``, ``parent_number``), and, given ``agency``, whether it is
     assigned to it (``assigned_to_actor``). Written out: the ORM took longer to write
     the query than the database to answer it."""
     connection = connections[router.db_for_read(Directive)]

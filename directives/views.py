@@ -8,8 +8,7 @@ from csp.decorators import csp
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, CharField, IntegerField, Prefetch, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.backends.utils import csrf_input
@@ -205,38 +204,6 @@ class DirectiveListView(SingleTableMixin, ExportMixin, FilterView):
 
 
 directive_list = DirectiveListView.as_view()
-
-
-# What the directive page reads with the directive: its meeting and strategy joined;
-# its parent's number in a subquery (below); its letter, when it has one, on its own.
-# Each table joined costs PostgreSQL more time to plan the query than to run it.
-PAGE_RELATED = ("meeting__series", "strategy")
-
-
-def _page_directives():
-    """The directives as the directive page reads one: with whether it has sub-items
-    (most have none: then the page does not ask for them), the minutes item it came
-    from (the page links to it) and its parent's number (the crumbs), in the same query.
-    Written as SQL: the ORM took longer to write these subqueries (Exists, Subquery)
-    than the database to answer the whole query."""
-    directive = Directive._meta.db_table
-    origin = Directive._meta.get_field("origin").related_model
-    origins, items = origin._meta.db_table, origin._meta.get_field("item").related_model._meta.db_table
-    of_this = f"origin.directive_id = {directive}.id"
-    return Directive.objects.annotate(
-        has_children=RawSQL(
-            f"EXISTS (SELECT 1 FROM {directive} child WHERE child.parent_id = {directive}.id)", (), BooleanField()
-        ),
-        origin_item_id=RawSQL(f"SELECT origin.item_id FROM {origins} origin WHERE {of_this}", (), IntegerField()),
-        origin_item_number=RawSQL(
-            f"SELECT item.number FROM {origins} origin JOIN {items} item ON item.id = origin.item_id WHERE {of_this}",
-            (),
-            CharField(),
-        ),
-        parent_number=RawSQL(
-            f"SELECT parent.number FROM {directive} parent WHERE parent.id = {directive}.parent_id", (), CharField()
-        ),
-    )
 
 
 # The directive page's agency cards and group-member rows, written here rather than
@@ -500,7 +467,7 @@ def _directive_page(
 @require_POST
 def directive_narrow_group(request, pk: int, party_pk: int):
     """เฉพาะหน่วยงานที่…: the secretariat keeps a group line's work with chosen members."""
-    directive = get_directive_for_user(request, pk, write=True, related=PAGE_RELATED, queryset=_page_directives())
+    directive = get_directive_for_user(request, pk, write=True)
     party = get_object_or_404(directive.parties.select_related("group"), pk=party_pk, group__isnull=False)
     form = NarrowGroupForm(request.POST, party=party)
     if form.is_valid():
@@ -517,7 +484,8 @@ def directive_narrow_group(request, pk: int, party_pk: int):
         else:
             messages.success(request, f"บันทึกหน่วยงานที่รับผิดชอบของ{party.group.name}แล้ว")
             return redirect("directive_detail", pk=directive.pk)
-    return _directive_page(request, directive, narrow_form=form, status=400)
+    # The page again (read as the page reads it), with the choices as ticked.
+    return _directive_page(request, get_page_directive_for_user(request, pk), narrow_form=form, status=400)
 
 
 @require_http_methods(["GET", "POST"])
@@ -649,7 +617,7 @@ def directive_edit(request, pk: int):
 
 @require_POST
 def directive_close(request, pk: int):
-    directive = get_directive_for_user(request, pk, write=True, related=PAGE_RELATED, queryset=_page_directives())
+    directive = get_directive_for_user(request, pk, write=True)
     form = CloseForm(request.POST)
     if form.is_valid():
         try:
@@ -660,7 +628,7 @@ def directive_close(request, pk: int):
             messages.success(request, "ปิดประเด็นแล้ว")
             return redirect("directive_detail", pk=directive.pk)
     # The page again, with the reason as typed and the complaint next to it.
-    return _directive_page(request, directive, close_form=form, status=400)
+    return _directive_page(request, get_page_directive_for_user(request, pk), close_form=form, status=400)
 
 
 @require_POST

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -23,7 +23,7 @@ from directives.models import (
     page_directive,
     today,
 )
-from directives.views import LATEST_REPORTS, PAGE_RELATED, _page_directives
+from directives.views import LATEST_REPORTS
 from lampang_tracker import thai
 from tests.base import SpreadMixin, TrackerTestCase, make_user
 
@@ -206,7 +206,12 @@ class DirectiveDetailTests(TrackerTestCase):
         ):
             with self.subTest(directive=directive.number, agency=agency):
                 read = page_directive(directive.pk, agency=agency)
-                orm = _page_directives().select_related(*PAGE_RELATED)
+                orm = Directive.objects.select_related("meeting__series", "strategy").annotate(
+                    has_children=Exists(Directive.objects.filter(parent=OuterRef("pk"))),
+                    origin_item_id=F("origin__item_id"),
+                    origin_item_number=F("origin__item__number"),
+                    parent_number=F("parent__number"),
+                )
                 if agency:
                     mine = Assignment.objects.filter(directive=OuterRef("pk"), agency=agency)
                     orm = orm.annotate(assigned_to_actor=Exists(mine))
