@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from lampang_tracker import thai
 from lampang_tracker.tables import PythonRowsMixin
@@ -10,6 +10,13 @@ from .models import Directive, ResponsibleParty, Status, today
 
 # format_html() without arguments is deprecated (and warns on every call).
 OVERDUE_BADGE = mark_safe(' <span class="badge overdue">เกินกำหนด</span>')
+# includes/status.html, for the pages that write their rows in Python (the list's
+# cells, the inbox's cards, the directive page's cards): change them together.
+STATUS_HTML = '<span class="status status-{}">{}</span>{}'
+
+
+def status_badge(code: str, label: str, overdue: bool = False) -> SafeString:
+    return format_html(STATUS_HTML, code, label, OVERDUE_BADGE if overdue else "")
 
 
 def LABEL(text: str) -> dict:  # noqa: N802 - reads as a constant in the column declarations
@@ -191,7 +198,7 @@ class DirectiveTable(PythonRowsMixin, tables.Table):
 
     def render_state(self, record):
         state = self._share(record)[0]
-        return format_html('<span class="status status-{}">{}</span>', state, Status(state).label)
+        return status_badge(state, Status(state).label)
 
     def value_state(self, record):
         state, _, overdue = self._share(record)

@@ -68,7 +68,7 @@ from .models import (
     today,
 )
 from .numbering import next_free, next_top_level
-from .tables import OVERDUE_BADGE, DirectiveTable
+from .tables import OVERDUE_BADGE, STATUS_HTML, DirectiveTable, status_badge
 
 INBOX_BUCKET_SIZE = 30
 # The columns an inbox card shows (_inbox_card; tests/test_inbox.py counts the queries,
@@ -211,7 +211,6 @@ directive_list = DirectiveListView.as_view()
 # hundreds of template lookups, most of the page's time. A card's timeline is the HTML
 # includes/report_timeline.html gives on the assignment's own page, spaces and new
 # lines included (and a status that of includes/status.html): change them together.
-STATUS_HTML = '<span class="status status-{}">{}</span>{}\n'
 CARD_HTML = (
     '<section class="card assignment" id="a{}">\n'
     '  <h3><a href="{}">{}</a> <small class="muted">{}</small></h3>\n'
@@ -303,7 +302,9 @@ class _PageRows:
         return f"{self.date_short(local.date())} {thai.time_thai(local.time())}"
 
     def status(self, a: Assignment) -> SafeString:
-        return _html(STATUS_HTML, a.status, a.get_status_display(), OVERDUE_BADGE if a.is_overdue(self.on) else "")
+        return _html(
+            STATUS_HTML + "\n", a.status, a.get_status_display(), OVERDUE_BADGE if a.is_overdue(self.on) else ""
+        )
 
     def source(self, directive: Directive) -> SafeString:
         """includes/source_link.html for the directive's meeting or letter."""
@@ -322,7 +323,7 @@ class _PageRows:
 
     def directive_status(self, directive: Directive) -> SafeString:
         overdue = OVERDUE_BADGE if directive.is_overdue(self.on) else ""
-        return _html(STATUS_HTML, directive.state, directive.get_state_display(), overdue)
+        return _html(STATUS_HTML + "\n", directive.state, directive.get_state_display(), overdue)
 
     def card(self, a: Assignment) -> SafeString:
         reports = a.latest_reports
@@ -701,15 +702,13 @@ def _inbox_card(a: Assignment, *, on: datetime.date, csrf: SafeString) -> SafeSt
     return format_html(
         '<article class="card item"><p class="meta">{} · ข้อ {}</p>'
         '<h3><a href="{}">{}{}</a></h3>'
-        '<p><span class="status status-{}">{}</span>{} · กำหนดเสร็จ {}</p>{}</article>',
+        "<p>{} · กำหนดเสร็จ {}</p>{}</article>",
         source,
         d.number_label,
         reverse("assignment_detail", args=[a.pk]),
         format_html("<u>{}</u> ", d.heading) if d.heading else "",
         Truncator(d.text).chars(140),
-        a.status,
-        a.get_status_display(),
-        OVERDUE_BADGE if a.is_overdue(on) else "",
+        status_badge(a.status, a.get_status_display(), a.is_overdue(on)),
         thai.date_short(a.due_date) or "ไม่ได้กำหนด",
         acknowledge,
     )
