@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from directives import services
@@ -227,3 +229,40 @@ class RebuildTests(SearchTestCase):
         self.assertIn(table, fulltext.ensure())  # what post_migrate runs
         self.assertEqual(list(found), [self.pdf_copy])
         self.assertEqual(fulltext.ensure(), [])  # complete now: nothing rebuilt
+
+
+class QueryCountTests(SearchTestCase):
+    """The results page reads each kind's shown hits in a fixed number of queries,
+    however many rows match (rank by rank, newest first: search.queries)."""
+
+    def grow(self, first: int, count: int) -> None:
+        for n in range(first, first + count):
+            directive = services.directive_create(
+                meeting=self.meeting,
+                number=str(100 + n),
+                text=f"ส่งเสริมการท่องเที่ยวชุมชน ลำดับ {n}",
+                parties=services.parties_from(agencies=[self.agency_a]),
+                by=self.secretariat,
+            )
+            services.progress_report(
+                assignment=directive.assignments.get(),
+                text="จัดกิจกรรมส่งเสริมการท่องเที่ยวแล้ว",
+                status="in_progress",
+                by=self.user_a,
+            )
+
+    def test_it_does_not_grow_queries_with_matches(self):
+        self.grow(0, 2)
+        counts = {}
+        for user in (self.secretariat, self.user_a):
+            self.login(user)
+            with CaptureQueriesContext(connection) as captured:
+                self.assertEqual(self.client.get(URL, {"q": "ท่องเที่ยว"}).status_code, 200)
+            counts[user] = len(captured.captured_queries)
+        self.grow(2, 25)  # more than a kind shows (search.queries.PER_KIND)
+        for user in (self.secretariat, self.user_a):
+            with self.subTest(user=user.username):
+                self.login(user)
+                with self.assertNumQueries(counts[user]):
+                    response = self.client.get(URL, {"q": "ท่องเที่ยว"})
+                self.assertEqual(len(response.context["groups"][0].hits), 20)
